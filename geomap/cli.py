@@ -1,0 +1,244 @@
+"""The ``geomap`` command: a thin shell over the Python API.
+
+Exit status: 0 on success; 2 for a user error (a file that cannot be read, a bad
+option, and for ``validate`` any rejected row); 1 for an unexpected failure.
+User errors print one line each, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from geomap._errors import GeomapError
+from geomap.io import write_layer
+from geomap.render import render_map, save_map
+from geomap.validate import ValidationResult, load_layers
+
+log = logging.getLogger("geomap")
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("input")
+    g.add_argument(
+        "--kind", choices=["incidents", "hazards"], help="treat every FILE as this layer"
+    )
+    g.add_argument("--layer", help="layer to read from a GeoPackage or KML with several")
+    g.add_argument(
+        "--mapping",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="column mapping (YAML or TOML) from your fields and codes to geomap's; repeatable",
+    )
+    g.add_argument(
+        "--crs", help="CRS of input that declares none (default: EPSG:4326, with a warning)"
+    )
+    g.add_argument("--lat", dest="latitude", help="CSV latitude column, if not a usual name")
+    g.add_argument("--lon", dest="longitude", help="CSV longitude column, if not a usual name")
+    g.add_argument("--wkt", help="CSV column with WKT geometry")
+    g.add_argument(
+        "--engine", choices=["pyogrio", "fiona"], help="file engine (geopandas' default)"
+    )
+    g.add_argument("--rejects", metavar="FILE", help="where to write rejected rows (.csv or .gpkg)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    from geomap import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="geomap",
+        description="Check and map landmine/ERW incidents and hazard areas.",
+    )
+    parser.add_argument("--version", action="version", version=f"geomap {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    v = sub.add_parser(
+        "validate",
+        help="check files; print a summary per file; write rejected rows with reasons",
+        description="Check files and report, per file, rows read = kept + rejected. "
+        "Rejected rows go to --rejects (default geomap-rejects.csv). Exit 2 if any row "
+        "is rejected or a file cannot be read.",
+    )
+    v.add_argument("files", nargs="+", metavar="FILE")
+    _add_input_options(v)
+
+    r = sub.add_parser(
+        "render",
+        help="draw incidents and hazard areas into one HTML map",
+        description="Read, check and draw layers into a self-contained HTML map.",
+    )
+    r.add_argument(
+        "files", nargs="*", metavar="FILE", help="input files (layers found by name or geometry)"
+    )
+    r.add_argument("--incidents", action="append", default=[], metavar="FILE", help="incident file")
+    r.add_argument(
+        "--hazards", action="append", default=[], metavar="FILE", help="hazard-area file"
+    )
+    r.add_argument("-o", "--output", default="geomap-map.html", help="HTML file to write")
+    r.add_argument("--title", default="Explosive ordnance contamination", help="map title")
+    r.add_argument("--subtitle", help="second line under the title, e.g. the data source")
+    r.add_argument(
+        "--popup-fields",
+        action="append",
+        default=[],
+        metavar="LAYER=F1,F2",
+        help="fields shown on click, e.g. incidents=id,date,killed",
+    )
+    r.add_argument(
+        "--tooltip-fields",
+        action="append",
+        default=[],
+        metavar="LAYER=F1,F2",
+        help="fields on hover",
+    )
+    r.add_argument("--tiles", default="OpenStreetMap", help="basemap name (xyzservices), or 'none'")
+    r.add_argument(
+        "--cdn", action="store_true", help="link Leaflet from a CDN instead of inlining it"
+    )
+    r.add_argument("--strict", action="store_true", help="fail if any row is rejected")
+    _add_input_options(r)
+    return parser
+
+
+def _field_lists(items: Sequence[str], option: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for item in items:
+        layer, sep, names = item.partition("=")
+        if not sep or layer not in ("incidents", "hazards"):
+            raise GeomapError(f"{option} {item!r}: expected incidents=F1,F2 or hazards=F1,F2")
+        out[layer] = [n.strip() for n in names.split(",") if n.strip()]
+    return out
+
+
+def _write_rejects(results: Sequence[ValidationResult], path: Path) -> int:
+    frames = [r.rejected.assign(layer=r.layer) for r in results if len(r.rejected)]
+    if not frames:
+        return 0
+    table = pd.concat(frames, ignore_index=True)
+    write_layer(table, path)
+    return len(table)
+
+
+def _load_options(args: argparse.Namespace) -> dict[str, object]:
+    return {
+        "layer": args.layer,
+        "mappings": args.mapping,
+        "engine": args.engine,
+        "crs": args.crs,
+        "latitude": args.latitude,
+        "longitude": args.longitude,
+        "wkt": args.wkt,
+    }
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    results: list[ValidationResult] = []
+    for f in args.files:
+        try:
+            found = load_layers([f], kind=args.kind, **_load_options(args))  # type: ignore[arg-type]
+        except GeomapError as exc:
+            print(f"geomap: error: {exc}", file=sys.stderr)
+            status = EXIT_USAGE
+            continue
+        for res in found.values():
+            for line in res.summary():
+                print(line)
+            results.append(res)
+            if len(res.rejected):
+                status = EXIT_USAGE
+    rejects = Path(args.rejects or "geomap-rejects.csv")
+    n = _write_rejects(results, rejects)
+    if n:
+        print(f"{n} rejected rows, with their reasons, written to {rejects}")
+    return status
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    if not (args.files or args.incidents or args.hazards):
+        raise GeomapError("render: give input files (FILE..., --incidents or --hazards)")
+    opts = _load_options(args)
+    results: dict[str, ValidationResult] = {}
+    groups = [(args.files, args.kind), (args.incidents, "incidents"), (args.hazards, "hazards")]
+    for files, kind in groups:
+        if not files:
+            continue
+        found = load_layers(files, kind=kind, strict=args.strict, **opts)  # type: ignore[arg-type]
+        for k, res in found.items():
+            if k in results:
+                raise GeomapError(
+                    f"{k} were given twice (positional files and --{k}); give them once"
+                )
+            results[k] = res
+    for res in results.values():
+        for line in res.summary():
+            print(line)
+    output = Path(args.output)
+    rejects = Path(args.rejects) if args.rejects else output.with_name(output.stem + "-rejects.csv")
+    n = _write_rejects(list(results.values()), rejects)
+    if n:
+        print(f"{n} rejected rows, with their reasons, written to {rejects}")
+    m = render_map(
+        results.get("incidents"),
+        results.get("hazards"),
+        title=args.title,
+        subtitle=args.subtitle,
+        popup_fields=_field_lists(args.popup_fields, "--popup-fields"),
+        tooltip_fields=_field_lists(args.tooltip_fields, "--tooltip-fields"),
+        tiles=None if args.tiles.lower() == "none" else args.tiles,
+        cdn=args.cdn,
+    )
+    save_map(m, output)
+    drawn = ", ".join(f"{len(r.kept)} {k}" for k, r in results.items())
+    mode = "links Leaflet from a CDN" if args.cdn else "self-contained, works offline"
+    size = output.stat().st_size / 1e6
+    print(f"wrote {output} ({drawn}; {size:.2f} MB; {mode})")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``geomap`` command line.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status.
+    """
+    args = _parser().parse_args(argv)
+    level = (
+        logging.ERROR
+        if args.quiet
+        else [logging.ERROR, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
+    )
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "validate":
+            return _cmd_validate(args)
+        return _cmd_render(args)
+    except GeomapError as exc:
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # e.g. the output folder is not writable
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,288 @@
+"""The data model: the two layers, their fields and controlled vocabularies.
+
+Follows the International Mine Action Standards vocabulary (IMAS 04.10, 07.11,
+10.60) as summarised in the project's DOMAIN notes. Every controlled field is an
+explicit vocabulary; validation reports any value outside it, never coerces it.
+
+Two layers:
+
+* **hazards** (polygons): suspected and confirmed hazardous areas and the land
+  released from them;
+* **incidents** (points): mine/ERW and demining accidents with their casualties.
+
+Display is in EPSG:4326. Areas are measured in an equal-area projection centred
+on the data and distances in a local metric projection, never in degrees.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from pyproj import CRS
+
+__all__ = [
+    "DISPLAY_CRS",
+    "HAZARDS",
+    "INCIDENTS",
+    "LAYERS",
+    "FieldSpec",
+    "LayerSpec",
+    "Vocabulary",
+    "equal_area_crs",
+    "metric_crs",
+]
+
+DISPLAY_CRS = "EPSG:4326"
+
+
+def _key(value: str) -> str:
+    """Fold case, spaces, hyphens and slashes so near-spellings meet."""
+    return re.sub(r"[\s_\-/]+", " ", str(value).strip().lower())
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A controlled list of codes, with accepted spellings for each.
+
+    Parameters
+    ----------
+    name : str
+        The vocabulary's name, as used in messages.
+    codes : tuple of str
+        The canonical codes, in display order.
+    synonyms : dict
+        Other spellings (any case) mapped to a canonical code.
+    """
+
+    name: str
+    codes: tuple[str, ...]
+    synonyms: dict[str, str] = field(default_factory=dict)
+
+    def lookup(self) -> dict[str, str]:
+        """Return the map from folded spelling to canonical code."""
+        table = {_key(c): c for c in self.codes}
+        table.update({_key(k): v for k, v in self.synonyms.items()})
+        return table
+
+    def normalise(self, value: object) -> str | None:
+        """Return the canonical code for ``value``, or None if it is not in the list."""
+        return self.lookup().get(_key(str(value)))
+
+
+HAZARD_CLASS = Vocabulary(
+    "hazard class",
+    ("SHA", "CHA"),
+    {
+        "suspected hazardous area": "SHA",
+        "suspected": "SHA",
+        "confirmed hazardous area": "CHA",
+        "confirmed": "CHA",
+    },
+)
+EVIDENCE = Vocabulary("evidence", ("direct", "indirect", "none", "unknown"))
+DEVICE_CATEGORY = Vocabulary(
+    "device category",
+    (
+        "AP mine",
+        "AT mine",
+        "improvised mine / IED",
+        "cluster munition remnant",
+        "UXO",
+        "AXO",
+        "other/unknown",
+    ),
+    {
+        "antipersonnel mine": "AP mine",
+        "anti personnel mine": "AP mine",
+        "APM": "AP mine",
+        "antitank mine": "AT mine",
+        "anti tank mine": "AT mine",
+        "anti vehicle mine": "AT mine",
+        "ATM": "AT mine",
+        "improvised mine": "improvised mine / IED",
+        "IED": "improvised mine / IED",
+        "cluster munition": "cluster munition remnant",
+        "submunition": "cluster munition remnant",
+        "unexploded ordnance": "UXO",
+        "abandoned ordnance": "AXO",
+        "abandoned explosive ordnance": "AXO",
+        "other": "other/unknown",
+        "unknown": "other/unknown",
+    },
+)
+STATUS = Vocabulary(
+    "status",
+    ("active", "cancelled", "reduced", "cleared", "handed over"),
+    {"canceled": "cancelled", "handover": "handed over", "handed_over": "handed over"},
+)
+RELEASED_STATUSES = ("cancelled", "reduced", "cleared", "handed over")
+INCIDENT_TYPE = Vocabulary(
+    "incident type",
+    ("mine/ERW accident", "demining accident", "incident", "EO find", "other"),
+    {
+        "mine accident": "mine/ERW accident",
+        "ERW accident": "mine/ERW accident",
+        "mine ERW accident": "mine/ERW accident",
+        "accident": "mine/ERW accident",
+        "demining": "demining accident",
+    },
+)
+VICTIM_CATEGORY = Vocabulary(
+    "victim category",
+    ("civilian", "deminer", "military/security", "journalist", "unknown"),
+    {
+        "military": "military/security",
+        "security": "military/security",
+        "military security": "military/security",
+        "civil": "civilian",
+    },
+)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a layer.
+
+    Parameters
+    ----------
+    name : str
+        Column name in geomap's model.
+    kind : {"id", "text", "code", "date", "count", "area"}
+        How values are checked and stored.
+    vocabulary : Vocabulary, optional
+        For ``kind="code"``, the allowed codes.
+    required : bool
+        A missing value rejects the row (otherwise it is stored as missing).
+    default : str, optional
+        For codes, the value used when the field is absent or empty.
+    label : str
+        Human label for legends and popups.
+    """
+
+    name: str
+    kind: str
+    vocabulary: Vocabulary | None = None
+    required: bool = False
+    default: str | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A layer of the model: its fields and allowed geometry."""
+
+    name: str
+    geometry: str  # "point" or "polygon"
+    fields: tuple[FieldSpec, ...]
+
+    @property
+    def columns(self) -> list[str]:
+        """Names of the model's columns, in order."""
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> FieldSpec:
+        """Return the spec of field ``name``."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+HAZARDS = LayerSpec(
+    "hazards",
+    "polygon",
+    (
+        FieldSpec("id", "id", label="Hazard id"),
+        FieldSpec("hazard_class", "code", HAZARD_CLASS, required=True, label="Class"),
+        FieldSpec("evidence", "code", EVIDENCE, default="unknown", label="Evidence"),
+        FieldSpec(
+            "device_category", "code", DEVICE_CATEGORY, default="other/unknown", label="Device"
+        ),
+        FieldSpec("status", "code", STATUS, required=True, label="Status"),
+        FieldSpec("status_date", "date", label="Status changed"),
+        FieldSpec("date_recorded", "date", label="Recorded"),
+        FieldSpec("district", "text", label="District"),
+        FieldSpec("operator", "text", label="Operator"),
+        FieldSpec("source", "text", label="Source"),
+        FieldSpec("area_m2", "area", label="Area (m²)"),
+    ),
+)
+
+INCIDENTS = LayerSpec(
+    "incidents",
+    "point",
+    (
+        FieldSpec("id", "id", label="Incident id"),
+        FieldSpec("date", "date", label="Date"),
+        FieldSpec("incident_type", "code", INCIDENT_TYPE, required=True, label="Type"),
+        FieldSpec("killed", "count", label="Killed"),
+        FieldSpec("injured", "count", label="Injured"),
+        FieldSpec("victim_category", "code", VICTIM_CATEGORY, default="unknown", label="Victims"),
+        FieldSpec(
+            "device_category", "code", DEVICE_CATEGORY, default="other/unknown", label="Device"
+        ),
+        FieldSpec("district", "text", label="District"),
+        FieldSpec("description", "text", label="Description"),
+    ),
+)
+
+LAYERS = {"hazards": HAZARDS, "incidents": INCIDENTS}
+
+
+def metric_crs(gdf: gpd.GeoDataFrame) -> CRS:
+    """Return a metric CRS for distances over ``gdf``: its UTM zone.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        A layer with a CRS and at least one non-empty geometry.
+
+    Returns
+    -------
+    pyproj.CRS
+        The UTM zone that holds the layer's centre (EPSG:32638 for Karabakh).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> metric_crs(gpd.GeoDataFrame(geometry=[Point(46.9, 39.9)], crs=4326)).to_epsg()
+    32638
+    """
+    return gdf.estimate_utm_crs()
+
+
+def equal_area_crs(gdf: gpd.GeoDataFrame) -> CRS:
+    """Return an equal-area CRS centred on ``gdf`` for measuring areas.
+
+    A Lambert azimuthal equal-area projection keeps areas exact wherever the data
+    lie (a UTM zone is off by up to a few tenths of a percent at its edges and more
+    outside it), so areas agree with geodesic areas.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        A layer with a CRS and at least one non-empty geometry.
+
+    Returns
+    -------
+    pyproj.CRS
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> equal_area_crs(gpd.GeoDataFrame(geometry=[Point(46.9, 39.9)], crs=4326)).is_projected
+    True
+    """
+    from pyproj import CRS
+
+    minx, miny, maxx, maxy = gdf.to_crs(DISPLAY_CRS).total_bounds
+    lon0, lat0 = (minx + maxx) / 2, (miny + maxy) / 2
+    return CRS.from_proj4(
+        f"+proj=laea +lat_0={lat0:.6f} +lon_0={lon0:.6f} +datum=WGS84 +units=m +no_defs"
+    )

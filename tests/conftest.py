@@ -1,0 +1,192 @@
+"""Shared fixtures: the real data in ../shared, a headless browser, small datasets."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point, Polygon
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "karabakh-sample.gpkg"
+SHARED = Path(os.environ.get("GEOMAP_SHARED", ROOT.parent / "shared"))
+REALDATA = SHARED / "realdata"
+COLOMBIA = REALDATA / "colombia_eventos_map_muse"
+AZE_ADM2 = REALDATA / "aze_geoboundaries_adm2" / "geoBoundaries-AZE-ADM2.geojson"
+CHROMIUM = os.environ.get("GEOMAP_CHROMIUM", "/usr/bin/chromium")
+TILE_HOSTS = (
+    "tile.openstreetmap.org",
+    "basemaps.cartocdn.com",
+    "arcgisonline.com",
+    "opentopomap.org",
+)
+
+
+def _require(flag: str) -> bool:
+    return os.environ.get(flag, "") == "1"
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    """The real public datasets; skip (or fail when GEOMAP_REQUIRE_SHARED=1) if absent."""
+    if not COLOMBIA.is_dir() or not AZE_ADM2.is_file():
+        msg = f"real data not found at {REALDATA} (set GEOMAP_SHARED to the shared folder)"
+        if _require("GEOMAP_REQUIRE_SHARED"):
+            pytest.fail(msg + " and GEOMAP_REQUIRE_SHARED=1")
+        pytest.skip(msg)
+    return REALDATA
+
+
+@dataclass
+class PageReport:
+    """What a person's browser saw: errors, dialogs, requests that tried to leave."""
+
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+    @property
+    def non_tile_requests(self) -> list[str]:
+        return [u for u in self.blocked if not any(h in u for h in TILE_HOSTS)]
+
+
+class Browser:
+    """Opens local HTML files in headless Chromium with every non-file request blocked."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def open(
+        self,
+        path: Path,
+        *,
+        wait_for: str = "window.geomap && Object.keys(geomap.layers).length > 0",
+        viewport: dict[str, int] | None = None,
+    ) -> tuple[Any, PageReport]:
+        report = PageReport()
+        page = self._browser.new_page(viewport=viewport or {"width": 1200, "height": 800})
+
+        def route(r: Any) -> None:
+            url = r.request.url
+            if url.startswith(("file:", "data:", "blob:", "about:")):
+                r.continue_()
+            else:
+                report.blocked.append(url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("pageerror", lambda exc: report.errors.append(str(exc)))
+        page.on(
+            "console",
+            lambda msg: (
+                report.errors.append(msg.text)
+                if msg.type == "error" and "net::ERR_FAILED" not in msg.text
+                else None
+            ),
+        )
+
+        def on_dialog(d: Any) -> None:
+            report.dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.goto(path.resolve().as_uri())
+        if wait_for:
+            page.wait_for_function(wait_for, timeout=60_000)
+        return page, report
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium via Playwright; skip (or fail with GEOMAP_REQUIRE_BROWSER=1)."""
+    exe = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    reason = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        reason = "playwright is not installed (pip install -e '.[test]')"
+    if reason is None and not exe:
+        reason = "no Chromium found (apt-get install -y chromium)"
+    if reason:
+        if _require("GEOMAP_REQUIRE_BROWSER"):
+            pytest.fail(reason + " and GEOMAP_REQUIRE_BROWSER=1")
+        pytest.skip(reason)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=exe,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        try:
+            yield Browser(b)
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def incidents_gdf() -> gpd.GeoDataFrame:
+    """Five valid incidents near Aghdam and Fuzuli."""
+    return gpd.GeoDataFrame(
+        {
+            "id": ["I1", "I2", "I3", "I4", "I5"],
+            "date": ["2021-03-01", "2021-05-17", "2022-01-09", "2022-08-30", "2023-02-11"],
+            "incident_type": ["mine/ERW accident"] * 4 + ["demining accident"],
+            "killed": [1, 0, 2, 0, 0],
+            "injured": [0, 2, 1, 1, 1],
+            "victim_category": [
+                "civilian",
+                "civilian",
+                "military/security",
+                "journalist",
+                "deminer",
+            ],
+            "device_category": ["AP mine", "AT mine", "UXO", "AP mine", "AP mine"],
+            "district": ["Aghdam", "Aghdam", "Fuzuli", "Fuzuli", "Fuzuli"],
+            "description": ["tractor", "shepherd", "patrol", "film crew", "clearance"],
+        },
+        geometry=[
+            Point(46.93, 39.99),
+            Point(46.95, 40.0),
+            Point(47.14, 39.6),
+            Point(47.1, 39.61),
+            Point(47.12, 39.58),
+        ],
+        crs="EPSG:4326",
+    )
+
+
+@pytest.fixture
+def hazards_gdf() -> gpd.GeoDataFrame:
+    """Three valid hazard areas (about 1 km² each)."""
+
+    def sq(x: float, y: float, d: float = 0.01) -> Polygon:
+        return Polygon([(x, y), (x + d, y), (x + d, y + d), (x, y + d)])
+
+    return gpd.GeoDataFrame(
+        {
+            "id": ["H1", "H2", "H3"],
+            "hazard_class": ["CHA", "SHA", "SHA"],
+            "evidence": ["direct", "indirect", "indirect"],
+            "device_category": ["AP mine", "AT mine", "UXO"],
+            "status": ["active", "active", "cleared"],
+            "status_date": ["2021-01-01", "2021-02-01", "2023-03-01"],
+            "date_recorded": ["2020-12-01", "2020-12-15", "2021-01-10"],
+            "district": ["Aghdam", "Fuzuli", "Fuzuli"],
+        },
+        geometry=[sq(46.92, 39.98), sq(47.13, 39.59), sq(47.2, 39.5)],
+        crs="EPSG:4326",
+    )
