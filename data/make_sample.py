@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -95,6 +96,9 @@ OPERATORS = ("ANAMA", "Synthetic operator A", "Synthetic operator B", "Synthetic
 N_HAZARDS = 400
 N_FRONT_LINE_HAZARDS = 280
 N_OVERLAP_PAIRS = 15
+# Hazard sizes (m², in UTM): 0.5 ha to 3 km², with a margin for other projections.
+MIN_AREA = 5_500.0
+MAX_AREA = 2_950_000.0
 # Exact class/status quotas: class -> counts per status, in STATUSES order.
 STATUS_QUOTAS = {"SHA": (130, 45, 20, 15, 10), "CHA": (105, 0, 20, 37, 18)}
 DEVICE_QUOTAS = (110, 95, 20, 40, 70, 25, 40)
@@ -322,9 +326,9 @@ def jittered_polygon(rng: np.random.Generator, centre: Point, area: float) -> Po
         A valid polygon with 8 to 40 vertices.
     """
     n = int(rng.integers(8, 41))
-    angles = np.sort(rng.uniform(0, 2 * np.pi, n))
-    angles = angles + np.linspace(0, 2 * np.pi, n, endpoint=False) - angles.mean() + np.pi
-    angles = np.sort(np.mod(angles, 2 * np.pi))
+    step = 2 * np.pi / n
+    # Strictly increasing angles spanning less than a full turn: a simple ring.
+    angles = rng.uniform(0, 2 * np.pi) + step * (np.arange(n) + rng.uniform(-0.4, 0.4, n))
     elong = rng.uniform(1.0, 2.2)
     tilt = rng.uniform(0, np.pi)
     radii = rng.uniform(0.65, 1.0, n) * np.sqrt(
@@ -334,10 +338,7 @@ def jittered_polygon(rng: np.random.Generator, centre: Point, area: float) -> Po
     poly = Polygon(ring)
     scale = math.sqrt(area / poly.area)
     ring = ring * scale + np.array(centre.coords[0])
-    poly = Polygon(ring)
-    if not poly.is_valid:
-        poly = shapely.make_valid(poly)
-    return poly
+    return Polygon(ring)
 
 
 def front_line_point(rng: np.random.Generator, line: LineString) -> Point:
@@ -399,7 +400,7 @@ def place_hazards(
     front: list[bool] = []
 
     def area() -> float:
-        return float(np.clip(rng.lognormal(math.log(60_000), 1.3), 5_000, 3_000_000))
+        return float(np.clip(rng.lognormal(math.log(60_000), 1.3), MIN_AREA, MAX_AREA))
 
     def fits(poly: Polygon, others: list) -> bool:
         if not any(g.contains(poly) for g in inner):
@@ -435,7 +436,8 @@ def place_hazards(
             a = rng.uniform(0, 2 * np.pi)
             r = math.sqrt(target.area / math.pi) * rng.uniform(0.5, 1.1)
             centre = Point(c.x + r * math.cos(a), c.y + r * math.sin(a))
-            poly = jittered_polygon(rng, centre, target.area * rng.uniform(0.3, 1.0))
+            size = max(target.area * rng.uniform(0.3, 1.0), MIN_AREA)
+            poly = jittered_polygon(rng, centre, size)
             if (
                 any(g.contains(poly) for g in inner)
                 and poly.intersection(target).area > 0.05 * poly.area
@@ -857,6 +859,25 @@ def make_incidents(
     return gdf
 
 
+def laea_areas(gdf: gpd.GeoDataFrame) -> pd.Series:
+    """Measure polygon areas in square metres in an equal-area projection.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Polygons in EPSG:4326.
+
+    Returns
+    -------
+    pandas.Series
+        Areas in m², from a Lambert azimuthal equal-area projection on the region.
+    """
+    lon0 = (REGION_BOUNDS[0] + REGION_BOUNDS[2]) / 2
+    lat0 = (REGION_BOUNDS[1] + REGION_BOUNDS[3]) / 2
+    laea = f"+proj=laea +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m +no_defs"
+    return gdf.to_crs(laea).area
+
+
 def check(
     districts: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame
 ) -> int:
@@ -883,6 +904,9 @@ def check(
     assert len(hazards) == N_HAZARDS
     assert hazards.geometry.is_valid.all()
     assert all(union.contains(g) for g in hazards.geometry)
+    areas = laea_areas(hazards)
+    assert areas.min() >= 5_000
+    assert areas.max() <= 3_000_000
     nverts = [len(g.exterior.coords) - 1 for g in hazards.geometry]
     assert min(nverts) >= 8
     assert max(nverts) <= 40
@@ -941,6 +965,9 @@ def main() -> None:
     outside = check(districts, hazards, incidents)
 
     GPKG_PATH.unlink(missing_ok=True)
+    # A fixed timestamp in gpkg_contents keeps the file byte-identical between runs.
+    # (GDAL reads the OGR_CURRENT_DATE configuration option from the environment.)
+    os.environ["OGR_CURRENT_DATE"] = "2025-01-01T00:00:00Z"
     for name, layer in (
         ("districts", districts),
         ("towns", towns),

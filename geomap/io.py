@@ -29,7 +29,7 @@ import shapely
 
 from geomap._errors import InputError, MappingError
 from geomap.mapping import ColumnMapping, load_mapping
-from geomap.model import DISPLAY_CRS
+from geomap.model import DISPLAY_CRS, LAYERS
 
 __all__ = [
     "PROBLEM_COLUMNS",
@@ -232,6 +232,19 @@ def _read_csv(
     return gdf, implied
 
 
+def _untruncate(gdf: gpd.GeoDataFrame, kind: str, path: Path) -> gpd.GeoDataFrame:
+    """Give back model field names that the Shapefile format cut to 10 characters."""
+    renames = {
+        name[:10]: name
+        for name in LAYERS[kind].columns
+        if len(name) > 10 and name[:10] in gdf.columns and name not in gdf.columns
+    }
+    if renames:
+        log.info("%s: read Shapefile's truncated columns %s as %s", path, list(renames), list(renames.values()))
+        gdf = gdf.rename(columns=renames)
+    return gdf
+
+
 def _read_one(
     path: Path,
     *,
@@ -276,6 +289,11 @@ def _read_one(
             raise InputError(
                 f"{path}: could not be read as {fmt}: {_first_line(exc)}", path
             ) from None
+    if fmt == "KML" and "id2" in gdf.columns:
+        # LIBKML reads the Placemark's XML id as `id` and an ExtendedData `id` as `id2`.
+        gdf = gdf.drop(columns="id").rename(columns={"id2": "id"})
+    if fmt == "Shapefile" and kind in LAYERS:
+        gdf = _untruncate(gdf, kind, path)
     if mapping is not None:
         gdf = mapping.apply(gdf, path)
         if not isinstance(gdf, gpd.GeoDataFrame):  # pragma: no cover - defensive

@@ -1,0 +1,256 @@
+"""Readers: one fixture dataset written per format, read back the same."""
+
+from __future__ import annotations
+
+import json
+import warnings
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+import geomap
+from geomap import InputError, MappingError
+
+FORMATS = ["geojson", "gpkg", "shp", "shp-folder", "shp-zip", "fgb", "parquet", "csv", "csv-wkt", "kml"]
+
+
+def write_as(gdf: gpd.GeoDataFrame, folder: Path, fmt: str) -> Path:
+    """Write ``gdf`` in format ``fmt`` under ``folder``; return what to read."""
+    if fmt == "geojson":
+        path = folder / "layer.geojson"
+        gdf.to_file(path, driver="GeoJSON")
+    elif fmt == "gpkg":
+        path = folder / "layer.gpkg"
+        gdf.to_file(path, layer="mine_events")
+    elif fmt in ("shp", "shp-folder", "shp-zip"):
+        shp_dir = folder / "shp"
+        shp_dir.mkdir()
+        with warnings.catch_warnings():  # Shapefile cuts names to 10 characters; geomap undoes it
+            warnings.filterwarnings("ignore", "Column names longer than 10", UserWarning)
+            gdf.to_file(shp_dir / "layer.shp")
+        path = shp_dir / "layer.shp"
+        if fmt == "shp-folder":
+            path = shp_dir
+        elif fmt == "shp-zip":
+            path = folder / "layer.zip"
+            with zipfile.ZipFile(path, "w") as zf:
+                for part in shp_dir.iterdir():
+                    zf.write(part, part.name)
+    elif fmt == "fgb":
+        path = folder / "layer.fgb"
+        gdf.to_file(path, driver="FlatGeobuf")
+    elif fmt == "parquet":
+        path = folder / "layer.parquet"
+        gdf.to_parquet(path)
+    elif fmt == "csv":
+        path = folder / "layer.csv"
+        df = pd.DataFrame(gdf.drop(columns="geometry"))
+        df["Latitude"] = gdf.geometry.y
+        df["Longitude"] = gdf.geometry.x
+        df.to_csv(path, index=False)
+    elif fmt == "csv-wkt":
+        path = folder / "layer.csv"
+        df = pd.DataFrame(gdf.drop(columns="geometry"))
+        df["WKT"] = gdf.geometry.to_wkt()
+        df.to_csv(path, index=False)
+    elif fmt == "kml":
+        path = folder / "layer.kml"
+        gdf.to_file(path, driver="KML")
+    else:  # pragma: no cover
+        raise AssertionError(fmt)
+    return path
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format_reads_back_every_incident(tmp_path, incidents_gdf, fmt):
+    path = write_as(incidents_gdf, tmp_path, fmt)
+    raw = geomap.read_incidents(path)
+    assert len(raw) == len(incidents_gdf)
+    assert raw.crs.to_epsg() == 4326
+    assert sorted(raw["source_row"]) == [1, 2, 3, 4, 5]
+    result = geomap.validate_incidents(raw)
+    assert result.rejected.empty, result.rejected
+    assert len(result.kept) == 5
+    # Same places, to 1e-6 degree (FlatGeobuf's spatial index may reorder features).
+    kept = result.kept.set_index("id").loc[incidents_gdf["id"]]
+    assert (kept.geometry.x.to_numpy() - incidents_gdf.geometry.x.to_numpy()).max() < 1e-6
+    assert abs(kept.geometry.y.to_numpy() - incidents_gdf.geometry.y.to_numpy()).max() < 1e-6
+    assert kept["killed"].sum() == incidents_gdf["killed"].sum()
+    assert list(kept["victim_category"]) == list(incidents_gdf["victim_category"])
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "shp", "fgb", "parquet", "csv-wkt"])
+def test_each_format_reads_back_hazards_with_areas(tmp_path, hazards_gdf, fmt):
+    path = write_as(hazards_gdf, tmp_path, fmt)
+    result = geomap.validate_hazards(geomap.read_hazards(path))
+    assert len(result.kept) == 3
+    # 0.01° squares at 39.5-40° N: about 1.11 km × 0.855 km.
+    assert result.kept["area_m2"].between(0.9e6, 1.0e6).all()
+
+
+def test_fiona_engine_is_passed_through(tmp_path, incidents_gdf):
+    path = write_as(incidents_gdf, tmp_path, "geojson")
+    raw = geomap.read_incidents(path, engine="fiona")
+    assert len(raw) == 5
+
+
+def test_several_files_are_one_layer(tmp_path, incidents_gdf):
+    a = tmp_path / "2021.geojson"
+    b = tmp_path / "2022.geojson"
+    incidents_gdf.iloc[:2].to_file(a)
+    incidents_gdf.iloc[2:].to_file(b)
+    raw = geomap.read_incidents([a, b])
+    assert len(raw) == 5
+    assert [f["rows"] for f in raw.attrs["geomap_files"]] == [2, 3]
+    result = geomap.validate_incidents(raw)
+    assert list(result.files["read"]) == [2, 3]
+    assert result.reconciles
+
+
+def test_gpkg_with_two_layers_and_none_named_lists_them(tmp_path, incidents_gdf, hazards_gdf):
+    path = tmp_path / "two.gpkg"
+    incidents_gdf.to_file(path, layer="points_a")
+    hazards_gdf.to_file(path, layer="areas_b")
+    with pytest.raises(InputError, match=r"has 2 layers \(points_a, areas_b\)"):
+        geomap.read_incidents(path)
+    assert len(geomap.read_incidents(path, layer="points_a")) == 5
+    with pytest.raises(InputError, match="has no layer 'nope'; its layers are points_a, areas_b"):
+        geomap.read_incidents(path, layer="nope")
+
+
+def test_gpkg_layer_named_after_the_kind_is_found(tmp_path, incidents_gdf, hazards_gdf):
+    path = tmp_path / "both.gpkg"
+    incidents_gdf.to_file(path, layer="incidents")
+    hazards_gdf.to_file(path, layer="hazards")
+    assert geomap.detect_layers(path) == [("incidents", "incidents"), ("hazards", "hazards")]
+    results = geomap.load_layers(path)
+    assert len(results["incidents"].kept) == 5
+    assert len(results["hazards"].kept) == 3
+
+
+def test_shapefile_without_dbf_names_the_missing_part(tmp_path, incidents_gdf):
+    path = write_as(incidents_gdf, tmp_path, "shp")
+    path.with_suffix(".dbf").unlink()
+    with pytest.raises(InputError, match=r"layer\.shp: Shapefile is missing its \.dbf file"):
+        geomap.read_incidents(path)
+
+
+def test_truncated_geojson_says_so(tmp_path, incidents_gdf):
+    path = write_as(incidents_gdf, tmp_path, "geojson")
+    text = path.read_text()
+    path.write_text(text[: len(text) // 2])
+    with pytest.raises(InputError, match=r"layer\.geojson: is not valid JSON \(the file looks truncated\)"):
+        geomap.read_incidents(path)
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.geojson"
+    path.write_bytes(b"")
+    with pytest.raises(InputError, match=r"empty\.geojson: the file is empty"):
+        geomap.read_incidents(path)
+
+
+def test_missing_file_and_unknown_suffix(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        geomap.read_incidents(tmp_path / "nope.geojson")
+    odd = tmp_path / "data.xyz"
+    odd.write_text("x")
+    with pytest.raises(InputError, match=r"unknown file type '\.xyz'"):
+        geomap.read_incidents(odd)
+
+
+def test_csv_without_coordinates_explains(tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_text("id,name\n1,a\n")
+    with pytest.raises(InputError, match="found no coordinate columns"):
+        geomap.read_incidents(path)
+
+
+def test_csv_named_columns(tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("id,incident_type,N,E\nA,mine/ERW accident,39.9,46.9\n")
+    raw = geomap.read_incidents(path, latitude="N", longitude="E")
+    assert raw.geometry.iloc[0].x == pytest.approx(46.9)
+
+
+def test_mapping_yaml_and_toml_agree(tmp_path):
+    csv = tmp_path / "events.csv"
+    csv.write_text("CODE,TYPE,FECHA,lat,lon\nE1,1,15/03/2021,39.9,46.9\nE2,2,01/04/2021,39.8,46.8\n")
+    yaml_map = tmp_path / "m.yaml"
+    yaml_map.write_text(
+        "layer: incidents\nfields: {id: CODE, incident_type: TYPE, date: FECHA}\n"
+        "codes: {incident_type: {'1': mine/ERW accident, '2': demining accident}}\n"
+        "dates: {date: '%d/%m/%Y'}\n"
+    )
+    toml_map = tmp_path / "m.toml"
+    toml_map.write_text(
+        'layer = "incidents"\n[fields]\nid = "CODE"\nincident_type = "TYPE"\ndate = "FECHA"\n'
+        '[codes.incident_type]\n"1" = "mine/ERW accident"\n"2" = "demining accident"\n'
+        '[dates]\ndate = "%d/%m/%Y"\n'
+    )
+    for mapping in (yaml_map, toml_map):
+        result = geomap.validate_incidents(geomap.read_incidents(csv, mapping=mapping))
+        assert list(result.kept["id"]) == ["E1", "E2"]
+        assert list(result.kept["incident_type"]) == ["mine/ERW accident", "demining accident"]
+        assert str(result.kept["date"].iloc[0].date()) == "2021-03-15"
+
+
+def test_mapping_errors_name_the_problem(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("fields: {victims: X}\n")
+    with pytest.raises(MappingError, match=r"`fields` names \['victims'\], which are not fields"):
+        geomap.load_mapping(bad)
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("feilds: {}\n")
+    with pytest.raises(MappingError, match=r"unknown key\(s\) \['feilds'\]"):
+        geomap.load_mapping(typo)
+    csv = tmp_path / "e.csv"
+    csv.write_text("lat,lon\n1,2\n")
+    ok = tmp_path / "ok.yaml"
+    ok.write_text("fields: {id: EVENT}\n")
+    with pytest.raises(MappingError, match=r"names column\(s\) \['EVENT'\] that the file does not have"):
+        geomap.read_incidents(csv, mapping=ok)
+
+
+def test_reprojects_to_display_crs(tmp_path, incidents_gdf):
+    path = tmp_path / "utm.gpkg"
+    incidents_gdf.to_crs(32638).to_file(path)
+    raw = geomap.read_incidents(path)
+    assert raw.crs.to_epsg() == 4326
+    assert raw.geometry.iloc[0].x == pytest.approx(46.93, abs=1e-6)
+
+
+def test_write_layer_is_atomic_and_keeps_old_file_on_error(tmp_path, monkeypatch):
+    dest = tmp_path / "out.csv"
+    dest.write_text("old")
+
+    def half_then_fail(self, path, *a, **k):
+        Path(path).write_text("a\n1\n")  # half a file...
+        raise OSError("disk full")  # ...then the disk fills up
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", half_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        geomap.write_layer(pd.DataFrame({"a": [1, 2]}), dest)
+    assert dest.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_geojson_reader_keeps_json_property_types(tmp_path):
+    path = tmp_path / "typed.geojson"
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"id": 7, "incident_type": "mine/ERW accident", "killed": 2},
+                "geometry": {"type": "Point", "coordinates": [46.9, 39.9]},
+            }
+        ],
+    }
+    path.write_text(json.dumps(fc))
+    result = geomap.validate_incidents(geomap.read_incidents(path))
+    assert result.kept.loc[0, "id"] == "7"
+    assert result.kept.loc[0, "killed"] == 2
