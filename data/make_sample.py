@@ -400,7 +400,10 @@ def place_hazards(
     front: list[bool] = []
 
     def area() -> float:
-        return float(np.clip(rng.lognormal(math.log(60_000), 1.3), MIN_AREA, MAX_AREA))
+        # Log-normal (median 6 ha), truncated to [MIN_AREA, MAX_AREA] by redrawing.
+        while not MIN_AREA <= (a := float(rng.lognormal(math.log(60_000), 1.4))) <= MAX_AREA:
+            pass
+        return a
 
     def fits(poly: Polygon, others: list) -> bool:
         if not any(g.contains(poly) for g in inner):
@@ -502,17 +505,25 @@ def make_hazards(
     evidence = []
     for cls in classes:
         if cls == "CHA":
-            evidence.append(rng.choice(["direct", "indirect", "unknown"], p=[0.88, 0.04, 0.08]))
+            evidence.append(
+                str(rng.choice(["direct", "indirect", "unknown"], p=[0.88, 0.04, 0.08]))
+            )
         else:
             evidence.append(
-                rng.choice(["indirect", "direct", "none", "unknown"], p=[0.78, 0.04, 0.08, 0.10])
+                str(
+                    rng.choice(["indirect", "direct", "none", "unknown"], p=[0.78, 0.04, 0.08, 0.1])
+                )
             )
 
     sources = []
     for cls, fl in zip(classes, front, strict=True):
         if cls == "CHA":
-            opts = ["technical survey", "non-technical survey", "accident report"]
-            opts.append("former front line record")
+            opts = [
+                "technical survey",
+                "non-technical survey",
+                "accident report",
+                "former front line record",
+            ]
             p = [0.35, 0.35, 0.2, 0.1]
         elif fl:
             opts = ["former front line record", "non-technical survey", "accident report"]
@@ -554,7 +565,7 @@ def make_hazards(
     gdf = gpd.GeoDataFrame(
         {
             "hazard_class": classes,
-            "evidence": [str(e) for e in evidence],
+            "evidence": evidence,
             "device_category": devices,
             "status": statuses,
             "status_date": [d.isoformat() for d in changed],
@@ -674,6 +685,7 @@ def outside_point(
     rng: np.random.Generator,
     kind: str,
     hazards_m: list,
+    tree: shapely.STRtree,
     roads_m: list,
     anchors_m: list,
     region_m: Polygon,
@@ -686,8 +698,12 @@ def outside_point(
         Random generator.
     kind : {"road", "village", "hazard"}
         Near a road, near a town or village, or just outside a hazard area.
-    hazards_m, roads_m, anchors_m : list
-        Hazards, roads and towns/villages in the metric CRS.
+    hazards_m : list of shapely.Polygon
+        Hazard polygons in the metric CRS.
+    tree : shapely.STRtree
+        Spatial index over ``hazards_m``.
+    roads_m, anchors_m : list
+        Roads and towns/villages in the metric CRS.
     region_m : shapely.Polygon
         The districts' region, shrunk by a margin.
 
@@ -696,7 +712,6 @@ def outside_point(
     shapely.Point
         A point at least 30 m from every hazard polygon.
     """
-    tree = shapely.STRtree(hazards_m)
     while True:
         a = rng.uniform(0, 2 * np.pi)
         if kind == "road":
@@ -766,6 +781,7 @@ def make_incidents(
         The ``incidents`` layer (EPSG:4326), ordered by date.
     """
     hazards_m = list(hazards.to_crs(METRIC_CRS).geometry)
+    tree = shapely.STRtree(hazards_m)
     anchors_m = list(towns.to_crs(METRIC_CRS).geometry)
     region_m = project([shapely.union_all(districts.geometry)], DISPLAY_CRS, METRIC_CRS)[0]
     region_m = region_m.buffer(-300)
@@ -788,7 +804,6 @@ def make_incidents(
     for cat, ins in zip(cats, inside, strict=True):
         if cat == "journalist":
             road = roads_m[ROADS.index(("Tartar", "Kalbajar"))]
-            tree = shapely.STRtree(hazards_m)
             while True:
                 base = road.interpolate(rng.uniform(0, road.length))
                 pt = Point(base.x + rng.normal(0, 80), base.y + rng.normal(0, 80))
@@ -814,7 +829,7 @@ def make_incidents(
                 dates.append(random_date(rng, HAZARD_FIRST_DATE, last, skew=1.8))
             continue
         kind = str(rng.choice(["road", "village", "hazard"], p=[0.35, 0.3, 0.35]))
-        points_m.append(outside_point(rng, kind, hazards_m, roads_m, anchors_m, region_m))
+        points_m.append(outside_point(rng, kind, hazards_m, tree, roads_m, anchors_m, region_m))
         p = CIVILIAN_DEVICES if cat == "civilian" else MILITARY_DEVICES
         devices.append(str(rng.choice(DEVICES, p=p)))
         dates.append(random_date(rng, HAZARD_FIRST_DATE, INCIDENT_LAST_DATE, skew=1.8))
@@ -903,7 +918,12 @@ def check(
 
     assert len(hazards) == N_HAZARDS
     assert hazards.geometry.is_valid.all()
-    assert all(union.contains(g) for g in hazards.geometry)
+    cells = dict(zip(districts["name"], districts.geometry, strict=True))
+    for g, dname in zip(hazards.geometry, hazards["district"], strict=True):
+        assert cells[dname].contains(g)  # so any centroid method names the same district
+    assert set(hazards["blocked_land_use"]) <= set(LAND_USES)
+    assert set(hazards["device_category"]) <= set(DEVICES)
+    assert set(incidents["device_category"]) <= set(DEVICES)
     areas = laea_areas(hazards)
     assert areas.min() >= 5_000
     assert areas.max() <= 3_000_000

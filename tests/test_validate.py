@@ -1,0 +1,241 @@
+"""Validation: one test per case; every row kept or rejected with its reason."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, MultiPoint, Point, Polygon
+
+import geomap
+from geomap import ValidationError
+
+
+def cluster(n: int = 25, seed: int = 1) -> gpd.GeoDataFrame:
+    """``n`` valid incidents scattered around Aghdam–Fuzuli."""
+    rng = np.random.default_rng(seed)
+    xs = 46.9 + rng.uniform(0, 0.3, n)
+    ys = 39.6 + rng.uniform(0, 0.4, n)
+    return gpd.GeoDataFrame(
+        {
+            "id": [f"I{i}" for i in range(n)],
+            "incident_type": ["mine/ERW accident"] * n,
+            "killed": [0] * n,
+            "injured": [1] * n,
+        },
+        geometry=[Point(x, y) for x, y in zip(xs, ys, strict=True)],
+        crs=4326,
+    )
+
+
+def problem_of(result, row_id: str) -> str:
+    rej = result.rejected.set_index("id")
+    return str(rej.loc[row_id, "problem"])
+
+
+def test_counts_reconcile_and_caller_data_untouched(incidents_gdf):
+    before = incidents_gdf.copy()
+    bad = incidents_gdf.copy()
+    bad.loc[1, "victim_category"] = "tourist"
+    result = geomap.validate_incidents(bad)
+    assert len(result.kept) + len(result.rejected) == len(bad)
+    assert result.reconciles
+    assert result.files.loc[0, ["read", "kept", "rejected"]].tolist() == [5, 4, 1]
+    pd.testing.assert_frame_equal(incidents_gdf, before)
+
+
+def test_null_and_empty_geometry_rejected(incidents_gdf):
+    gdf = incidents_gdf.copy()
+    gdf.loc[0, "geometry"] = None
+    gdf.loc[1, "geometry"] = Point()
+    result = geomap.validate_incidents(gdf)
+    assert problem_of(result, "I1") == "geometry is missing"
+    assert problem_of(result, "I2") == "geometry is empty"
+    assert len(result.kept) == 3
+
+
+def test_wrong_geometry_type(incidents_gdf, hazards_gdf):
+    gdf = incidents_gdf.copy()
+    gdf.loc[0, "geometry"] = LineString([(46.9, 39.9), (47, 40)])
+    gdf.loc[1, "geometry"] = MultiPoint([(46.9, 39.9)])
+    result = geomap.validate_incidents(gdf)
+    assert problem_of(result, "I1") == "expected a Point, got a LineString"
+    assert "I2" in set(result.kept["id"])  # a one-point MultiPoint is read as its point
+    assert "MultiPoint of one point" in result.notes.set_index("id").loc["I2", "note"]
+
+    haz = hazards_gdf.copy()
+    haz.loc[0, "geometry"] = Point(46.9, 39.9)
+    result = geomap.validate_hazards(haz)
+    assert problem_of(result, "H1") == "expected a Polygon or MultiPolygon, got a Point"
+
+
+def test_self_intersecting_polygon_is_repaired_with_a_note(hazards_gdf):
+    haz = hazards_gdf.copy()
+    bowtie = Polygon([(46.90, 39.90), (46.92, 39.92), (46.92, 39.90), (46.90, 39.92)])
+    assert not bowtie.is_valid
+    haz.loc[0, "geometry"] = bowtie
+    result = geomap.validate_hazards(haz)
+    assert result.rejected.empty
+    kept = result.kept.set_index("id")
+    assert kept.loc["H1", "geometry"].is_valid
+    assert kept.loc["H1", "geometry"].geom_type == "MultiPolygon"
+    note = result.notes.set_index("id").loc["H1", "note"]
+    assert note.startswith("repaired invalid polygon (Self-intersection")
+    assert result.files.loc[0, "repaired"] == 1
+    # Repair keeps both triangles' area (two 0.01° × 0.02° triangles ≈ 1.9 km²).
+    assert 1.6e6 < kept.loc["H1", "area_m2"] < 2.2e6
+
+
+def test_polygon_with_no_area_left_is_rejected(hazards_gdf):
+    haz = hazards_gdf.copy()
+    haz.loc[0, "geometry"] = Polygon([(46.9, 39.9), (46.95, 39.95), (47.0, 40.0), (46.9, 39.9)])
+    result = geomap.validate_hazards(haz)
+    assert "no area left after repair" in problem_of(result, "H1")
+
+
+def test_out_of_range_and_swapped_axes():
+    gdf = cluster()
+    gdf.loc[0, "geometry"] = Point(46.9, 139.9)  # latitude beyond 90
+    gdf.loc[1, "geometry"] = Point(39.95, 46.95)  # in range but swapped: lands in Armenia's north
+    gdf.loc[2, "geometry"] = Point(246.9, 139.9)  # nonsense
+    result = geomap.validate_incidents(gdf)
+    assert "out of range" in problem_of(result, "I0")
+    assert "longitude and latitude are swapped" in problem_of(result, "I1")
+    rej = result.rejected.set_index("id")
+    assert rej.loc["I1", "likely_fix"] == "use (46.95, 39.95)"
+    assert "out of range (longitude ±180, latitude ±90)" in problem_of(result, "I2")
+
+
+def test_flipped_sign_is_flagged_with_the_fix():
+    gdf = cluster()
+    gdf.loc[3, "geometry"] = Point(-47.0, 39.8)
+    result = geomap.validate_incidents(gdf)
+    assert "longitude has the wrong sign" in problem_of(result, "I3")
+    assert result.rejected.set_index("id").loc["I3", "likely_fix"] == "use (47.0, 39.8)"
+    assert len(result.kept) == 24
+
+
+def test_missing_crs_warns_naming_the_file(tmp_path, incidents_gdf):
+    path = tmp_path / "nocrs.shp"
+    incidents_gdf[["id", "geometry"]].assign(incident_t="mine/ERW accident").to_file(path)
+    path.with_suffix(".prj").unlink()
+    raw = geomap.read_incidents(path)
+    assert raw.crs.to_epsg() == 4326
+    result = geomap.validate_incidents(raw)
+    lines = result.summary()
+    assert f"{path}: warning: has no CRS; assumed EPSG:4326" in "\n".join(lines)
+    assert len(result.kept) == 5
+
+
+def test_given_crs_is_used_for_files_without_one(tmp_path, incidents_gdf):
+    path = tmp_path / "utm.shp"
+    utm = incidents_gdf[["id", "geometry"]].to_crs(32638).assign(incident_t="incident")
+    utm.to_file(path)
+    path.with_suffix(".prj").unlink()
+    raw = geomap.read_incidents(path, crs="EPSG:32638")
+    assert raw.geometry.iloc[0].x == pytest.approx(46.93, abs=1e-6)
+
+
+def test_duplicate_ids_keep_the_first(incidents_gdf):
+    gdf = incidents_gdf.copy()
+    gdf.loc[3, "id"] = "I1"
+    result = geomap.validate_incidents(gdf)
+    assert list(result.kept["id"]) == ["I1", "I2", "I3", "I5"]
+    rej = result.rejected.iloc[0]
+    assert rej["source_row"] == 4
+    assert rej["problem"] == "duplicate id 'I1'; first seen at <data> row 1"
+
+
+def test_unknown_codes_are_reported_not_coerced(incidents_gdf, hazards_gdf):
+    gdf = incidents_gdf.copy()
+    gdf.loc[0, "victim_category"] = "tourist"
+    gdf.loc[1, "device_category"] = "Antipersonnel mine"  # a known synonym, normalised
+    result = geomap.validate_incidents(gdf)
+    msg = problem_of(result, "I1")
+    assert msg.startswith("'tourist' is not a known victim category; expected one of ['civilian'")
+    assert result.kept.set_index("id").loc["I2", "device_category"] == "AP mine"
+
+    haz = hazards_gdf.copy()
+    haz.loc[2, "status"] = "demolished"
+    haz.loc[1, "hazard_class"] = None
+    result = geomap.validate_hazards(haz)
+    assert "'demolished' is not a known status" in problem_of(result, "H3")
+    assert problem_of(result, "H2").startswith("hazard class is missing")
+
+
+def test_absent_optional_codes_default_to_unknown(incidents_gdf):
+    gdf = incidents_gdf.drop(columns=["victim_category", "device_category"])
+    result = geomap.validate_incidents(gdf)
+    assert set(result.kept["victim_category"]) == {"unknown"}
+    assert set(result.kept["device_category"]) == {"other/unknown"}
+
+
+def test_absent_required_field_says_to_map_it(incidents_gdf):
+    gdf = incidents_gdf.drop(columns=["incident_type"])
+    result = geomap.validate_incidents(gdf)
+    assert result.kept.empty
+    assert "incident type is not in the file (map a column to it)" in result.rejected["problem"].iloc[0]
+
+
+def test_dates_that_do_not_parse(incidents_gdf):
+    gdf = incidents_gdf.copy()
+    gdf.loc[0, "date"] = "31/02/2021"  # no such day
+    gdf.loc[1, "date"] = "yesterday"
+    gdf.loc[2, "date"] = "17.05.2022"  # day-first is accepted
+    result = geomap.validate_incidents(gdf)
+    assert problem_of(result, "I1") == "'31/02/2021' is not a date (expected YYYY-MM-DD)"
+    assert problem_of(result, "I2") == "'yesterday' is not a date (expected YYYY-MM-DD)"
+    assert str(result.kept.set_index("id").loc["I3", "date"].date()) == "2022-05-17"
+
+
+def test_casualty_counts_must_be_whole_and_not_negative(incidents_gdf):
+    gdf = incidents_gdf.astype({"killed": object, "injured": object})
+    gdf.loc[0, "killed"] = "two"
+    gdf.loc[1, "injured"] = -1
+    gdf.loc[2, "injured"] = 1.5
+    gdf.loc[3, "killed"] = None
+    result = geomap.validate_incidents(gdf)
+    assert problem_of(result, "I1") == "'two' is not a number (expected a whole number ≥ 0)"
+    assert problem_of(result, "I2") == "'-1' is not a whole number ≥ 0"
+    assert problem_of(result, "I3") == "'1.5' is not a whole number ≥ 0"
+    assert pd.isna(result.kept.set_index("id").loc["I4", "killed"])  # unknown stays unknown
+
+
+def test_several_problems_on_one_row_are_all_reported(incidents_gdf):
+    gdf = incidents_gdf.copy()
+    gdf.loc[0, "victim_category"] = "tourist"
+    gdf.loc[0, "date"] = "soon"
+    result = geomap.validate_incidents(gdf)
+    row = result.rejected.set_index("id").loc["I1"]
+    assert row["field"] == "date; victim_category"
+    assert "tourist" in row["problem"]
+    assert "soon" in row["problem"]
+    assert len(result.rejected) == 1
+
+
+def test_rejects_keep_the_row_values(incidents_gdf):
+    gdf = incidents_gdf.copy()
+    gdf.loc[0, "victim_category"] = "tourist"
+    result = geomap.validate_incidents(gdf)
+    row = result.rejected.iloc[0]
+    assert row["description"] == "tractor"
+    assert row["geometry_wkt"] == "POINT (46.93 39.99)"
+
+
+def test_strict_raises_with_the_report(incidents_gdf):
+    gdf = incidents_gdf.copy()
+    gdf.loc[0, "victim_category"] = "tourist"
+    with pytest.raises(ValidationError, match="1 of 5 incidents rows rejected") as info:
+        geomap.validate_incidents(gdf, strict=True)
+    assert len(info.value.problems) == 1
+
+
+def test_kept_layer_is_typed(incidents_gdf, hazards_gdf):
+    kept = geomap.validate_incidents(incidents_gdf).kept
+    assert isinstance(kept["victim_category"].dtype, pd.CategoricalDtype)
+    assert list(kept["victim_category"].cat.categories) == list(geomap.model.VICTIM_CATEGORY.codes)
+    assert str(kept["killed"].dtype) == "Int64"
+    assert pd.api.types.is_datetime64_any_dtype(kept["date"])
+    haz = geomap.validate_hazards(hazards_gdf).kept
+    assert "area_m2" in haz.columns
