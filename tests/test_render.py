@@ -1,0 +1,169 @@
+"""Rendering, checked structurally (folium's element ids are random, so never byte for byte)."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import folium
+import pytest
+
+import geomap
+from geomap import GeomapError
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+class Tags(HTMLParser):
+    """Collects script/link tags and the text of inline scripts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.srcs: list[str] = []
+        self.links: list[str] = []
+        self.inline: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "script":
+            self._in_script = True
+            if a.get("src"):
+                self.srcs.append(a["src"])
+            else:
+                self.inline.append("")
+        if tag == "link" and a.get("href"):
+            self.links.append(a["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script and self.inline:
+            self.inline[-1] += data
+
+
+def parse(html: str) -> Tags:
+    t = Tags()
+    t.feed(html)
+    return t
+
+
+def payloads(html: str) -> dict[str, dict]:
+    """The data layers' specs, decoded from the page."""
+    out = {}
+    for m in re.finditer(r"geomap\.buildLayer\((\{.*?\})\);\s*geomap\.layers\[\"(\w+)\"\]", html, re.S):
+        out[m.group(2)] = json.loads(m.group(1))
+    return out
+
+
+@pytest.fixture
+def layers(incidents_gdf, hazards_gdf):
+    return geomap.validate_incidents(incidents_gdf), geomap.validate_hazards(hazards_gdf)
+
+
+def test_returns_a_folium_map_that_renders(layers):
+    m = geomap.render_map(*layers, title="Test")
+    assert isinstance(m, folium.Map)
+    html = m.get_root().render()
+    assert "geomap.buildLayer" in html
+    assert m._repr_html_()  # shows itself in Jupyter
+
+
+def test_self_contained_has_no_external_script_or_css(layers):
+    html = geomap.render_map(*layers).get_root().render()
+    tags = parse(html)
+    assert tags.srcs == []
+    assert tags.links == []
+    assert any("L.Map" in s or "Leaflet" in s for s in tags.inline)  # Leaflet inlined
+    assert "cdn.jsdelivr" not in html
+    assert "url(images/" not in html  # Leaflet's CSS images are inlined as data: URIs
+
+
+def test_cdn_option_links_leaflet(layers):
+    html = geomap.render_map(*layers, cdn=True).get_root().render()
+    tags = parse(html)
+    assert tags.srcs == ["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"]
+    assert len(html) < 100_000
+
+
+def test_payload_has_every_kept_feature_and_only_chosen_fields(layers):
+    html = geomap.render_map(
+        *layers, popup_fields={"incidents": ["id", "killed"]}, tooltip_fields={"incidents": ["id"]}
+    ).get_root().render()
+    p = payloads(html)
+    assert p["incidents"]["n"] == 5
+    assert p["hazards"]["n"] == 3
+    assert len(p["hazards"]["g"]) == 3
+    # Only popup/tooltip fields and what the style needs: no description, no district.
+    assert set(p["incidents"]["cols"]) == {"id", "killed", "victim_category", "injured"}
+    assert p["incidents"]["popup"] == ["id", "killed"]
+
+
+def test_unknown_popup_field_is_a_clear_error(layers):
+    with pytest.raises(GeomapError, match=r"popup fields \['victim_name'\] are not columns"):
+        geomap.render_map(*layers, popup_fields={"incidents": ["victim_name"]})
+
+
+def test_untrusted_text_cannot_close_the_script(incidents_gdf):
+    gdf = incidents_gdf.copy()
+    gdf.loc[0, "description"] = "</script><script>alert(1)</script>" + XSS
+    gdf = gdf.rename(columns={"district": "<b>district</b>"})
+    m = geomap.render_map(gdf, popup_fields={"incidents": ["description", "<b>district</b>"]},
+                          title="</script><i>t</i>")
+    html = m.get_root().render()
+    assert "<script>alert(1)" not in html
+    assert XSS not in html
+    assert "<b>district</b>" not in html
+    assert "<i>t</i>" not in html
+    # The text is all there, escaped for JSON, for the browser to show as text.
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html
+
+
+def test_legend_lists_what_is_drawn(layers):
+    html = geomap.render_map(*layers).get_root().render()
+    legend = json.loads(re.search(r"geomap\.legend\([^,]+, (\[.*?\]), \"bottomright\"\)", html).group(1))
+    titles = [s["title"] for s in legend]
+    assert titles[0] == "Hazard areas"
+    labels = [i["label"] for i in legend[0]["items"]]
+    assert labels == [
+        "Confirmed hazardous area (CHA), active",
+        "Suspected hazardous area (SHA), active",
+        "Cleared",
+    ]
+    victims = [i["label"] for i in legend[1]["items"]]
+    assert victims == ["civilian", "deminer", "military/security", "journalist"]
+
+
+def test_nothing_to_draw():
+    with pytest.raises(GeomapError, match="nothing to draw"):
+        geomap.render_map()
+
+
+def test_save_map_writes_atomically(tmp_path, layers, monkeypatch):
+    dest = tmp_path / "map.html"
+    geomap.save_map(geomap.render_map(*layers), dest)
+    assert dest.read_text().startswith("<!DOCTYPE html>")
+    old = dest.read_text()
+
+    def boom(self, **kwargs):
+        raise RuntimeError("render failed")
+
+    m = geomap.render_map(*layers)
+    monkeypatch.setattr(type(m.get_root()), "render", boom)
+    with pytest.raises(RuntimeError):
+        geomap.save_map(m, dest)
+    assert dest.read_text() == old
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
+
+
+def test_large_layers_use_canvas(incidents_gdf):
+    import pandas as pd
+
+    many = pd.concat([incidents_gdf] * 700, ignore_index=True)
+    many["id"] = range(len(many))
+    kept = geomap.validate_incidents(many).kept
+    html = geomap.render_map(kept, tiles=None).get_root().render()
+    assert payloads(html)["incidents"]["canvas"] is True
