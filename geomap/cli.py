@@ -60,10 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"geomap {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    # The same options after the command name (`geomap render -q ...`).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS)
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     v = sub.add_parser(
         "validate",
+        parents=[common],
         help="check files; print a summary per file; write rejected rows with reasons",
         description="Check files and report, per file, rows read = kept + rejected. "
         "Rejected rows go to --rejects (default geomap-rejects.csv). Exit 2 if any row "
@@ -74,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser(
         "render",
+        parents=[common],
         help="draw incidents and hazard areas into one HTML map",
         description="Read, check and draw layers into a self-contained HTML map.",
     )
@@ -141,6 +147,13 @@ def _load_options(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
+def _report(args: argparse.Namespace, lines: Sequence[str]) -> None:
+    """Print result lines; with --quiet, only the errors among them."""
+    for line in lines:
+        if not getattr(args, "quiet", False) or ": error: " in line:
+            print(line)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     status = EXIT_OK
     results: list[ValidationResult] = []
@@ -152,15 +165,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             status = EXIT_USAGE
             continue
         for res in found.values():
-            for line in res.summary():
-                print(line)
+            _report(args, res.summary())
             results.append(res)
             if len(res.rejected):
                 status = EXIT_USAGE
     rejects = Path(args.rejects or "geomap-rejects.csv")
     n = _write_rejects(results, rejects)
     if n:
-        print(f"{n} rejected rows, with their reasons, written to {rejects}")
+        _report(args, [f"{n} rejected rows, with their reasons, written to {rejects}"])
     return status
 
 
@@ -181,13 +193,12 @@ def _cmd_render(args: argparse.Namespace) -> int:
                 )
             results[k] = res
     for res in results.values():
-        for line in res.summary():
-            print(line)
+        _report(args, res.summary())
     output = Path(args.output)
     rejects = Path(args.rejects) if args.rejects else output.with_name(output.stem + "-rejects.csv")
     n = _write_rejects(list(results.values()), rejects)
     if n:
-        print(f"{n} rejected rows, with their reasons, written to {rejects}")
+        _report(args, [f"{n} rejected rows, with their reasons, written to {rejects}"])
     m = render_map(
         results.get("incidents"),
         results.get("hazards"),
@@ -202,7 +213,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     drawn = ", ".join(f"{len(r.kept)} {k}" for k, r in results.items())
     mode = "links Leaflet from a CDN" if args.cdn else "self-contained, works offline"
     size = output.stat().st_size / 1e6
-    print(f"wrote {output} ({drawn}; {size:.2f} MB; {mode})")
+    _report(args, [f"wrote {output} ({drawn}; {size:.2f} MB; {mode})"])
     return EXIT_OK
 
 

@@ -143,10 +143,11 @@ def _choose_layer(path: Path, target: str, layer: str | None, kind: str | None) 
 def _explain_geojson(path: Path, exc: BaseException) -> str:
     """Say why a GeoJSON file failed, from the JSON parser's point of view if we can."""
     try:
-        with path.open(encoding="utf-8") as fh:
-            json.load(fh)
+        text = path.read_text(encoding="utf-8")
+        json.loads(text)
     except json.JSONDecodeError as jexc:
-        hint = " (the file looks truncated)" if jexc.pos >= path.stat().st_size - 2 else ""
+        truncated = not text.rstrip().endswith(("}", "]"))
+        hint = " (the file looks truncated)" if truncated else ""
         return f"is not valid JSON{hint}: {jexc.msg} at line {jexc.lineno} column {jexc.colno}"
     except (OSError, UnicodeDecodeError) as oexc:
         return f"could not be read: {_first_line(oexc)}"

@@ -344,9 +344,11 @@ def _incident_legend(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
             sections.append({"title": "Incidents, by victim category", "items": items})
     size_cols = [c for c in ("killed", "injured") if c in gdf.columns]
     if size_cols:
-        total = gdf[size_cols].fillna(0).sum(axis=1)
-        top = int(total.max()) if len(total) else 0
-        steps = [v for v in (0, 1, 5, 10, 25) if v <= max(top, 1)]
+        total = gdf[size_cols].sum(axis=1, min_count=1)
+        if total.isna().all():
+            return sections  # casualties unknown throughout: circles are all one size
+        top = int(total.max())
+        steps = [v for v in (1, 2, 5, 10, 25, 50, 100) if v < top] + [max(top, 1)]
         sections.append(
             {
                 "title": "Casualties (killed + injured)",

@@ -189,7 +189,8 @@ def _check_geometry(gdf: gpd.GeoDataFrame, spec: LayerSpec, c: _Collector) -> np
     """Check and repair geometries; return the (possibly repaired) geometry array."""
     geoms = gdf.geometry.to_numpy().copy()
     missing = pd.isna(geoms)
-    c.fail(missing, "geometry", "geometry is missing")
+    # Rows whose coordinates the reader could not parse are already rejected for that.
+    c.fail(missing & ~c.reject, "geometry", "geometry is missing")
     empty = ~missing & shapely.is_empty(geoms)
     c.fail(empty, "geometry", "geometry is empty")
     present = ~missing & ~empty
