@@ -145,7 +145,7 @@ def _grouped(df: pd.DataFrame, file: str, column: str, word: str, show: int = 5)
         more = f" [and {len(grp) - 1} more rows like it]" if len(grp) > 1 else ""
         fix = first.get("likely_fix")
         fix_text = f"; likely fix: {fix}" if isinstance(fix, str) and fix else ""
-        out.append(f"{file}: {label}: {word}: {first[column]}{fix_text}{more}")
+        out.append(f"{file}: {label}: {word}: {first['field']}: {first[column]}{fix_text}{more}")
         if len(out) >= show * 4:
             break
     return out

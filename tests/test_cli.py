@@ -80,10 +80,10 @@ def bad_files(tmp_path, incidents_gdf, hazards_gdf):
         (
             "text_lat",
             2,
-            "text-lat.csv: row 3 (id I3): error: '39°36'N' is not a number (expected decimal degrees)",
+            "text-lat.csv: row 3 (id I3): error: latitude: '39°36'N' is not a number (expected decimal degrees)",
         ),
         ("two_layers", 2, "two-layers.gpkg: has 2 layers (accidents, minefields); name the one to read"),
-        ("self_intersection", 0, "selfx.geojson: row 2 (id H2): note: repaired invalid polygon (Self-intersection"),
+        ("self_intersection", 0, "selfx.geojson: row 2 (id H2): note: geometry: repaired invalid polygon (Self-intersection"),
         ("no_crs", 0, "hazards.shp: warning: has no CRS; assumed EPSG:4326"),
     ],
 )

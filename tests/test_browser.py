@@ -1,0 +1,115 @@
+"""Maps opened as a person would: headless Chromium, every non-file request blocked."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import geomap
+from geomap.cli import main
+
+from .conftest import COLOMBIA, ROOT, SAMPLE
+
+pytestmark = pytest.mark.browser
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def sample_map(tmp_path_factory):
+    """The sample map, made the way the README's first command makes it."""
+    out = tmp_path_factory.mktemp("sample") / "karabakh-map.html"
+    assert main(["render", str(SAMPLE), "-o", str(out), "-q"]) == 0
+    return out
+
+
+def test_sample_map_draws_every_kept_feature_offline(browser, sample_map):
+    results = geomap.load_layers(SAMPLE)
+    n_haz, n_inc = len(results["hazards"].kept), len(results["incidents"].kept)
+    page, report = browser.open(sample_map)
+    try:
+        assert page.locator(".leaflet-container").count() == 1
+        assert page.locator("path.geomap-hazard").count() == n_haz == 400
+        assert page.locator("path.geomap-incident").count() == n_inc == 125
+        legend = page.locator(".geomap-legend")
+        assert legend.is_visible()
+        assert "Confirmed hazardous area (CHA), active" in legend.inner_text()
+        assert "civilian" in legend.inner_text()
+        assert page.locator(".geomap-title").inner_text() == "Explosive ordnance contamination"
+        assert page.locator(".leaflet-control-layers-overlays label").count() == 2
+        # Hazard areas toggle off and on from the layer control.
+        page.get_by_text("Hazard areas (400)").click()
+        assert page.locator("path.geomap-hazard").count() == 0
+        page.get_by_text("Hazard areas (400)").click()
+        assert page.locator("path.geomap-hazard").count() == 400
+        assert report.errors == []
+        assert report.non_tile_requests == []
+    finally:
+        page.close()
+
+
+def test_popup_shows_fields_as_text(browser, sample_map):
+    page, report = browser.open(sample_map)
+    try:
+        page.evaluate("geomap.layers.incidents.getLayers()[0].openPopup()")
+        popup = page.locator(".leaflet-popup-content .geomap-popup")
+        popup.wait_for()
+        text = popup.inner_text()
+        assert "Incident id" in text
+        assert "Killed" in text
+        assert report.errors == []
+    finally:
+        page.close()
+
+
+def test_script_in_data_is_shown_never_run(browser, tmp_path, incidents_gdf):
+    gdf = incidents_gdf.copy()
+    gdf.loc[0, "description"] = XSS
+    gdf.loc[1, "description"] = "</script><script>alert(2)</script>"
+    kept = geomap.validate_incidents(gdf).kept
+    kept["<script>alert(3)</script>"] = kept["district"]  # a hostile field name too
+    m = geomap.render_map(
+        kept,
+        popup_fields={"incidents": ["id", "description", "<script>alert(3)</script>"]},
+        tooltip_fields={"incidents": ["description"]},
+        title="<img src=y onerror=alert(4)>",
+    )
+    path = tmp_path / "xss.html"
+    geomap.save_map(m, path)
+    page, report = browser.open(path)
+    try:
+        markers = page.locator("path.geomap-incident")
+        assert markers.count() == 5
+        page.evaluate("geomap.layers.incidents.getLayers()[0].openPopup()")
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert XSS in popup.inner_text()
+        assert "<script>alert(3)</script>" in popup.inner_text()
+        assert popup.locator("img").count() == 0
+        page.evaluate("geomap.layers.incidents.getLayers()[1].openPopup()")
+        second = page.locator(".leaflet-popup-content", has_text="alert(2)")
+        assert "</script><script>alert(2)</script>" in second.inner_text()
+        assert page.locator(".geomap-title").inner_text() == "<img src=y onerror=alert(4)>"
+        page.wait_for_timeout(300)
+        assert report.dialogs == []
+        assert report.errors == []
+        assert page.locator("img[src='x'], img[src='y']").count() == 0
+    finally:
+        page.close()
+
+
+@pytest.mark.shared
+def test_colombia_map_draws_every_kept_event(browser, realdata, tmp_path):
+    out = tmp_path / "colombia.html"
+    files = [str(p) for p in sorted(COLOMBIA.glob("*.json"))]
+    mapping = str(ROOT / "examples" / "colombia-mapping.yaml")
+    assert main(["render", *files, "--mapping", mapping, "-o", str(out), "-q"]) == 0
+    rejected = pd.read_csv(tmp_path / "colombia-rejects.csv")
+    page, report = browser.open(out)
+    try:
+        drawn = page.evaluate("geomap.layers.incidents.getLayers().length")
+        assert drawn == 36527 - len(rejected) == 36526
+        assert report.errors == []
+        assert report.non_tile_requests == []
+    finally:
+        page.close()
