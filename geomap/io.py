@@ -241,7 +241,12 @@ def _untruncate(gdf: gpd.GeoDataFrame, kind: str, path: Path) -> gpd.GeoDataFram
         if len(name) > 10 and name[:10] in gdf.columns and name not in gdf.columns
     }
     if renames:
-        log.info("%s: read Shapefile's truncated columns %s as %s", path, list(renames), list(renames.values()))
+        log.info(
+            "%s: read Shapefile's truncated columns %s as %s",
+            path,
+            list(renames),
+            list(renames.values()),
+        )
         gdf = gdf.rename(columns=renames)
     return gdf
 

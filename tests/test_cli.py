@@ -59,7 +59,9 @@ def bad_files(tmp_path, incidents_gdf, hazards_gdf):
 
     selfx = tmp_path / "selfx.geojson"
     haz = hazards_gdf.copy()
-    haz.loc[1, "geometry"] = Polygon([(47.13, 39.59), (47.14, 39.60), (47.14, 39.59), (47.13, 39.60)])
+    haz.loc[1, "geometry"] = Polygon(
+        [(47.13, 39.59), (47.14, 39.60), (47.14, 39.59), (47.13, 39.60)]
+    )
     haz.to_file(selfx)
     files["self_intersection"] = selfx
 
@@ -80,14 +82,26 @@ def bad_files(tmp_path, incidents_gdf, hazards_gdf):
         (
             "text_lat",
             2,
-            "text-lat.csv: row 3 (id I3): error: latitude: '39°36'N' is not a number (expected decimal degrees)",
+            "text-lat.csv: row 3 (id I3): error: latitude: '39°36'N' is not a number "
+            "(expected decimal degrees)",
         ),
-        ("two_layers", 2, "two-layers.gpkg: has 2 layers (accidents, minefields); name the one to read"),
-        ("self_intersection", 0, "selfx.geojson: row 2 (id H2): note: geometry: repaired invalid polygon (Self-intersection"),
+        (
+            "two_layers",
+            2,
+            "two-layers.gpkg: has 2 layers (accidents, minefields); name the one to read",
+        ),
+        (
+            "self_intersection",
+            0,
+            "selfx.geojson: row 2 (id H2): note: geometry: repaired invalid polygon "
+            "(Self-intersection",
+        ),
         ("no_crs", 0, "hazards.shp: warning: has no CRS; assumed EPSG:4326"),
     ],
 )
-def test_validate_bad_inputs_one_clear_line(capsys, tmp_path, monkeypatch, bad_files, case, code, expected):
+def test_validate_bad_inputs_one_clear_line(
+    capsys, tmp_path, monkeypatch, bad_files, case, code, expected
+):
     monkeypatch.chdir(tmp_path)
     status, out, err = run(capsys, "validate", bad_files[case])
     assert status == code, (out, err)
@@ -137,7 +151,13 @@ def test_render_quiet_prints_nothing(capsys, tmp_path):
 
 def test_render_popup_field_typo(capsys, tmp_path):
     status, _, err = run(
-        capsys, "render", SAMPLE, "-o", tmp_path / "m.html", "--popup-fields", "incidents=id,victim_name"
+        capsys,
+        "render",
+        SAMPLE,
+        "-o",
+        tmp_path / "m.html",
+        "--popup-fields",
+        "incidents=id,victim_name",
     )
     assert status == 2
     assert "popup fields ['victim_name'] are not columns of the incidents layer" in err
@@ -161,7 +181,9 @@ def test_render_never_leaves_half_a_file(capsys, tmp_path, monkeypatch):
 
 
 def test_render_strict_fails_on_rejects(capsys, tmp_path, bad_files):
-    status, _, err = run(capsys, "render", bad_files["text_lat"], "-o", tmp_path / "m.html", "--strict")
+    status, _, err = run(
+        capsys, "render", bad_files["text_lat"], "-o", tmp_path / "m.html", "--strict"
+    )
     assert status == 2
     assert "1 of 5 incidents rows rejected" in err
 
@@ -171,7 +193,9 @@ def test_console_script_no_traceback(tmp_path):
     missing = tmp_path / "nowhere.geojson"
     exe = Path(sys.executable).with_name("geomap")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "geomap.cli"]
-    proc = subprocess.run([*cmd, "validate", str(missing)], capture_output=True, text=True, cwd=tmp_path)
+    proc = subprocess.run(
+        [*cmd, "validate", str(missing)], capture_output=True, text=True, cwd=tmp_path
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"geomap: error: {missing}: no such file or folder"
     assert "Traceback" not in proc.stderr
@@ -183,13 +207,22 @@ def test_render_colombia_all_years(capsys, tmp_path, realdata):
     assert len(files) == 30
     out_html = tmp_path / "colombia.html"
     status, out, _ = run(
-        capsys, "render", *files, "--mapping", ROOT / "examples" / "colombia-mapping.yaml", "-o", out_html
+        capsys,
+        "render",
+        *files,
+        "--mapping",
+        ROOT / "examples" / "colombia-mapping.yaml",
+        "-o",
+        out_html,
     )
     assert status == 0
     assert "total: 36527 incidents read = 36526 kept + 1 rejected (0 repaired" in out
     for f in files:  # a count line per file that adds up
         line = next(line for line in out.splitlines() if line.startswith(f"{f}: "))
-        read, kept, rejected = (int(x) for x in __import__("re").findall(r"(\d+) (?:incidents read|kept|rejected)", line))
+        read, kept, rejected = (
+            int(x)
+            for x in __import__("re").findall(r"(\d+) (?:incidents read|kept|rejected)", line)
+        )
         assert read == kept + rejected
     rejects = pd.read_csv(tmp_path / "colombia-rejects.csv")
     assert len(rejects) == 1

@@ -14,7 +14,18 @@ import pytest
 import geomap
 from geomap import InputError, MappingError
 
-FORMATS = ["geojson", "gpkg", "shp", "shp-folder", "shp-zip", "fgb", "parquet", "csv", "csv-wkt", "kml"]
+FORMATS = [
+    "geojson",
+    "gpkg",
+    "shp",
+    "shp-folder",
+    "shp-zip",
+    "fgb",
+    "parquet",
+    "csv",
+    "csv-wkt",
+    "kml",
+]
 
 
 def write_as(gdf: gpd.GeoDataFrame, folder: Path, fmt: str) -> Path:
@@ -142,7 +153,9 @@ def test_truncated_geojson_says_so(tmp_path, incidents_gdf):
     path = write_as(incidents_gdf, tmp_path, "geojson")
     text = path.read_text()
     path.write_text(text[: len(text) // 2])
-    with pytest.raises(InputError, match=r"layer\.geojson: is not valid JSON \(the file looks truncated\)"):
+    with pytest.raises(
+        InputError, match=r"layer\.geojson: is not valid JSON \(the file looks truncated\)"
+    ):
         geomap.read_incidents(path)
 
 
@@ -178,7 +191,9 @@ def test_csv_named_columns(tmp_path):
 
 def test_mapping_yaml_and_toml_agree(tmp_path):
     csv = tmp_path / "events.csv"
-    csv.write_text("CODE,TYPE,FECHA,lat,lon\nE1,1,15/03/2021,39.9,46.9\nE2,2,01/04/2021,39.8,46.8\n")
+    csv.write_text(
+        "CODE,TYPE,FECHA,lat,lon\nE1,1,15/03/2021,39.9,46.9\nE2,2,01/04/2021,39.8,46.8\n"
+    )
     yaml_map = tmp_path / "m.yaml"
     yaml_map.write_text(
         "layer: incidents\nfields: {id: CODE, incident_type: TYPE, date: FECHA}\n"
@@ -211,7 +226,9 @@ def test_mapping_errors_name_the_problem(tmp_path):
     csv.write_text("lat,lon\n1,2\n")
     ok = tmp_path / "ok.yaml"
     ok.write_text("fields: {id: EVENT}\n")
-    with pytest.raises(MappingError, match=r"names column\(s\) \['EVENT'\] that the file does not have"):
+    with pytest.raises(
+        MappingError, match=r"names column\(s\) \['EVENT'\] that the file does not have"
+    ):
         geomap.read_incidents(csv, mapping=ok)
 
 

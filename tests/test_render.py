@@ -54,7 +54,9 @@ def parse(html: str) -> Tags:
 def payloads(html: str) -> dict[str, dict]:
     """The data layers' specs, decoded from the page."""
     out = {}
-    for m in re.finditer(r"geomap\.buildLayer\((\{.*?\})\);\s*geomap\.layers\[\"(\w+)\"\]", html, re.S):
+    for m in re.finditer(
+        r"geomap\.buildLayer\((\{.*?\})\);\s*geomap\.layers\[\"(\w+)\"\]", html, re.S
+    ):
         out[m.group(2)] = json.loads(m.group(1))
     return out
 
@@ -90,9 +92,15 @@ def test_cdn_option_links_leaflet(layers):
 
 
 def test_payload_has_every_kept_feature_and_only_chosen_fields(layers):
-    html = geomap.render_map(
-        *layers, popup_fields={"incidents": ["id", "killed"]}, tooltip_fields={"incidents": ["id"]}
-    ).get_root().render()
+    html = (
+        geomap.render_map(
+            *layers,
+            popup_fields={"incidents": ["id", "killed"]},
+            tooltip_fields={"incidents": ["id"]},
+        )
+        .get_root()
+        .render()
+    )
     p = payloads(html)
     assert p["incidents"]["n"] == 5
     assert p["hazards"]["n"] == 3
@@ -111,8 +119,11 @@ def test_untrusted_text_cannot_close_the_script(incidents_gdf):
     gdf = incidents_gdf.copy()
     gdf.loc[0, "description"] = "</script><script>alert(1)</script>" + XSS
     gdf = gdf.rename(columns={"district": "<b>district</b>"})
-    m = geomap.render_map(gdf, popup_fields={"incidents": ["description", "<b>district</b>"]},
-                          title="</script><i>t</i>")
+    m = geomap.render_map(
+        gdf,
+        popup_fields={"incidents": ["description", "<b>district</b>"]},
+        title="</script><i>t</i>",
+    )
     html = m.get_root().render()
     assert "<script>alert(1)" not in html
     assert XSS not in html
@@ -124,7 +135,9 @@ def test_untrusted_text_cannot_close_the_script(incidents_gdf):
 
 def test_legend_lists_what_is_drawn(layers):
     html = geomap.render_map(*layers).get_root().render()
-    legend = json.loads(re.search(r"geomap\.legend\([^,]+, (\[.*?\]), \"bottomright\"\)", html).group(1))
+    legend = json.loads(
+        re.search(r"geomap\.legend\([^,]+, (\[.*?\]), \"bottomright\"\)", html).group(1)
+    )
     titles = [s["title"] for s in legend]
     assert titles[0] == "Hazard areas"
     labels = [i["label"] for i in legend[0]["items"]]

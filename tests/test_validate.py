@@ -175,7 +175,10 @@ def test_absent_required_field_says_to_map_it(incidents_gdf):
     gdf = incidents_gdf.drop(columns=["incident_type"])
     result = geomap.validate_incidents(gdf)
     assert result.kept.empty
-    assert "incident type is not in the file (map a column to it)" in result.rejected["problem"].iloc[0]
+    assert (
+        "incident type is not in the file (map a column to it)"
+        in result.rejected["problem"].iloc[0]
+    )
 
 
 def test_dates_that_do_not_parse(incidents_gdf):

@@ -1,0 +1,30 @@
+# Two commands do everything on a fresh machine (Python 3.10+ with venv):
+#   make map    set up, then render the sample map to karabakh-map.html
+#   make test   set up, then run the linters and the test suite
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: map test lint pytest clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+map: $(VENV)/.installed
+	$(VENV)/bin/geomap render data/karabakh-sample.gpkg -o karabakh-map.html \
+		--title "Karabakh: mine contamination (synthetic sample)"
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check geomap tests benchmarks data
+	$(VENV)/bin/ruff format --check geomap tests benchmarks data
+	$(VENV)/bin/mypy
+
+pytest: $(VENV)/.installed
+	$(PY) -m pytest
+
+test: lint pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache karabakh-map.html karabakh-map-rejects.csv
