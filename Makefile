@@ -17,8 +17,8 @@ map: $(VENV)/.installed
 		--title "Karabakh: mine contamination (synthetic sample)"
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check geomap tests benchmarks data
-	$(VENV)/bin/ruff format --check geomap tests benchmarks data
+	$(VENV)/bin/ruff check geomap tests data
+	$(VENV)/bin/ruff format --check geomap tests data
 	$(VENV)/bin/mypy
 
 pytest: $(VENV)/.installed
