@@ -527,6 +527,19 @@ def atomic_path(path: PathLike) -> Iterator[Path]:
             tmp.unlink()
 
 
+def _table_to_layer(df: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A plain table as a layer: its ``geometry_wkt`` column (if any) as geometry."""
+    out = df.copy()
+    for col in out.columns:  # mixed-type object columns become text, as a CSV would hold them
+        if out[col].dtype == object:
+            out[col] = out[col].map(lambda v: None if v is None or v is pd.NA else str(v))
+    if "geometry_wkt" in out.columns:
+        wkt = out.pop("geometry_wkt").to_numpy(dtype=object)
+        geoms = shapely.from_wkt(wkt, on_invalid="ignore")
+        return gpd.GeoDataFrame(out, geometry=geoms, crs=DISPLAY_CRS)
+    return gpd.GeoDataFrame(out)
+
+
 def write_layer(df: pd.DataFrame, path: PathLike, *, layer: str | None = None) -> Path:
     """Write a table or layer atomically, as CSV (geometry as WKT) or any OGR format.
 
@@ -553,12 +566,12 @@ def write_layer(df: pd.DataFrame, path: PathLike, *, layer: str | None = None) -
                 out[name] = shapely.to_wkt(df.geometry.to_numpy(), rounding_precision=7)
             out.to_csv(tmp, index=False)
         else:
-            gdf = df if isinstance(df, gpd.GeoDataFrame) else gpd.GeoDataFrame(df)
+            gdf = df if isinstance(df, gpd.GeoDataFrame) else _table_to_layer(df)
             if dest.exists() and dest.suffix.lower() == ".gpkg":
                 import shutil
 
                 shutil.copy(dest, tmp)
-            gdf.to_file(tmp, layer=layer)
+            gdf.to_file(tmp, layer=layer or dest.stem)
     return dest
 
 

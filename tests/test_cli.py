@@ -232,3 +232,15 @@ def test_render_colombia_all_years(capsys, tmp_path, realdata):
     assert "longitude has the wrong sign" in row["problem"]
     assert row["likely_fix"].startswith("use (-74.23")
     assert row["DEPARTAMENTO"] == "BOGOTA DC"
+
+
+def test_rejects_as_geopackage(capsys, tmp_path, monkeypatch, bad_files):
+    import geopandas as gpd
+
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(capsys, "validate", bad_files["text_lat"], "--rejects", "rejects.gpkg")
+    assert status == 2
+    assert "1 rejected rows, with their reasons, written to rejects.gpkg" in out
+    layer = gpd.read_file(tmp_path / "rejects.gpkg")
+    assert list(layer["source_row"]) == [3]
+    assert layer.loc[0, "problem"].startswith("'39°36'N' is not a number")
