@@ -1,0 +1,125 @@
+"""Compact encodings of layer columns for the page.
+
+Large columns travel as base64 typed arrays (coordinates as int32 microdegrees,
+category codes as uint8/uint16, small integers in the narrowest type that
+holds them) and everything else as JSON. ``geomap.js`` decodes them. Every
+string that reaches the page goes through :func:`safe_json`, which is safe
+inside a ``<script>`` element.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Coordinates travel as integers of this many decimal degrees (1e-6°, about 10 cm).
+COORD_SCALE = 1_000_000
+#: Missing value of an int32 column (dates as days, casualty counts).
+I4_MISSING = -2_147_483_648
+
+
+def safe_json(obj: Any) -> str:
+    """Return JSON that is safe inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c`` etc., so no value can close
+    the script or open a comment; U+2028/2029 are escaped for old JS engines.
+
+    Parameters
+    ----------
+    obj : object
+        Anything :func:`json.dumps` accepts (no NaN).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> safe_json({"a": "</script>"})
+    '{"a":"\\\\u003c/script\\\\u003e"}'
+    """
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def binary(values: np.ndarray, dtype: str) -> dict[str, str]:
+    """Encode a numeric array as ``{"b64": ..., "t": dtype}`` (little-endian)."""
+    arr = np.ascontiguousarray(values, dtype=np.dtype(dtype).newbyteorder("<"))
+    return {"b64": base64.b64encode(arr.tobytes()).decode("ascii"), "t": dtype}
+
+
+def coords(values: np.ndarray) -> dict[str, str]:
+    """Encode longitudes or latitudes as int32 microdegrees."""
+    return binary(np.round(np.asarray(values, dtype=float) * COORD_SCALE).astype(np.int32), "i4")
+
+
+def days(values: pd.Series) -> dict[str, str]:
+    """Encode dates as int32 days since 1970-01-01 (missing: :data:`I4_MISSING`)."""
+    dt = pd.to_datetime(values)
+    out = np.full(len(dt), I4_MISSING, dtype=np.int64)
+    ok = dt.notna().to_numpy()
+    out[ok] = dt[ok].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    return binary(out, "i4")
+
+
+def integers(values: pd.Series) -> dict[str, Any]:
+    """Encode a nullable integer column in the narrowest type (the largest value means missing)."""
+    arr = pd.array(values, dtype="Int64")
+    na = np.asarray(arr.isna())
+    data = np.asarray(arr.fillna(0), dtype=np.int64)
+    lo = int(data.min()) if len(data) else 0
+    hi = int(data.max()) if len(data) else 0
+    if lo >= 0 and hi < 255:
+        t, missing = "u1", 255
+    elif lo >= 0 and hi < 65535:
+        t, missing = "u2", 65535
+    else:
+        t, missing = "i4", I4_MISSING
+    data[na] = missing
+    return {**binary(data, t), "na": missing}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, int | float | str | bool):
+        return value
+    return str(value)
+
+
+def column(values: pd.Series) -> Any:
+    """Encode one attribute column as compactly as its values allow.
+
+    Dates become ``YYYY-MM-DD`` strings; repeated values a dictionary with binary
+    codes ``{"d": [...], "i": {...}}``; integers a binary array; other values a
+    JSON list (``null`` for missing).
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        values = values.dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), None)
+    if pd.api.types.is_bool_dtype(values):
+        values = values.astype(object)
+    if pd.api.types.is_integer_dtype(values):
+        return integers(values)
+    if pd.api.types.is_float_dtype(values):
+        arr = np.asarray(values, dtype=float)
+        if np.all(np.isnan(arr) | (arr == np.round(arr))) and np.nanmax(np.abs(arr), initial=0) < 2e9:
+            return integers(pd.Series(arr).round().astype("Int64"))
+        return [None if np.isnan(v) else v for v in np.round(arr, 2).tolist()]
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    if len(values) and len(uniques) <= max(1, len(values) // 2):
+        n = len(uniques)
+        t, missing = ("u1", 255) if n < 255 else ("u2", 65535) if n < 65535 else ("i4", -1)
+        idx = codes.astype(np.int64)
+        idx[idx < 0] = missing
+        return {"d": [_plain(u) for u in uniques], "i": {**binary(idx, t), "na": missing}}
+    return [None if v is None or (isinstance(v, float) and np.isnan(v)) else _plain(v) for v in values]
