@@ -1,10 +1,16 @@
 """JavaScript and CSS assets for self-contained maps, from installed packages.
 
 A self-contained map inlines every asset it needs, so it draws with no network.
-The assets come from packages installed from PyPI (XStatic-Leaflet carries
-Leaflet 1.9.3, the version folium links), never from a CDN at render time and
-never copied into this repository. Images that Leaflet's CSS points at are
-inlined as ``data:`` URIs.
+The assets come from package registries at install time, never from a CDN at
+render time and never copied into this repository:
+
+* Leaflet 1.9.3 (the version folium links) from PyPI's ``xstatic-leaflet``;
+* Leaflet plugins (supercluster, leaflet.heat, fullscreen, measure, mini-map,
+  locate) from the npm registry, pinned with integrity hashes in
+  ``package-lock.json`` and installed by ``npm ci`` into ``node_modules/`` beside
+  the package (``make`` does it), or into the folder ``GEOMAP_NODE_MODULES`` names.
+
+Images that the CSS points at are inlined as ``data:`` URIs.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import base64
 import functools
 import importlib
 import logging
+import os
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -32,9 +39,20 @@ class Asset:
     name: str
     kind: str  # "js" or "css"
     cdn: str
-    package: str  # an XStatic module, or "geomap" for our own files
+    package: str  # an XStatic module, or "npm:<package>" for node_modules/<package>
     file: str
     pip: str  # what to install when it is missing
+
+
+def _npm(name: str, kind: str, package: str, version: str, file: str) -> Asset:
+    return Asset(
+        name,
+        kind,
+        f"https://cdn.jsdelivr.net/npm/{package}@{version}/{file}",
+        f"npm:{package}",
+        file,
+        f"npm ci (package-lock.json pins {package}@{version})",
+    )
 
 
 ASSETS: dict[str, Asset] = {
@@ -56,6 +74,16 @@ ASSETS: dict[str, Asset] = {
             "leaflet.css",
             "xstatic-leaflet==1.9.3.0",
         ),
+        _npm("supercluster", "js", "supercluster", "7.1.5", "dist/supercluster.min.js"),
+        _npm("leaflet_heat", "js", "leaflet.heat", "0.2.0", "dist/leaflet-heat.js"),
+        _npm("leaflet_fullscreen", "js", "leaflet.fullscreen", "3.0.0", "Control.FullScreen.js"),
+        _npm("leaflet_fullscreen_css", "css", "leaflet.fullscreen", "3.0.0", "Control.FullScreen.css"),
+        _npm("leaflet_measure", "js", "leaflet-measure", "3.1.0", "dist/leaflet-measure.js"),
+        _npm("leaflet_measure_css", "css", "leaflet-measure", "3.1.0", "dist/leaflet-measure.css"),
+        _npm("leaflet_minimap", "js", "leaflet-minimap", "3.6.1", "dist/Control.MiniMap.min.js"),
+        _npm("leaflet_minimap_css", "css", "leaflet-minimap", "3.6.1", "dist/Control.MiniMap.min.css"),
+        _npm("leaflet_locate", "js", "leaflet.locatecontrol", "0.79.0", "dist/L.Control.Locate.min.js"),
+        _npm("leaflet_locate_css", "css", "leaflet.locatecontrol", "0.79.0", "dist/L.Control.Locate.min.css"),
     )
 }
 _BY_URL = {a.cdn: a for a in ASSETS.values()}
@@ -70,6 +98,25 @@ def _xstatic_dir(module: str, pip: str) -> Path:
             f"pip install '{pip}' (or render with cdn=True / --cdn)"
         ) from None
     return Path(mod.BASE_DIR)
+
+
+def node_modules() -> Path:
+    """Where npm-installed assets are looked for: ``$GEOMAP_NODE_MODULES``, else beside the package."""
+    env = os.environ.get("GEOMAP_NODE_MODULES")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "node_modules"
+
+
+def _npm_dir(package: str, how: str) -> Path:
+    folder = node_modules() / package
+    if not folder.is_dir():
+        raise AssetError(
+            f"{package} is not installed in {node_modules()}; self-contained maps inline it from "
+            f"there: run `npm ci` in the geomap checkout ({how}), set GEOMAP_NODE_MODULES, "
+            "or render with cdn=True / --cdn"
+        )
+    return folder
 
 
 def _inline_css_urls(css: str, base: Path) -> str:
@@ -112,7 +159,10 @@ def asset_text(name: str) -> str:
     if name in ("geomap.js", "geomap.css"):
         return (resources.files("geomap") / "_static" / name).read_text(encoding="utf-8")
     asset = ASSETS[name]
-    base = _xstatic_dir(asset.package, asset.pip)
+    if asset.package.startswith("npm:"):
+        base = _npm_dir(asset.package[4:], asset.pip)
+    else:
+        base = _xstatic_dir(asset.package, asset.pip)
     path = base / asset.file
     if not path.is_file():
         raise AssetError(f"{path} is missing from the installed {asset.pip}; reinstall it")

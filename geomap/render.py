@@ -2,22 +2,36 @@
 
 :func:`render_map` returns a :class:`GeomapMap`, a ``folium.Map`` that shows
 itself in Jupyter, saves to a file and renders to a string. By default the map
-is **self-contained**: Leaflet and geomap's own script and style are inlined, so
-the file draws with no network (basemap tiles may then be missing; the data are
-not). ``cdn=True`` keeps CDN links for smaller files.
+is **self-contained**: Leaflet, its plugins and geomap's own script and style
+are inlined, so the file draws with no network (basemap tiles may then be
+missing; the data are not). ``cdn=True`` links them from a CDN instead.
 
-Data reach the page as compact columns (only the fields used, categories as
-dictionary codes, coordinates rounded to 1e-6 degrees, about 10 cm) and are
-turned into Leaflet layers by ``geomap.js``, which writes every value with
-``textContent``: a ``<script>`` in a field name or value is shown, never run.
+What the map holds, each in a grouped layer panel with its own legend:
+
+* hazard areas active at the time-slider's date (CHA solid, SHA dashed), and
+  the land released from them (cancelled, reduced, cleared, handed over);
+* incidents coloured by victim category and sized by casualties, clustered by
+  themselves above :data:`CLUSTER_THRESHOLD` points, and a heat map weighted by
+  casualties;
+* optional: district choropleths (casualties; active hazard km²), proposed
+  suspected hazard areas, towns and roads;
+* a time slider over incident and land-release dates, a summary panel that
+  follows it, search by id, district or place, full screen, measure, mini-map,
+  scale bar and locate-me.
+
+Data reach the page as compact columns (only the fields used; codes and
+coordinates as base64 typed arrays) and are drawn by ``geomap.js``, which writes
+every value with ``textContent``: a ``<script>`` in a field name or value is
+shown, never run. With ``public=True`` only allow-listed fields reach the page
+and incident locations are generalised (see :mod:`geomap.publish`).
 """
 
 from __future__ import annotations
 
-import html
-import json
 import logging
+import uuid
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -28,12 +42,24 @@ import shapely
 from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from folium.template import Template
 
-from geomap._assets import ASSETS, asset_for_url, asset_text, script_tag, style_tag
+from geomap import _encode
+from geomap._assets import ASSETS, AssetError, asset_for_url, asset_text, script_tag, style_tag
 from geomap._errors import GeomapError
-from geomap.model import DISPLAY_CRS, HAZARDS, INCIDENTS, VICTIM_CATEGORY
+from geomap.model import (
+    DISPLAY_CRS,
+    HAZARDS,
+    INCIDENTS,
+    RELEASED_STATUSES,
+    VICTIM_CATEGORY,
+    metric_crs,
+)
+from geomap.publish import PUBLIC_FIELDS, public_hazards, public_incidents
 from geomap.validate import ValidationResult
 
 __all__ = [
+    "CLUSTER_THRESHOLD",
+    "DEFAULT_BASEMAPS",
+    "DEFAULT_CONTROLS",
     "DEFAULT_POPUP_FIELDS",
     "DEFAULT_TOOLTIP_FIELDS",
     "GeomapMap",
@@ -45,8 +71,11 @@ log = logging.getLogger(__name__)
 
 #: Above this many features in a layer, Leaflet's canvas renderer is used.
 CANVAS_THRESHOLD = 3000
-#: Coordinates are rounded to this many decimals of a degree (about 10 cm).
-COORD_DECIMALS = 6
+#: Above this many incidents, they are clustered (supercluster) unless told otherwise.
+CLUSTER_THRESHOLD = 2000
+DEFAULT_BASEMAPS = ("OpenStreetMap.Mapnik", "OpenTopoMap", "Esri.WorldImagery")
+DEFAULT_CONTROLS = ("search", "fullscreen", "measure", "minimap", "locate", "scale")
+_BASEMAP_ALIASES = {"openstreetmap": "OpenStreetMap.Mapnik", "osm": "OpenStreetMap.Mapnik"}
 
 DEFAULT_POPUP_FIELDS = {
     "incidents": [
@@ -76,6 +105,28 @@ DEFAULT_TOOLTIP_FIELDS = {
     "incidents": ["id", "incident_type", "date"],
     "hazards": ["id", "hazard_class", "status"],
 }
+PUBLIC_POPUP_FIELDS = {
+    "incidents": [
+        "incidents",
+        "killed",
+        "injured",
+        "victim_category",
+        "incident_type",
+        "district",
+        "first_date",
+        "last_date",
+    ],
+    "hazards": DEFAULT_POPUP_FIELDS["hazards"],
+}
+PUBLIC_TOOLTIP_FIELDS = {"incidents": ["incidents", "district"], "hazards": ["id", "hazard_class", "status"]}
+_PUBLIC_LABELS = {
+    "incidents": "Incidents in this cell",
+    "victim_category": "Most common victim category",
+    "incident_type": "Most common type",
+    "first_date": "First (month)",
+    "last_date": "Last (month)",
+    "district": "District",
+}
 
 VICTIM_COLORS = {
     "civilian": "#e41a1c",
@@ -94,26 +145,29 @@ HAZARD_FILL = {
 }
 HAZARD_OUTLINE = {"CHA": "#67001f", "SHA": "#b35806"}
 HAZARD_LABELS = {
-    "active CHA": "Confirmed hazardous area (CHA), active",
-    "active SHA": "Suspected hazardous area (SHA), active",
+    "active CHA": "Confirmed hazardous area (CHA)",
+    "active SHA": "Suspected hazardous area (SHA), dashed",
     "cancelled": "Cancelled (released by non-technical survey)",
     "reduced": "Reduced (released by technical survey)",
     "cleared": "Cleared",
     "handed over": "Handed over",
 }
 _CASUALTY_BASE, _CASUALTY_SCALE = 4.0, 2.5
+_CHORO_COLORS = {
+    "casualties": ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"],
+    "active_km2": ["#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"],
+}
 
 
-def _safe_json(obj: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element (no ``</script>``, no comment opener)."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+class _Raw(Element):
+    """An element whose text is output as is (branca's Element would parse it as a Jinja template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__("")
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
 
 
 class GeomapMap(folium.Map):
@@ -124,33 +178,58 @@ class GeomapMap(folium.Map):
     *args, **kwargs
         Passed to :class:`folium.Map`.
     self_contained : bool, default True
-        Inline Leaflet's JavaScript and CSS from installed packages. With False,
-        they are linked from a CDN, as folium does.
+        Inline JavaScript and CSS from installed packages. With False, they are
+        linked from a CDN, as folium does.
     """
 
-    # Only what geomap's layers use: Leaflet itself (folium's jQuery, Bootstrap and
-    # Font Awesome links are not needed by anything geomap draws).
+    # Only what geomap draws needs: Leaflet, and plugins added per map (folium's
+    # jQuery, Bootstrap and Font Awesome links are not needed).
     default_js = [("leaflet", ASSETS["leaflet"].cdn)]  # noqa: RUF012 (folium's own attribute)
     default_css = [("leaflet_css", ASSETS["leaflet_css"].cdn)]  # noqa: RUF012
 
     def __init__(self, *args: Any, self_contained: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.default_js = list(type(self).default_js)
+        self.default_css = list(type(self).default_css)
         self.self_contained = self_contained
+        self.embedded = False
         Figure().add_child(self)
+
+    def use_asset(self, name: str) -> None:
+        """Add a bundled JS or CSS asset (a key of ``geomap._assets.ASSETS``) to the page."""
+        asset = ASSETS[name]
+        target = self.default_js if asset.kind == "js" else self.default_css
+        if all(n != name for n, _ in target):
+            target.append((name, asset.cdn))
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Render into the parent figure, then inline linked assets if self-contained."""
         figure = self.get_root()
         assert isinstance(figure, Figure)
-        figure.header.add_child(Element(style_tag(asset_text("geomap.css"))), name="geomap_css")
-        figure.header.add_child(Element(script_tag(asset_text("geomap.js"))), name="geomap_js")
+        figure.header.add_child(_Raw(style_tag(asset_text("geomap.css"))), name="geomap_css")
         super().render(**kwargs)
+        figure.header.add_child(_Raw(script_tag(asset_text("geomap.js"))), name="geomap_js")
+        if self.embedded:
+            # No page-wide styles (folium sets html/body/#map to fill the window).
+            figure.header._children[self.get_name()] = _Raw(
+                f"<style>#{self.get_name()} {{position:absolute;inset:0;width:100%;height:100%;}}</style>"
+            )
         if self.self_contained:
-            _inline_links(figure)
+            _inline_links(figure, guard=self.embedded)
+
+    def render_parts(self) -> tuple[str, str, str]:
+        """Return the page's head, body and script, as :mod:`geomap.embed` needs them."""
+        figure = self.get_root()
+        assert isinstance(figure, Figure)
+        figure.render()
+        return figure.header.render(), figure.html.render(), figure.script.render()
 
 
-def _inline_links(figure: Figure) -> None:
-    """Swap CDN ``<script src>``/``<link>`` elements in the header for inline copies."""
+def _inline_links(figure: Figure, *, guard: bool = False) -> None:
+    """Swap CDN ``<script src>``/``<link>`` elements in the header for inline copies.
+
+    With ``guard``, each script runs only once per page (for maps embedded side by side).
+    """
     children = figure.header._children
     for name, child in list(children.items()):
         if isinstance(child, JavascriptLink | CssLink):
@@ -162,88 +241,39 @@ def _inline_links(figure: Figure) -> None:
                 )
                 continue
             text = asset_text(asset.name)
-            tag = script_tag(text) if asset.kind == "js" else style_tag(text)
-            children[name] = Element(tag)
+            if asset.kind == "js":
+                if guard:
+                    text = (
+                        f"if (!(window.__geomapAssets = window.__geomapAssets || {{}})"
+                        f"[{_encode.safe_json(asset.name)}]) {{\n"
+                        f"window.__geomapAssets[{_encode.safe_json(asset.name)}] = true;\n{text}\n}}"
+                    )
+                children[name] = _Raw(script_tag(text))
+            else:
+                children[name] = _Raw(style_tag(text))
 
 
-class _LayerElement(folium.map.Layer):
-    """A geomap data layer: compact columns turned into Leaflet layers by geomap.js."""
+class _App(MacroElement):
+    """The whole map's data and configuration, built into Leaflet layers by geomap.js."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = geomap.buildLayer({{ this.payload }});
-        geomap.layers[{{ this.key_json }}] = {{ this.get_name() }};
+        geomap.app({{ this._parent.get_name() }}, {{ this.config }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, payload: str, key: str, name: str, show: bool = True) -> None:
-        super().__init__(name=html.escape(name), overlay=True, control=True, show=show)
-        self._name = "GeomapLayer"
-        self.payload = payload
-        self.key_json = _safe_json(key)
-
-
-class _Legend(MacroElement):
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        geomap.legend({{ this._parent.get_name() }}, {{ this.sections }}, "bottomright");
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, sections: list[dict[str, Any]]) -> None:
+    def __init__(self, config: str) -> None:
         super().__init__()
-        self._name = "GeomapLegend"
-        self.sections = _safe_json(sections)
+        self._name = "GeomapApp"
+        self.config = config
 
 
-class _Title(MacroElement):
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        geomap.title({{ this._parent.get_name() }}, {{ this.text }}, {{ this.subtitle }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, text: str, subtitle: str | None) -> None:
-        super().__init__()
-        self._name = "GeomapTitle"
-        self.text = _safe_json(text)
-        self.subtitle = _safe_json(subtitle)
+# ---------------------------------------------------------------- helpers
 
 
-def _encode_column(values: pd.Series) -> Any:
-    """Encode a column compactly: dictionary codes for repeated values, plain list otherwise."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        values = values.dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), None)
-    if isinstance(values.dtype, pd.CategoricalDtype) or values.dtype == object:
-        codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
-        if len(values) and len(uniques) <= max(1, len(values) // 2):
-            return {"d": [_plain(u) for u in uniques], "i": codes.tolist()}
-        return [None if pd.isna(v) else _plain(v) for v in values.astype(object)]
-    if pd.api.types.is_integer_dtype(values) or pd.api.types.is_bool_dtype(values):
-        return [None if pd.isna(v) else int(v) for v in values.astype(object)]
-    if pd.api.types.is_float_dtype(values):
-        arr = values.to_numpy(dtype=float)
-        return [None if np.isnan(v) else v for v in np.round(arr, 2).tolist()]
-    return [None if pd.isna(v) else str(v) for v in values.astype(object)]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, int | float | str | bool):
-        return value
-    return str(value)
-
-
-def _as_layer(
-    data: ValidationResult | gpd.GeoDataFrame | None, what: str
-) -> gpd.GeoDataFrame | None:
+def _as_layer(data: ValidationResult | gpd.GeoDataFrame | None, what: str) -> gpd.GeoDataFrame | None:
     if data is None:
         return None
     gdf = data.kept if isinstance(data, ValidationResult) else data
@@ -255,11 +285,11 @@ def _as_layer(
         raise GeomapError(f"{what}: the layer has no CRS; set one (e.g. gdf.set_crs(4326))")
     if not gdf.crs.equals(DISPLAY_CRS):
         gdf = gdf.to_crs(DISPLAY_CRS)
-    return gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
+    return gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)].reset_index(drop=True)
 
 
 def _fields(
-    gdf: gpd.GeoDataFrame, asked: Sequence[str] | None, default: list[str], what: str, kind: str
+    gdf: gpd.GeoDataFrame, asked: Sequence[str] | None, default: Sequence[str], what: str, kind: str
 ) -> list[str]:
     if asked is None:
         return [f for f in default if f in gdf.columns]
@@ -272,247 +302,671 @@ def _fields(
     return list(asked)
 
 
-def _labels(fields: Sequence[str], spec_fields: dict[str, str]) -> dict[str, str]:
-    return {f: spec_fields.get(f, f) for f in fields}
-
-
-def _payload(
-    gdf: gpd.GeoDataFrame,
-    kind: str,
-    columns: list[str],
-    popup: list[str],
-    tooltip: list[str],
-    labels: dict[str, str],
-    style: dict[str, Any],
-    canvas: bool | None,
-) -> str:
-    n = len(gdf)
-    use_canvas = n > CANVAS_THRESHOLD if canvas is None else canvas
-    head: dict[str, Any] = {
-        "kind": kind,
-        "n": n,
-        "cols": {c: _encode_column(gdf[c]) for c in columns},
-        "labels": labels,
-        "popup": popup,
-        "tooltip": tooltip,
-        "style": style,
-        "canvas": use_canvas,
+def _ragged_polygons(geoms: np.ndarray) -> dict[str, Any]:
+    """Polygons as one binary ragged array: coordinates, ring, part and geometry offsets."""
+    multi = np.array(
+        [g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g]) for g in geoms],
+        dtype=object,
+    )
+    if len(multi) == 0:
+        empty = np.zeros(1, dtype=np.int32)
+        return {"xy": _encode.binary(np.zeros(0), "i4"), "ring": _encode.binary(empty, "i4"),
+                "part": _encode.binary(empty, "i4"), "geom": _encode.binary(empty, "i4"),
+                "scale": _encode.COORD_SCALE}  # fmt: skip
+    _, xy, (ring, part, geom) = shapely.to_ragged_array(multi)
+    ints = np.round(xy * _encode.COORD_SCALE).astype(np.int32).ravel()
+    return {
+        "xy": _encode.binary(ints, "i4"),
+        "ring": _encode.binary(ring, "i4"),
+        "part": _encode.binary(part, "i4"),
+        "geom": _encode.binary(geom, "i4"),
+        "scale": _encode.COORD_SCALE,
     }
+
+
+def _simplify(gdf: gpd.GeoDataFrame, tolerance_m: float) -> np.ndarray:
+    """Simplify polygons for display in a metric CRS, keeping topology; never to nothing."""
     geoms = gdf.geometry.to_numpy()
-    if kind == "points":
-        head["x"] = np.round(shapely.get_x(geoms), COORD_DECIMALS).tolist()
-        head["y"] = np.round(shapely.get_y(geoms), COORD_DECIMALS).tolist()
-        return _safe_json(head)
-    rounded = shapely.transform(geoms, lambda c: np.round(c, COORD_DECIMALS))
-    head["g"] = []
-    text = _safe_json(head)
-    # Splice the geometries in as GEOS writes them (numbers only: nothing to escape).
-    geo = ",".join(shapely.to_geojson(rounded).tolist())
-    return text.replace('"g":[]', '"g":[' + geo + "]", 1)
+    if tolerance_m <= 0 or len(gdf) == 0:
+        return geoms
+    crs = metric_crs(gdf)
+    metric = gdf.geometry.to_crs(crs)
+    simple = gpd.GeoSeries(
+        shapely.simplify(metric.to_numpy(), tolerance_m, preserve_topology=True), crs=crs
+    ).to_crs(DISPLAY_CRS)
+    out = simple.to_numpy()
+    lost = shapely.is_empty(out) | ~np.isin(shapely.get_type_id(out), (3, 6))
+    out[lost] = geoms[lost]
+    return out
 
 
-def _hazard_legend(gdf: gpd.GeoDataFrame) -> dict[str, Any] | None:
-    if "status" not in gdf.columns:
+def _labels(fields: Sequence[str], public: bool) -> dict[str, str]:
+    known = {f.name: f.label for f in (*INCIDENTS.fields, *HAZARDS.fields)}
+    if public:
+        known.update(_PUBLIC_LABELS)
+    return {f: known.get(f, f) for f in fields}
+
+
+def _months(dates: Sequence[pd.Series]) -> pd.PeriodIndex | None:
+    values = pd.concat([pd.to_datetime(d) for d in dates if d is not None and len(d)], ignore_index=True)
+    values = values.dropna()
+    if values.empty:
         return None
-    status = gdf["status"].astype(object)
-    klass = gdf["hazard_class"].astype(object) if "hazard_class" in gdf.columns else None
-    keys = status.where(status != "active", "active " + (klass if klass is not None else ""))
-    present = set(keys.dropna())
-    items = [
-        {
-            "label": HAZARD_LABELS[k],
-            "fill": HAZARD_FILL[k],
-            "stroke": HAZARD_OUTLINE.get(k.split(" ")[-1], HAZARD_FILL[k]),
-            "dash": k == "active SHA",
-        }
-        for k in HAZARD_FILL
-        if k in present
+    return pd.period_range(values.min().to_period("M"), values.max().to_period("M"), freq="M")
+
+
+def _month_end_days(months: pd.PeriodIndex) -> list[int]:
+    ends = months.to_timestamp(how="end").normalize()
+    return [int(v) for v in ends.to_numpy(dtype="datetime64[D]").astype(np.int64)]
+
+
+def _suppress(value: float | int | None, k: int | None) -> Any:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if k is not None and 0 < value < k:
+        return f"fewer than {k}"
+    return value
+
+
+def _summary(
+    incidents: gpd.GeoDataFrame | None,
+    hazards: gpd.GeoDataFrame | None,
+    months: pd.PeriodIndex,
+    k: int | None,
+) -> dict[str, Any]:
+    """Cumulative totals at the end of each month, for the summary panel."""
+    ends = months.to_timestamp(how="end").normalize()
+    rows: list[dict[str, Any]] = []
+
+    def cumulative(dates: pd.Series, weights: pd.Series | None = None) -> list[Any]:
+        d = pd.to_datetime(dates)
+        w = pd.Series(1, index=d.index) if weights is None else weights.fillna(0)
+        undated = float(w[d.isna()].sum())
+        by_month = w[d.notna()].groupby(d[d.notna()].dt.to_period("M")).sum()
+        series = by_month.reindex(months, fill_value=0).cumsum() + undated
+        return [_suppress(int(v), k) for v in series.to_numpy()]
+
+    if incidents is not None and len(incidents):
+        dates = incidents["date"] if "date" in incidents.columns else pd.Series(pd.NaT, index=incidents.index)
+        rows.append({"key": "incidents", "label": "Incidents", "values": cumulative(dates)})
+        for col in ("killed", "injured"):
+            if col in incidents.columns:
+                rows.append(
+                    {"key": col, "label": col.capitalize(), "values": cumulative(dates, incidents[col].astype(float))}
+                )
+        if "victim_category" in incidents.columns and {"killed", "injured"} <= set(incidents.columns):
+            cats = incidents["victim_category"].astype(object)
+            for cat in VICTIM_CATEGORY.codes:
+                sel = cats == cat
+                if not sel.any():
+                    continue
+                killed = cumulative(dates[sel], incidents.loc[sel, "killed"].astype(float))
+                injured = cumulative(dates[sel], incidents.loc[sel, "injured"].astype(float))
+                rows.append(
+                    {
+                        "key": f"victims-{cat}",
+                        "label": f"{cat}: killed / injured",
+                        "indent": True,
+                        "values": [f"{a if a is not None else '—'} / {b if b is not None else '—'}"
+                                   for a, b in zip(killed, injured, strict=True)],
+                    }
+                )  # fmt: skip
+    if hazards is not None and len(hazards) and "area_m2" in hazards.columns:
+        t0 = pd.to_datetime(hazards["date_recorded"]) if "date_recorded" in hazards else pd.Series(pd.NaT, index=hazards.index)
+        t1 = pd.to_datetime(hazards["status_date"]) if "status_date" in hazards else pd.Series(pd.NaT, index=hazards.index)
+        released = hazards["status"].astype(object).isin(RELEASED_STATUSES).to_numpy()
+        area = hazards["area_m2"].astype(float).fillna(0).to_numpy() / 1e6
+        t0v = t0.to_numpy(dtype="datetime64[ns]")
+        t1v = t1.to_numpy(dtype="datetime64[ns]")
+        active_km2, released_km2 = [], []
+        for end in ends.to_numpy(dtype="datetime64[ns]"):
+            recorded = np.isnat(t0v) | (t0v <= end)
+            rel = recorded & released & (np.isnat(t1v) | (t1v <= end))
+            active_km2.append(round(float(area[recorded & ~rel].sum()), 2))
+            released_km2.append(round(float(area[rel].sum()), 2))
+        rows.append({"key": "active_km2", "label": "Active hazard area (km²)", "values": active_km2})
+        rows.append({"key": "released_km2", "label": "Land released (km²)", "values": released_km2})
+    return {
+        "title": "Summary",
+        "months": [str(m) for m in months],
+        "rows": rows,
+        "note": "Areas are recorded areas; where polygons overlap, the overlap counts for each."
+        + (f" Counts below {k} are suppressed." if k else ""),
+    }
+
+
+def _basemaps(tiles: str | Sequence[str] | None) -> list[dict[str, Any]]:
+    import xyzservices
+
+    if tiles is None:
+        return []
+    names = [tiles] if isinstance(tiles, str) else list(tiles)
+    out = []
+    for name in names:
+        if name.lower() == "none":
+            continue
+        query = _BASEMAP_ALIASES.get(name.lower(), name)
+        try:
+            provider = xyzservices.providers.query_name(query)
+        except ValueError:
+            raise GeomapError(
+                f"basemap {name!r} is not an xyzservices provider name (e.g. {', '.join(DEFAULT_BASEMAPS)}, "
+                "or 'none')"
+            ) from None
+        if provider.requires_token():
+            raise GeomapError(f"basemap {name!r} needs an API key; choose another (e.g. OpenStreetMap.Mapnik)")
+        out.append(
+            {
+                "name": provider.name,
+                "url": provider.build_url(),
+                "attribution": provider.html_attribution,
+                "maxZoom": int(provider.get("max_zoom", 19)),
+                "subdomains": provider.get("subdomains", "abc"),
+            }
+        )
+    return out
+
+
+def _hazard_legends(gdf: gpd.GeoDataFrame) -> dict[str, list[dict[str, Any]]]:
+    klass = set(gdf["hazard_class"].astype(object)) if "hazard_class" in gdf.columns else set()
+    status = set(gdf["status"].astype(object)) if "status" in gdf.columns else set()
+    active = [
+        {"label": HAZARD_LABELS[f"active {c}"], "fill": HAZARD_FILL[f"active {c}"],
+         "stroke": HAZARD_OUTLINE[c], "dash": c == "SHA"}
+        for c in ("CHA", "SHA") if c in klass
+    ]  # fmt: skip
+    released = [
+        {"label": HAZARD_LABELS[s], "fill": HAZARD_FILL[s], "stroke": HAZARD_FILL[s]}
+        for s in RELEASED_STATUSES
+        if s in status
     ]
-    return {"title": "Hazard areas", "items": items} if items else None
+    return {"active": active, "released": released}
 
 
-def _incident_legend(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    sections = []
+def _incident_legend(gdf: gpd.GeoDataFrame, public_k: int | None) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
     if "victim_category" in gdf.columns:
         present = set(gdf["victim_category"].astype(object).dropna())
-        items = [
+        if public_k:
+            items.append({"heading": "Most common victim category"})
+        items += [
             {"label": cat, "fill": VICTIM_COLORS[cat], "stroke": "#222", "shape": "circle"}
             for cat in VICTIM_CATEGORY.codes
             if cat in present
         ]
-        if items:
-            sections.append({"title": "Incidents, by victim category", "items": items})
+    if public_k:
+        items.append(
+            {"label": f"fewer than {public_k} incidents (counts suppressed)", "fill": "#ffffff",
+             "stroke": "#222", "shape": "circle"}
+        )  # fmt: skip
     size_cols = [c for c in ("killed", "injured") if c in gdf.columns]
     if size_cols:
-        total = gdf[size_cols].sum(axis=1, min_count=1)
-        if total.isna().all():
-            return sections  # casualties unknown throughout: circles are all one size
-        top = int(total.max())
-        steps = [v for v in (1, 2, 5, 10, 25, 50, 100) if v < top] + [max(top, 1)]
-        sections.append(
+        total = gdf[size_cols].astype(float).sum(axis=1, min_count=1)
+        if total.notna().any():
+            top = int(total.max())
+            steps = [v for v in (1, 2, 5, 10, 25, 50, 100) if v < top] + [max(top, 1)]
+            items.append({"heading": "Casualties (killed + injured)"})
+            items += [
+                {"label": str(v), "fill": "#bbbbbb", "stroke": "#222", "shape": "circle",
+                 "size": _CASUALTY_BASE + _CASUALTY_SCALE * float(np.sqrt(v))}
+                for v in steps
+            ]  # fmt: skip
+    return items
+
+
+def _breaks(values: pd.Series, n: int = 5) -> list[float]:
+    v = values.dropna().astype(float)
+    if v.empty:
+        return [0.0]
+    qs = np.unique(np.round(np.quantile(v, np.linspace(0, 1, n + 1)[1:]), 2))
+    return [float(q) for q in qs]
+
+
+def _choropleth_legend(breaks: list[float], colors: list[str], unit: str) -> list[dict[str, Any]]:
+    items, lo = [], None
+    for b, c in zip(breaks, colors, strict=False):
+        label = f"≤ {b:g} {unit}" if lo is None else f"{lo:g} – {b:g} {unit}"
+        items.append({"label": label, "fill": c, "stroke": "#555"})
+        lo = b
+    return items
+
+
+def _district_layers(
+    districts: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame | None,
+    hazards: gpd.GeoDataFrame | None,
+    k: int | None,
+    simplify_m: float,
+) -> list[dict[str, Any]]:
+    from geomap.analysis import district_summary
+
+    table = district_summary(incidents, hazards, districts)
+    d = districts.to_crs(DISPLAY_CRS).reset_index(drop=True)
+    label = next((c for c in ("name", "district", "shapeName", "NAME") if c in d.columns), None)
+    names = d[label].astype(str) if label else pd.Series([f"district {i + 1}" for i in range(len(d))])
+    casualties = (table["killed"].fillna(0) + table["injured"].fillna(0)).to_numpy()
+    active = table["active_km2"].astype(float).round(2).to_numpy()
+    geoms = _simplify(d, simplify_m)
+    layers = []
+    for key, name, values, unit in (
+        ("districts-casualties", "Casualties by district", casualties, "casualties"),
+        ("districts-active", "Active hazard area by district (km²)", active, "km²"),
+    ):
+        series = pd.Series(values, dtype=float)
+        shown = series.copy()
+        if k:  # small counts are suppressed: shown without a number, coloured as no data
+            shown = shown.mask((shown > 0) & (shown < k)) if unit == "casualties" else shown
+        colors = _CHORO_COLORS["casualties" if unit == "casualties" else "active_km2"]
+        breaks = _breaks(shown)
+        cols = {"district": _encode.column(names), "value": _encode.column(shown.round(2))}
+        layers.append(
             {
-                "title": "Casualties (killed + injured)",
-                "items": [
-                    {
-                        "label": str(v),
-                        "fill": "#bbbbbb",
-                        "stroke": "#222",
-                        "shape": "circle",
-                        "size": _CASUALTY_BASE + _CASUALTY_SCALE * float(np.sqrt(v)),
-                    }
-                    for v in steps
-                ],
+                "kind": "polygons",
+                "key": key,
+                "group": "Districts",
+                "name": name,
+                "show": False,
+                "n": len(d),
+                "g": _ragged_polygons(geoms),
+                "cols": cols,
+                "labels": {"district": "District", "value": name},
+                "popup": ["district", "value"],
+                "tooltip": ["district", "value"],
+                "style": {"className": "geomap-district"},
+                "choropleth": {"field": "value", "breaks": breaks, "colors": colors[: len(breaks)],
+                               "nodata": "#eeeeee"},
+                "legend": _choropleth_legend(breaks, colors, unit)
+                + [{"label": "no data" + (f" or fewer than {k}" if k else ""), "fill": "#eeeeee", "stroke": "#555"}],
             }
-        )
-    return sections
+        )  # fmt: skip
+    return layers
+
+
+def _context_points(places: gpd.GeoDataFrame, label: str) -> dict[str, Any]:
+    pts = places.geometry.representative_point()
+    return {
+        "kind": "points",
+        "key": "places",
+        "group": "Context",
+        "name": "Towns and villages",
+        "show": True,
+        "n": len(places),
+        "x": _encode.coords(pts.x.to_numpy()),
+        "y": _encode.coords(pts.y.to_numpy()),
+        "scale": _encode.COORD_SCALE,
+        "cols": {"name": _encode.column(places[label].astype(str))},
+        "labels": {"name": "Place"},
+        "popup": [],
+        "tooltip": ["name"],
+        "style": {"radius": 3, "color": "#111", "weight": 1, "fillColor": "#fff", "fillOpacity": 1,
+                  "className": "geomap-place"},
+        "legend": [{"label": "town or village", "fill": "#ffffff", "stroke": "#111", "shape": "circle"}],
+    }  # fmt: skip
+
+
+def _context_lines(roads: gpd.GeoDataFrame) -> dict[str, Any]:
+    geoms = shapely.transform(roads.geometry.to_numpy(), lambda c: np.round(c, 6))
+    lines = [shapely.geometry.mapping(g)["coordinates"] for g in geoms]
+    label = next((c for c in ("name", "road_class") if c in roads.columns), None)
+    cols = {"name": _encode.column(roads[label].astype(str))} if label else {}
+    return {
+        "kind": "lines",
+        "key": "roads",
+        "group": "Context",
+        "name": "Roads",
+        "show": False,
+        "n": len(roads),
+        "lines": lines,
+        "cols": cols,
+        "labels": {"name": "Road"},
+        "popup": [],
+        "tooltip": ["name"] if cols else [],
+        "style": {"color": "#555", "weight": 2, "opacity": 0.8, "className": "geomap-road"},
+        "legend": [{"label": "road", "fill": "#555555", "stroke": "#555555"}],
+    }
+
+
+def _assets_available(names: Sequence[str]) -> bool:
+    try:
+        for n in names:
+            asset_text(n)
+    except AssetError as exc:
+        log.warning("%s", exc)
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- the map
 
 
 def render_map(
     incidents: ValidationResult | gpd.GeoDataFrame | None = None,
     hazards: ValidationResult | gpd.GeoDataFrame | None = None,
     *,
+    districts: gpd.GeoDataFrame | None = None,
+    proposed: gpd.GeoDataFrame | None = None,
+    places: gpd.GeoDataFrame | None = None,
+    roads: gpd.GeoDataFrame | None = None,
     title: str = "Explosive ordnance contamination",
     subtitle: str | None = None,
     popup_fields: Mapping[str, Sequence[str]] | None = None,
     tooltip_fields: Mapping[str, Sequence[str]] | None = None,
-    tiles: str | None = "OpenStreetMap",
+    tiles: str | Sequence[str] | None = DEFAULT_BASEMAPS,
+    controls: Sequence[str] = DEFAULT_CONTROLS,
+    cluster: bool | None = None,
+    heatmap: bool = True,
+    time_slider: bool = True,
+    public: bool = False,
+    generalise: str = "grid",
+    cell_m: float = 2000.0,
+    k: int = 3,
+    simplify_m: float = 2.0,
     cdn: bool = False,
     canvas: bool | None = None,
 ) -> GeomapMap:
-    """Draw incidents and hazard areas on an interactive Leaflet map.
-
-    Hazard areas are filled by status (active areas by class: CHA dark red, SHA
-    orange with a dashed outline; released land in greens and blue); incidents are
-    circles coloured by victim category and sized by casualties. The map has a
-    legend for both, a layer control, tooltips and popups, and a title.
+    """Draw incidents and hazard areas on an interactive, offline-ready Leaflet map.
 
     Parameters
     ----------
     incidents, hazards : ValidationResult or GeoDataFrame, optional
         Validated layers (a result's ``kept`` rows are drawn).
-    title : str
-        Shown at the top left of the map.
-    subtitle : str, optional
-        A second, smaller line (for example the data's source).
+    districts : GeoDataFrame, optional
+        Boundaries for the district choropleths (casualties; active hazard km²),
+        joined on geometry, never on names.
+    proposed : GeoDataFrame, optional
+        Proposed suspected hazard areas (from :func:`geomap.analysis.propose_hazard_areas`).
+    places, roads : GeoDataFrame, optional
+        Towns/villages (points with a ``name``) and roads (lines): context layers,
+        and places for the search box.
+    title, subtitle : str
+        Shown at the top left.
     popup_fields, tooltip_fields : dict, optional
         Per layer (``"incidents"``, ``"hazards"``), the columns shown on click and on
-        hover, in order. Defaults: :data:`DEFAULT_POPUP_FIELDS`, :data:`DEFAULT_TOOLTIP_FIELDS`.
-    tiles : str or None, default "OpenStreetMap"
-        A basemap name known to xyzservices/folium, or None for no basemap.
+        hover, in order (defaults: :data:`DEFAULT_POPUP_FIELDS`, :data:`DEFAULT_TOOLTIP_FIELDS`).
+    tiles : str or list of str or None
+        Basemaps by xyzservices name, the first shown; None or ``"none"`` for none.
+    controls : list of str
+        Any of ``search``, ``fullscreen``, ``measure``, ``minimap``, ``locate``, ``scale``.
+    cluster : bool, optional
+        Cluster incidents (default: above :data:`CLUSTER_THRESHOLD` points).
+    heatmap : bool, default True
+        Add a heat map of incidents weighted by casualties (off until ticked).
+    time_slider : bool, default True
+        Add a month slider over incident and land-release dates, and a summary panel.
+    public : bool, default False
+        Make a version safe to publish: allow-listed fields only, incidents generalised
+        (``generalise``, ``cell_m``) and counts below ``k`` suppressed. See :mod:`geomap.publish`.
+    generalise : {"grid", "hex", "district"}
+        How public incident locations are generalised.
+    cell_m : float
+        Public grid cell side or hexagon radius, in metres.
+    k : int
+        Public counts below ``k`` are suppressed.
+    simplify_m : float
+        Polygons are simplified for display to this tolerance in metres (topology kept).
     cdn : bool, default False
-        Link Leaflet from a CDN instead of inlining it (smaller file, needs network).
+        Link scripts from CDNs instead of inlining them (smaller file, needs network).
     canvas : bool, optional
-        Force Leaflet's canvas renderer on or off (default: on above
-        :data:`CANVAS_THRESHOLD` features in a layer).
+        Force Leaflet's canvas renderer (default: above 3,000 features in a layer).
 
     Returns
     -------
     GeomapMap
-        A ``folium.Map``: display it in a notebook, ``.save()`` it, or
+        A ``folium.Map``: display it in a notebook, :func:`save_map` it, or
         ``.get_root().render()`` it to a string.
 
     Raises
     ------
     GeomapError
-        Nothing to draw, or a requested popup field is not a column.
+        Nothing to draw, an unknown popup field or basemap, or a non-public field
+        asked for in a public map.
 
     Examples
     --------
     >>> import geomap
-    >>> raw = geomap.read_incidents("data/karabakh-sample.gpkg")  # doctest: +SKIP
-    >>> m = geomap.render_map(geomap.validate_incidents(raw))  # doctest: +SKIP
-    >>> m.save("incidents.html")  # doctest: +SKIP
+    >>> layers = geomap.load_layers("data/karabakh-sample.gpkg")  # doctest: +SKIP
+    >>> m = geomap.render_map(layers["incidents"], layers["hazards"])  # doctest: +SKIP
+    >>> geomap.save_map(m, "karabakh.html")  # doctest: +SKIP
     """
     inc = _as_layer(incidents, "incidents")
     haz = _as_layer(hazards, "hazards")
-    layers = [g for g in (haz, inc) if g is not None and len(g)]
-    if not layers:
-        raise GeomapError(
-            "nothing to draw: no incidents or hazard areas were given (or all were empty)"
-        )
-    popup_fields = popup_fields or {}
-    tooltip_fields = tooltip_fields or {}
+    if not any(g is not None and len(g) for g in (inc, haz)):
+        raise GeomapError("nothing to draw: no incidents or hazard areas were given (or all were empty)")
+    unknown = set(controls) - set(DEFAULT_CONTROLS)
+    if unknown:
+        raise GeomapError(f"unknown controls {sorted(unknown)}; expected some of {list(DEFAULT_CONTROLS)}")
+    popup_fields = dict(popup_fields or {})
+    tooltip_fields = dict(tooltip_fields or {})
+    public_k = k if public else None
+    true_inc = inc
+    if public:
+        for layer, fields in (*popup_fields.items(), *tooltip_fields.items()):
+            bad = [f for f in fields if f not in PUBLIC_FIELDS.get(layer, ())]
+            if bad:
+                raise GeomapError(
+                    f"{layer} fields {bad} may not be published; public {layer} fields are "
+                    f"{list(PUBLIC_FIELDS.get(layer, ()))}"
+                )
+        if inc is not None and len(inc):
+            inc = public_incidents(inc, generalise=generalise, cell_m=cell_m, k=k, districts=districts)
+        if haz is not None and len(haz):
+            haz = public_hazards(haz)
+        if proposed is not None:
+            log.warning("proposed suspected areas are left out of a public map (they trace incidents)")
+            proposed = None
+    default_popup = PUBLIC_POPUP_FIELDS if public else DEFAULT_POPUP_FIELDS
+    default_tooltip = PUBLIC_TOOLTIP_FIELDS if public else DEFAULT_TOOLTIP_FIELDS
 
-    m = GeomapMap(tiles=tiles, control_scale=True, self_contained=not cdn, prefer_canvas=False)
-    minx, miny, maxx, maxy = np.array([g.total_bounds for g in layers]).T
+    m = GeomapMap(tiles=None, control_scale=False, self_contained=not cdn, zoom_control=True)
+    layers_cfg: list[dict[str, Any]] = []
+    bounds = [g.total_bounds for g in (inc, haz) if g is not None and len(g)]
+    minx, miny, maxx, maxy = np.array(bounds).T
     m.fit_bounds([[float(miny.min()), float(minx.min())], [float(maxy.max()), float(maxx.max())]])
 
-    legend: list[dict[str, Any]] = []
+    months = _months(
+        [
+            inc["date"] if inc is not None and "date" in inc.columns else None,
+            inc["first_date"] if inc is not None and "first_date" in inc.columns else None,
+            haz["date_recorded"] if haz is not None and "date_recorded" in haz.columns else None,
+            haz["status_date"] if haz is not None and "status_date" in haz.columns else None,
+        ]
+    ) if time_slider else None  # fmt: skip
+
     if haz is not None and len(haz):
-        pop = _fields(
-            haz, popup_fields.get("hazards"), DEFAULT_POPUP_FIELDS["hazards"], "hazards", "popup"
-        )
-        tip = _fields(
-            haz,
-            tooltip_fields.get("hazards"),
-            DEFAULT_TOOLTIP_FIELDS["hazards"],
-            "hazards",
-            "tooltip",
-        )
-        style_cols = [c for c in ("status", "hazard_class") if c in haz.columns]
+        pop = _fields(haz, popup_fields.get("hazards"), default_popup["hazards"], "hazards", "popup")
+        tip = _fields(haz, tooltip_fields.get("hazards"), default_tooltip["hazards"], "hazards", "tooltip")
+        style_cols = [c for c in ("status", "hazard_class", "id") if c in haz.columns]
         cols = list(dict.fromkeys([*pop, *tip, *style_cols]))
-        haz = haz.assign(area_m2=haz["area_m2"].round(0)) if "area_m2" in haz.columns else haz
-        style: dict[str, Any] = {
-            "statusField": "status",
-            "classField": "hazard_class",
-            "palette": HAZARD_FILL,
-            "outline": HAZARD_OUTLINE,
-            "dash": {"SHA": "6 4"},
-            "fallback": "#999999",
-            "className": "geomap-hazard",
+        shown = haz.assign(area_m2=haz["area_m2"].round(0)) if "area_m2" in haz.columns else haz
+        status = shown["status"].astype(object) if "status" in shown.columns else pd.Series(None, index=shown.index)
+        spec: dict[str, Any] = {
+            "kind": "hazards",
+            "key": "hazards",
+            "group": "Hazard areas",
+            "names": {"active": "Active hazard areas", "released": "Released land"},
+            "show": True,
+            "n": len(shown),
+            "g": _ragged_polygons(_simplify(shown, simplify_m)),
+            "cols": {c: _encode.column(shown[c]) for c in cols},
+            "labels": _labels(cols, public),
+            "popup": pop,
+            "tooltip": tip,
+            "released": _encode.binary(status.isin(RELEASED_STATUSES).to_numpy().astype(np.uint8), "u1"),
+            "canvas": len(shown) > CANVAS_THRESHOLD if canvas is None else canvas,
+            "style": {
+                "statusField": "status",
+                "classField": "hazard_class",
+                "palette": HAZARD_FILL,
+                "outline": HAZARD_OUTLINE,
+                "dash": {"SHA": "6 4"},
+                "fallback": "#999999",
+                "className": "geomap-hazard",
+            },
+            "legends": _hazard_legends(shown),
         }
-        labels = _labels(cols, {f.name: f.label for f in HAZARDS.fields})
-        payload = _payload(haz, "polygons", cols, pop, tip, labels, style, canvas)
-        _LayerElement(payload, "hazards", f"Hazard areas ({len(haz)})").add_to(m)
-        section = _hazard_legend(haz)
-        if section:
-            legend.append(section)
+        if months is not None:
+            spec["time"] = {
+                "t0": _encode.days(shown["date_recorded"]) if "date_recorded" in shown else _encode.days(pd.Series(pd.NaT, index=shown.index)),
+                "t1": _encode.days(shown["status_date"]) if "status_date" in shown else _encode.days(pd.Series(pd.NaT, index=shown.index)),
+            }  # fmt: skip
+        layers_cfg.append(spec)
+
+    if proposed is not None and len(proposed):
+        prop = _as_layer(proposed, "proposed")
+        assert prop is not None
+        fields = [c for c in prop.columns if c != prop.geometry.name]
+        layers_cfg.append(
+            {
+                "kind": "polygons",
+                "key": "proposed",
+                "group": "Hazard areas",
+                "name": "Proposed suspected areas",
+                "show": True,
+                "n": len(prop),
+                "g": _ragged_polygons(prop.geometry.to_numpy()),
+                "cols": {c: _encode.column(prop[c].astype(object).map(lambda v: v if not isinstance(v, list | tuple) else ", ".join(map(str, v)))) for c in fields},  # noqa: E501
+                "labels": {c: c.replace("_", " ") for c in fields},
+                "popup": fields,
+                "tooltip": fields[:2],
+                "style": {"color": "#6a3d9a", "weight": 2, "dashArray": "2 6", "fillColor": "#cab2d6",
+                          "fillOpacity": 0.35, "className": "geomap-proposed"},
+                "legend": [{"label": "proposed from clusters of unlinked incidents", "fill": "#cab2d6",
+                            "stroke": "#6a3d9a", "dash": True}],
+            }
+        )  # fmt: skip
+
     if inc is not None and len(inc):
-        pop = _fields(
-            inc,
-            popup_fields.get("incidents"),
-            DEFAULT_POPUP_FIELDS["incidents"],
-            "incidents",
-            "popup",
-        )
-        tip = _fields(
-            inc,
-            tooltip_fields.get("incidents"),
-            DEFAULT_TOOLTIP_FIELDS["incidents"],
-            "incidents",
-            "tooltip",
-        )
         if not (shapely.get_type_id(inc.geometry.to_numpy()) == 0).all():
             raise GeomapError("incidents: every geometry must be a Point; validate the layer first")
+        pop = _fields(inc, popup_fields.get("incidents"), default_popup["incidents"], "incidents", "popup")
+        tip = _fields(inc, tooltip_fields.get("incidents"), default_tooltip["incidents"], "incidents", "tooltip")
         size_by = [c for c in ("killed", "injured") if c in inc.columns]
-        style_cols = [c for c in ("victim_category", *size_by) if c in inc.columns]
+        style_cols = [c for c in ("victim_category", *size_by, "suppressed", "id") if c in inc.columns]
         cols = list(dict.fromkeys([*pop, *tip, *style_cols]))
-        style = {
-            "colorBy": "victim_category",
-            "palette": VICTIM_COLORS,
-            "fallback": VICTIM_COLORS["unknown"],
-            "sizeBy": size_by,
-            "base": _CASUALTY_BASE,
-            "scale": _CASUALTY_SCALE,
-            "className": "geomap-incident",
+        n = len(inc)
+        use_cluster = n > CLUSTER_THRESHOLD if cluster is None else cluster
+        if use_cluster and not cdn and not _assets_available(["supercluster"]):
+            use_cluster = False
+        geoms = inc.geometry.to_numpy()
+        ispec: dict[str, Any] = {
+            "kind": "incidents",
+            "key": "incidents",
+            "group": "Incidents",
+            "name": "Incidents" if not public else f"Incidents (generalised to {generalise} cells)",
+            "show": True,
+            "n": n,
+            "x": _encode.coords(shapely.get_x(geoms)),
+            "y": _encode.coords(shapely.get_y(geoms)),
+            "scale": _encode.COORD_SCALE,
+            "cols": {c: _encode.column(inc[c]) for c in cols},
+            "labels": _labels(cols, public),
+            "popup": pop,
+            "tooltip": tip,
+            "mode": "cluster" if use_cluster else "markers",
+            "canvas": n > CANVAS_THRESHOLD if canvas is None else canvas,
+            "searchable": not public and "id" in inc.columns,
+            "style": {
+                "colorBy": "victim_category",
+                "palette": VICTIM_COLORS,
+                "fallback": VICTIM_COLORS["unknown"],
+                "sizeBy": size_by,
+                "base": _CASUALTY_BASE,
+                "scale": _CASUALTY_SCALE,
+                "suppressedField": "suppressed" if public else None,
+                "className": "geomap-incident",
+            },
+            "legend": _incident_legend(inc, public_k),
         }
-        labels = _labels(cols, {f.name: f.label for f in INCIDENTS.fields})
-        payload = _payload(inc, "points", cols, pop, tip, labels, style, canvas)
-        _LayerElement(payload, "incidents", f"Incidents ({len(inc)})").add_to(m)
-        legend.extend(_incident_legend(inc))
-    folium.LayerControl(collapsed=False).add_to(m)
-    if legend:
-        _Legend(legend).add_to(m)
-    _Title(title, subtitle).add_to(m)
+        date_col = "first_date" if public else "date"
+        if months is not None and date_col in inc.columns:
+            ispec["time"] = {"t": _encode.days(inc[date_col])}
+        if use_cluster:
+            m.use_asset("supercluster")
+        layers_cfg.append(ispec)
+        if heatmap and (cdn or _assets_available(["leaflet_heat"])):
+            m.use_asset("leaflet_heat")
+            layers_cfg.append(
+                {
+                    "kind": "heat",
+                    "key": "heat",
+                    "group": "Incidents",
+                    "name": "Heat map (weighted by casualties)",
+                    "show": False,
+                    "weight": size_by,
+                    "legend": [{"label": "more casualties", "fill": "#ff0000", "stroke": "#ff0000"},
+                               {"label": "fewer", "fill": "#0000ff", "stroke": "#0000ff"}],
+                }
+            )  # fmt: skip
+
+    if districts is not None and len(districts):
+        layers_cfg.extend(_district_layers(districts, true_inc, haz, public_k, simplify_m))
+    search_places: list[dict[str, Any]] = []
+    if places is not None and len(places):
+        p4326 = places.to_crs(DISPLAY_CRS)
+        label = next((c for c in ("name", "NAME", "shapeName") if c in p4326.columns), None)
+        if label:
+            layers_cfg.append(_context_points(p4326, label))
+            pts = p4326.geometry.representative_point()
+            kind = p4326["kind"].astype(str) if "kind" in p4326.columns else pd.Series("place", index=p4326.index)
+            search_places += [
+                {"label": str(n), "x": round(float(x), 6), "y": round(float(y), 6), "kind": str(kd)}
+                for n, x, y, kd in zip(p4326[label], pts.x, pts.y, kind, strict=True)
+            ]
+    if roads is not None and len(roads):
+        layers_cfg.append(_context_lines(roads.to_crs(DISPLAY_CRS)))
+    if districts is not None and len(districts):
+        d4326 = districts.to_crs(DISPLAY_CRS)
+        label = next((c for c in ("name", "district", "shapeName") if c in d4326.columns), None)
+        if label:
+            search_places += [
+                {"label": str(n), "bounds": [round(float(v), 6) for v in g.bounds], "kind": "district"}
+                for n, g in zip(d4326[label], d4326.geometry, strict=True)
+            ]
+    elif inc is not None and "district" in inc.columns and not public:
+        for name, grp in inc.groupby(inc["district"].astype(object), sort=True):
+            search_places.append(
+                {"label": str(name), "bounds": [round(float(v), 6) for v in grp.total_bounds], "kind": "district"}
+            )
+
+    wanted = set(controls)
+    plugin_assets = {
+        "fullscreen": ["leaflet_fullscreen", "leaflet_fullscreen_css"],
+        "measure": ["leaflet_measure", "leaflet_measure_css"],
+        "minimap": ["leaflet_minimap", "leaflet_minimap_css"],
+        "locate": ["leaflet_locate", "leaflet_locate_css"],
+    }
+    enabled: dict[str, bool] = {}
+    for name, assets in plugin_assets.items():
+        on = name in wanted and (cdn or _assets_available(assets))
+        enabled[name] = on
+        if on:
+            for a in assets:
+                m.use_asset(a)
+    enabled["scale"] = "scale" in wanted
+    summary = _summary(true_inc if not public else true_inc, haz, months, public_k) if months is not None else None
+    config = {
+        "id": f"geomap-{uuid.uuid4().hex[:10]}",
+        "title": title,
+        "subtitle": subtitle,
+        "basemaps": _basemaps(tiles),
+        "layers": layers_cfg,
+        "controls": enabled,
+        "search": {"places": search_places} if "search" in wanted else None,
+        "timeline": {"months": [str(p) for p in months], "days": _month_end_days(months)} if months is not None else None,
+        "summary": summary,
+        "public": {"k": k, "generalise": generalise, "cell_m": cell_m} if public else None,
+    }  # fmt: skip
+    _App(_encode.safe_json(config)).add_to(m)
     log.info(
-        "rendered map: %d hazard areas, %d incidents",
+        "rendered map: %d hazard areas, %d incidents%s",
         0 if haz is None else len(haz),
         0 if inc is None else len(inc),
+        " (public)" if public else "",
     )
     return m
 
 
-def save_map(m: folium.Map, path: str | Any) -> Any:
+def save_map(m: folium.Map, path: str | Path) -> Path:
     """Write a map to an HTML file atomically (never half a file).
 
     Parameters
@@ -536,4 +990,4 @@ def save_map(m: folium.Map, path: str | Any) -> Any:
     text = m.get_root().render()
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
-    return path
+    return Path(path)
