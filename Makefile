@@ -1,15 +1,17 @@
 # Two commands do everything on a fresh machine (Python 3.10+ with venv):
-#   make map    set up, then render the sample map to karabakh-map.html
+#   make map    set up (Python packages from PyPI, map plugins from npm), then
+#               render the sample map to karabakh-map.html
 #   make test   set up, then run the linters and the test suite
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
 .PHONY: map test lint pytest clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml package-lock.json
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 map: $(VENV)/.installed

@@ -77,13 +77,29 @@ ASSETS: dict[str, Asset] = {
         _npm("supercluster", "js", "supercluster", "7.1.5", "dist/supercluster.min.js"),
         _npm("leaflet_heat", "js", "leaflet.heat", "0.2.0", "dist/leaflet-heat.js"),
         _npm("leaflet_fullscreen", "js", "leaflet.fullscreen", "3.0.0", "Control.FullScreen.js"),
-        _npm("leaflet_fullscreen_css", "css", "leaflet.fullscreen", "3.0.0", "Control.FullScreen.css"),
+        _npm(
+            "leaflet_fullscreen_css", "css", "leaflet.fullscreen", "3.0.0", "Control.FullScreen.css"
+        ),
         _npm("leaflet_measure", "js", "leaflet-measure", "3.1.0", "dist/leaflet-measure.js"),
         _npm("leaflet_measure_css", "css", "leaflet-measure", "3.1.0", "dist/leaflet-measure.css"),
         _npm("leaflet_minimap", "js", "leaflet-minimap", "3.6.1", "dist/Control.MiniMap.min.js"),
-        _npm("leaflet_minimap_css", "css", "leaflet-minimap", "3.6.1", "dist/Control.MiniMap.min.css"),
-        _npm("leaflet_locate", "js", "leaflet.locatecontrol", "0.79.0", "dist/L.Control.Locate.min.js"),
-        _npm("leaflet_locate_css", "css", "leaflet.locatecontrol", "0.79.0", "dist/L.Control.Locate.min.css"),
+        _npm(
+            "leaflet_minimap_css", "css", "leaflet-minimap", "3.6.1", "dist/Control.MiniMap.min.css"
+        ),
+        _npm(
+            "leaflet_locate",
+            "js",
+            "leaflet.locatecontrol",
+            "0.79.0",
+            "dist/L.Control.Locate.min.js",
+        ),
+        _npm(
+            "leaflet_locate_css",
+            "css",
+            "leaflet.locatecontrol",
+            "0.79.0",
+            "dist/L.Control.Locate.min.css",
+        ),
     )
 }
 _BY_URL = {a.cdn: a for a in ASSETS.values()}
@@ -101,7 +117,7 @@ def _xstatic_dir(module: str, pip: str) -> Path:
 
 
 def node_modules() -> Path:
-    """Where npm-installed assets are looked for: ``$GEOMAP_NODE_MODULES``, else beside the package."""
+    """Return where npm assets are: ``$GEOMAP_NODE_MODULES``, else beside the package."""
     env = os.environ.get("GEOMAP_NODE_MODULES")
     if env:
         return Path(env)

@@ -23,7 +23,7 @@ I4_MISSING = -2_147_483_648
 
 
 def safe_json(obj: Any) -> str:
-    """Return JSON that is safe inside a ``<script>`` element.
+    r"""Return JSON that is safe inside a ``<script>`` element.
 
     ``<``, ``>`` and ``&`` are written as ``\\u003c`` etc., so no value can close
     the script or open a comment; U+2028/2029 are escaped for old JS engines.
@@ -74,9 +74,9 @@ def days(values: pd.Series) -> dict[str, str]:
 
 def integers(values: pd.Series) -> dict[str, Any]:
     """Encode a nullable integer column in the narrowest type (the largest value means missing)."""
-    arr = pd.array(values, dtype="Int64")
-    na = np.asarray(arr.isna())
-    data = np.asarray(arr.fillna(0), dtype=np.int64)
+    arr = pd.Series(values).astype("Int64")
+    na = arr.isna().to_numpy()
+    data = arr.fillna(0).to_numpy(dtype=np.int64)
     lo = int(data.min()) if len(data) else 0
     hi = int(data.max()) if len(data) else 0
     if lo >= 0 and hi < 255:
@@ -112,7 +112,10 @@ def column(values: pd.Series) -> Any:
         return integers(values)
     if pd.api.types.is_float_dtype(values):
         arr = np.asarray(values, dtype=float)
-        if np.all(np.isnan(arr) | (arr == np.round(arr))) and np.nanmax(np.abs(arr), initial=0) < 2e9:
+        if (
+            np.all(np.isnan(arr) | (arr == np.round(arr)))
+            and np.nanmax(np.abs(arr), initial=0) < 2e9
+        ):
             return integers(pd.Series(arr).round().astype("Int64"))
         return [None if np.isnan(v) else v for v in np.round(arr, 2).tolist()]
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
@@ -122,4 +125,6 @@ def column(values: pd.Series) -> Any:
         idx = codes.astype(np.int64)
         idx[idx < 0] = missing
         return {"d": [_plain(u) for u in uniques], "i": {**binary(idx, t), "na": missing}}
-    return [None if v is None or (isinstance(v, float) and np.isnan(v)) else _plain(v) for v in values]
+    return [
+        None if v is None or (isinstance(v, float) and np.isnan(v)) else _plain(v) for v in values
+    ]

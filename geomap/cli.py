@@ -13,11 +13,20 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 
 from geomap._errors import GeomapError
-from geomap.io import write_layer
-from geomap.render import render_map, save_map
+from geomap.embed import embed_html
+from geomap.io import atomic_path, read_context_layer, write_layer
+from geomap.render import (
+    CLUSTER_THRESHOLD,
+    DEFAULT_BASEMAPS,
+    DEFAULT_CONTROLS,
+    GeomapMap,
+    render_map,
+    save_map,
+)
 from geomap.validate import ValidationResult, load_layers
 
 log = logging.getLogger("geomap")
@@ -81,39 +90,110 @@ def _parser() -> argparse.ArgumentParser:
         "render",
         parents=[common],
         help="draw incidents and hazard areas into one HTML map",
-        description="Read, check and draw layers into a self-contained HTML map.",
+        description="Read, check and draw layers into a self-contained HTML map "
+        "that works offline.",
     )
-    r.add_argument(
+    _add_map_options(r)
+    r.add_argument("-o", "--output", default="geomap-map.html", help="HTML file to write")
+
+    e = sub.add_parser(
+        "embed",
+        parents=[common],
+        help="make an HTML snippet that embeds the map in a web page",
+        description="Like render, but write an <iframe> (sandboxed, default) or an HTML fragment "
+        "for the host page's body. Both are self-contained and as wide as their container.",
+    )
+    _add_map_options(e)
+    e.add_argument(
+        "--as",
+        dest="embed_kind",
+        choices=["iframe", "fragment"],
+        default="iframe",
+        help="iframe (sandboxed srcdoc) or fragment (a <div> and its scripts)",
+    )
+    e.add_argument("--height", default="480px", help="map height as a CSS length (default 480px)")
+    e.add_argument("-o", "--output", default="geomap-embed.html", help="snippet file to write")
+    return parser
+
+
+def _add_map_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
         "files", nargs="*", metavar="FILE", help="input files (layers found by name or geometry)"
     )
-    r.add_argument("--incidents", action="append", default=[], metavar="FILE", help="incident file")
-    r.add_argument(
+    p.add_argument("--incidents", action="append", default=[], metavar="FILE", help="incident file")
+    p.add_argument(
         "--hazards", action="append", default=[], metavar="FILE", help="hazard-area file"
     )
-    r.add_argument("-o", "--output", default="geomap-map.html", help="HTML file to write")
-    r.add_argument("--title", default="Explosive ordnance contamination", help="map title")
-    r.add_argument("--subtitle", help="second line under the title, e.g. the data source")
-    r.add_argument(
+    g = p.add_argument_group("map")
+    g.add_argument("--title", default="Explosive ordnance contamination", help="map title")
+    g.add_argument("--subtitle", help="second line under the title, e.g. the data source")
+    g.add_argument(
         "--popup-fields",
         action="append",
         default=[],
         metavar="LAYER=F1,F2",
         help="fields shown on click, e.g. incidents=id,date,killed",
     )
-    r.add_argument(
+    g.add_argument(
         "--tooltip-fields",
         action="append",
         default=[],
         metavar="LAYER=F1,F2",
-        help="fields on hover",
+        help="fields shown on hover",
     )
-    r.add_argument("--tiles", default="OpenStreetMap", help="basemap name (xyzservices), or 'none'")
-    r.add_argument(
-        "--cdn", action="store_true", help="link Leaflet from a CDN instead of inlining it"
+    g.add_argument(
+        "--tiles",
+        default=",".join(DEFAULT_BASEMAPS),
+        help="basemaps by xyzservices name, comma-separated, first shown; or 'none'",
     )
-    r.add_argument("--strict", action="store_true", help="fail if any row is rejected")
-    _add_input_options(r)
-    return parser
+    g.add_argument(
+        "--controls",
+        default=",".join(DEFAULT_CONTROLS),
+        help=f"comma-separated, any of {','.join(DEFAULT_CONTROLS)}; '' for none",
+    )
+    g.add_argument(
+        "--cluster",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help=f"cluster incidents (auto: above {CLUSTER_THRESHOLD})",
+    )
+    g.add_argument("--no-heatmap", action="store_true", help="leave out the heat map layer")
+    g.add_argument(
+        "--no-time-slider", action="store_true", help="leave out the time slider and summary"
+    )
+    g.add_argument("--districts", metavar="FILE", help="district boundaries for the choropleths")
+    g.add_argument("--places", metavar="FILE", help="towns and villages (points with a name)")
+    g.add_argument("--roads", metavar="FILE", help="roads (lines)")
+    g.add_argument(
+        "--no-context",
+        action="store_true",
+        help="do not take districts/towns/roads layers from an input GeoPackage",
+    )
+    g.add_argument(
+        "--cdn", action="store_true", help="link scripts from CDNs instead of inlining them"
+    )
+    g.add_argument("--strict", action="store_true", help="fail if any row is rejected")
+    pub = p.add_argument_group("publishing safely")
+    pub.add_argument(
+        "--public",
+        action="store_true",
+        help="allow-listed fields only, incidents generalised, small counts suppressed",
+    )
+    pub.add_argument(
+        "--generalise",
+        choices=["grid", "hex", "district"],
+        default="grid",
+        help="how public incident locations are generalised (default grid)",
+    )
+    pub.add_argument(
+        "--cell",
+        type=float,
+        default=2000.0,
+        metavar="METRES",
+        help="public grid cell side or hexagon radius in metres (default 2000)",
+    )
+    pub.add_argument("-k", type=int, default=3, help="suppress public counts below k (default 3)")
+    _add_input_options(p)
 
 
 def _field_lists(items: Sequence[str], option: str) -> dict[str, list[str]]:
@@ -176,9 +256,23 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
-def _cmd_render(args: argparse.Namespace) -> int:
+def _context(args: argparse.Namespace, name: str, option: str | None) -> gpd.GeoDataFrame | None:
+    """Read a context layer: the file given, else a same-named layer of an input GeoPackage."""
+    if option:
+        return read_context_layer(option, name)
+    if args.no_context:
+        return None
+    for f in args.files:
+        if str(f).lower().endswith(".gpkg"):
+            found = read_context_layer(f, name, only_named=True)
+            if found is not None:
+                return found
+    return None
+
+
+def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, ValidationResult], Path]:
     if not (args.files or args.incidents or args.hazards):
-        raise GeomapError("render: give input files (FILE..., --incidents or --hazards)")
+        raise GeomapError(f"{args.command}: give input files (FILE..., --incidents or --hazards)")
     opts = _load_options(args)
     results: dict[str, ValidationResult] = {}
     groups = [(args.files, args.kind), (args.incidents, "incidents"), (args.hazards, "hazards")]
@@ -199,21 +293,49 @@ def _cmd_render(args: argparse.Namespace) -> int:
     n = _write_rejects(list(results.values()), rejects)
     if n:
         _report(args, [f"{n} rejected rows, with their reasons, written to {rejects}"])
+    tiles = [t.strip() for t in args.tiles.split(",") if t.strip()]
     m = render_map(
         results.get("incidents"),
         results.get("hazards"),
+        districts=_context(args, "districts", args.districts),
+        places=_context(args, "towns", args.places),
+        roads=_context(args, "roads", args.roads),
         title=args.title,
         subtitle=args.subtitle,
         popup_fields=_field_lists(args.popup_fields, "--popup-fields"),
         tooltip_fields=_field_lists(args.tooltip_fields, "--tooltip-fields"),
-        tiles=None if args.tiles.lower() == "none" else args.tiles,
+        tiles=None if tiles in ([], ["none"]) else tiles,
+        controls=[c.strip() for c in args.controls.split(",") if c.strip()],
+        cluster={"auto": None, "on": True, "off": False}[args.cluster],
+        heatmap=not args.no_heatmap,
+        time_slider=not args.no_time_slider,
+        public=args.public,
+        generalise=args.generalise,
+        cell_m=args.cell,
+        k=args.k,
         cdn=args.cdn,
     )
+    return m, results, output
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    m, results, output = _build_map(args)
     save_map(m, output)
     drawn = ", ".join(f"{len(r.kept)} {k}" for k, r in results.items())
-    mode = "links Leaflet from a CDN" if args.cdn else "self-contained, works offline"
+    mode = "links scripts from CDNs" if args.cdn else "self-contained, works offline"
+    public = "; public: generalised, small counts suppressed" if args.public else ""
     size = output.stat().st_size / 1e6
-    _report(args, [f"wrote {output} ({drawn}; {size:.2f} MB; {mode})"])
+    _report(args, [f"wrote {output} ({drawn}; {size:.2f} MB; {mode}{public})"])
+    return EXIT_OK
+
+
+def _cmd_embed(args: argparse.Namespace) -> int:
+    m, _, output = _build_map(args)
+    snippet = embed_html(m, args.embed_kind, height=args.height, title=args.title)
+    with atomic_path(output) as tmp:
+        tmp.write_text(snippet, encoding="utf-8")
+    size = output.stat().st_size / 1e6
+    _report(args, [f"wrote {output} ({args.embed_kind} snippet; {size:.2f} MB; self-contained)"])
     return EXIT_OK
 
 
@@ -240,6 +362,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _cmd_validate(args)
+        if args.command == "embed":
+            return _cmd_embed(args)
         return _cmd_render(args)
     except GeomapError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)

@@ -37,6 +37,7 @@ __all__ = [
     "atomic_path",
     "concat_layers",
     "detect_layers",
+    "read_context_layer",
     "read_hazards",
     "read_incidents",
     "read_layer",
@@ -528,7 +529,7 @@ def atomic_path(path: PathLike) -> Iterator[Path]:
 
 
 def _table_to_layer(df: pd.DataFrame) -> gpd.GeoDataFrame:
-    """A plain table as a layer: its ``geometry_wkt`` column (if any) as geometry."""
+    """Make a plain table a layer, with its ``geometry_wkt`` column (if any) as geometry."""
     out = df.copy()
     for col in out.columns:  # mixed-type object columns become text, as a CSV would hold them
         if out[col].dtype == object:
@@ -573,6 +574,69 @@ def write_layer(df: pd.DataFrame, path: PathLike, *, layer: str | None = None) -
                 shutil.copy(dest, tmp)
             gdf.to_file(tmp, layer=layer or dest.stem)
     return dest
+
+
+def read_context_layer(
+    path: PathLike, name: str, *, only_named: bool = False
+) -> gpd.GeoDataFrame | None:
+    """Read a context layer (districts, towns, roads) in EPSG:4326, unchecked.
+
+    In a multi-layer file the layer called ``name`` is read; a single-layer file is
+    read whole.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    name : str
+        The layer to look for, e.g. ``"districts"``.
+    only_named : bool, default False
+        Return None unless the file has a layer called ``name``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or None
+
+    Raises
+    ------
+    InputError
+        The file cannot be read, or has no such layer.
+
+    Examples
+    --------
+    >>> read_context_layer("data/karabakh-sample.gpkg", "towns")  # doctest: +SKIP
+    """
+    import pyogrio
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file or folder", p)
+    fmt = _format_of(p)
+    target = _shapefile_target(p) if fmt == "Shapefile" else str(p)
+    layer: str | None = None
+    if fmt in {"GeoPackage", "KML"}:
+        try:
+            names = [str(r[0]) for r in pyogrio.list_layers(target)]
+        except Exception as exc:
+            raise InputError(f"{p}: could not be opened: {_first_line(exc)}", p) from None
+        if name in names:
+            layer = name
+        elif only_named:
+            return None
+        elif len(names) > 1:
+            raise InputError(f"{p}: has no layer {name!r}; its layers are {', '.join(names)}", p)
+    elif only_named:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            gdf = gpd.read_parquet(p) if fmt == "GeoParquet" else gpd.read_file(target, layer=layer)
+    except Exception as exc:
+        raise InputError(f"{p}: could not be read as {fmt}: {_first_line(exc)}", p) from None
+    if gdf.crs is None:
+        log.warning("%s: has no CRS; assumed EPSG:4326", p)
+        gdf = gdf.set_crs(DISPLAY_CRS)
+    return gdf.to_crs(DISPLAY_CRS)
 
 
 def _kind_of_geometry_type(name: str | None) -> str | None:

@@ -120,7 +120,9 @@ def public_incidents(
     >>> cells = public_incidents(result.kept, cell_m=5000, k=3)  # doctest: +SKIP
     """
     if generalise not in ("grid", "hex", "district"):
-        raise GeomapError(f"`generalise` was {generalise!r} but is expected to be in grid, hex, district")
+        raise GeomapError(
+            f"`generalise` was {generalise!r} but is expected to be in grid, hex, district"
+        )
     if cell_m <= 0 or k < 1:
         raise GeomapError("`cell_m` must be > 0 metres and `k` at least 1")
     inc = incidents.to_crs(DISPLAY_CRS)
@@ -131,7 +133,9 @@ def public_incidents(
         if districts is None:
             raise GeomapError("generalise='district' needs a districts layer")
         d = districts.to_crs(DISPLAY_CRS).reset_index(drop=True)
-        label = district_field or next((c for c in ("name", "district", "shapeName") if c in d.columns), None)
+        label = district_field or next(
+            (c for c in ("name", "district", "shapeName") if c in d.columns), None
+        )
         joined = gpd.sjoin(inc[["geometry"]], d[["geometry"]], how="left", predicate="within")
         joined = joined[~joined.index.duplicated(keep="first")]
         cell = joined["index_right"].reindex(inc.index)
@@ -141,11 +145,15 @@ def public_incidents(
         px = centres.x.reindex(cell.astype(int)).to_numpy()
         py = centres.y.reindex(cell.astype(int)).to_numpy()
         if outside.any():
-            log.warning("%d incidents lie outside every district; grouped as 'outside'", int(outside.sum()))
+            log.warning(
+                "%d incidents lie outside every district; grouped as 'outside'", int(outside.sum())
+            )
             px[outside.to_numpy()] = np.nan
         names = d[label].astype(str) if label else pd.Series(d.index.astype(str))
         cell_name = names.reindex(cell.astype(int)).fillna("outside every district").to_numpy()
-        frame = pd.DataFrame({"cell": cell.to_numpy(), "px": px, "py": py, "district_name": cell_name})
+        frame = pd.DataFrame(
+            {"cell": cell.to_numpy(), "px": px, "py": py, "district_name": cell_name}
+        )
     else:
         crs = metric_crs(inc)
         pts = inc.geometry.to_crs(crs)
@@ -158,17 +166,23 @@ def public_incidents(
         lonlat = gpd.GeoSeries(shapely.points(cx, cy), crs=crs).to_crs(DISPLAY_CRS)
         frame = pd.DataFrame(
             {
-                "cell": pd.Series(np.round(cx, 3)).astype(str) + "," + pd.Series(np.round(cy, 3)).astype(str),
+                "cell": pd.Series(np.round(cx, 3)).astype(str)
+                + ","
+                + pd.Series(np.round(cy, 3)).astype(str),
                 "px": lonlat.x.to_numpy(),
                 "py": lonlat.y.to_numpy(),
-                "district_name": inc["district"].astype(object).to_numpy() if "district" in inc else None,
+                "district_name": inc["district"].astype(object).to_numpy()
+                if "district" in inc
+                else None,
             }
         )
     for col in ("killed", "injured"):
         frame[col] = pd.array(inc[col], dtype="Int64") if col in inc.columns else pd.NA
     for col in ("victim_category", "incident_type"):
         frame[col] = inc[col].astype(object).to_numpy() if col in inc.columns else None
-    dates = pd.to_datetime(inc["date"]) if "date" in inc.columns else pd.Series(pd.NaT, index=inc.index)
+    dates = (
+        pd.to_datetime(inc["date"]) if "date" in inc.columns else pd.Series(pd.NaT, index=inc.index)
+    )
     frame["month"] = dates.dt.to_period("M").dt.to_timestamp().to_numpy()
 
     def mode(s: pd.Series) -> object:
@@ -212,7 +226,9 @@ def public_incidents(
     return gpd.GeoDataFrame(out, geometry=geom, crs=DISPLAY_CRS)
 
 
-def public_hazards(hazards: gpd.GeoDataFrame, fields: Sequence[str] | None = None) -> gpd.GeoDataFrame:
+def public_hazards(
+    hazards: gpd.GeoDataFrame, fields: Sequence[str] | None = None
+) -> gpd.GeoDataFrame:
     """Keep only allow-listed fields of hazard areas.
 
     Parameters
@@ -230,6 +246,8 @@ def public_hazards(hazards: gpd.GeoDataFrame, fields: Sequence[str] | None = Non
     wanted = list(fields) if fields is not None else list(allowed)
     bad = [f for f in wanted if f not in allowed]
     if bad:
-        raise GeomapError(f"fields {bad} may not be published; public hazard fields are {list(allowed)}")
+        raise GeomapError(
+            f"fields {bad} may not be published; public hazard fields are {list(allowed)}"
+        )
     keep = [c for c in wanted if c in hazards.columns]
     return gpd.GeoDataFrame(hazards[keep].copy(), geometry=hazards.geometry.copy(), crs=hazards.crs)

@@ -118,7 +118,10 @@ PUBLIC_POPUP_FIELDS = {
     ],
     "hazards": DEFAULT_POPUP_FIELDS["hazards"],
 }
-PUBLIC_TOOLTIP_FIELDS = {"incidents": ["incidents", "district"], "hazards": ["id", "hazard_class", "status"]}
+PUBLIC_TOOLTIP_FIELDS = {
+    "incidents": ["incidents", "district"],
+    "hazards": ["id", "hazard_class", "status"],
+}
 _PUBLIC_LABELS = {
     "incidents": "Incidents in this cell",
     "victim_category": "Most common victim category",
@@ -160,7 +163,7 @@ _CHORO_COLORS = {
 
 
 class _Raw(Element):
-    """An element whose text is output as is (branca's Element would parse it as a Jinja template)."""
+    """An element output as is (branca's Element would parse its text as a Jinja template)."""
 
     def __init__(self, text: str) -> None:
         super().__init__("")
@@ -212,7 +215,8 @@ class GeomapMap(folium.Map):
         if self.embedded:
             # No page-wide styles (folium sets html/body/#map to fill the window).
             figure.header._children[self.get_name()] = _Raw(
-                f"<style>#{self.get_name()} {{position:absolute;inset:0;width:100%;height:100%;}}</style>"
+                f"<style>#{self.get_name()} "
+                "{position:absolute;inset:0;width:100%;height:100%;}</style>"
             )
         if self.self_contained:
             _inline_links(figure, guard=self.embedded)
@@ -246,7 +250,8 @@ def _inline_links(figure: Figure, *, guard: bool = False) -> None:
                     text = (
                         f"if (!(window.__geomapAssets = window.__geomapAssets || {{}})"
                         f"[{_encode.safe_json(asset.name)}]) {{\n"
-                        f"window.__geomapAssets[{_encode.safe_json(asset.name)}] = true;\n{text}\n}}"
+                        f"window.__geomapAssets[{_encode.safe_json(asset.name)}] = true;\n"
+                        f"{text}\n}}"
                     )
                 children[name] = _Raw(script_tag(text))
             else:
@@ -273,7 +278,9 @@ class _App(MacroElement):
 # ---------------------------------------------------------------- helpers
 
 
-def _as_layer(data: ValidationResult | gpd.GeoDataFrame | None, what: str) -> gpd.GeoDataFrame | None:
+def _as_layer(
+    data: ValidationResult | gpd.GeoDataFrame | None, what: str
+) -> gpd.GeoDataFrame | None:
     if data is None:
         return None
     gdf = data.kept if isinstance(data, ValidationResult) else data
@@ -310,9 +317,13 @@ def _ragged_polygons(geoms: np.ndarray) -> dict[str, Any]:
     )
     if len(multi) == 0:
         empty = np.zeros(1, dtype=np.int32)
-        return {"xy": _encode.binary(np.zeros(0), "i4"), "ring": _encode.binary(empty, "i4"),
-                "part": _encode.binary(empty, "i4"), "geom": _encode.binary(empty, "i4"),
-                "scale": _encode.COORD_SCALE}  # fmt: skip
+        return {
+            "xy": _encode.binary(np.zeros(0), "i4"),
+            "ring": _encode.binary(empty, "i4"),
+            "part": _encode.binary(empty, "i4"),
+            "geom": _encode.binary(empty, "i4"),
+            "scale": _encode.COORD_SCALE,
+        }
     _, xy, (ring, part, geom) = shapely.to_ragged_array(multi)
     ints = np.round(xy * _encode.COORD_SCALE).astype(np.int32).ravel()
     return {
@@ -340,15 +351,17 @@ def _simplify(gdf: gpd.GeoDataFrame, tolerance_m: float) -> np.ndarray:
     return out
 
 
-def _labels(fields: Sequence[str], public: bool) -> dict[str, str]:
-    known = {f.name: f.label for f in (*INCIDENTS.fields, *HAZARDS.fields)}
+def _labels(fields: Sequence[str], public: bool, spec: Any) -> dict[str, str]:
+    known = {f.name: f.label for f in spec.fields}
     if public:
         known.update(_PUBLIC_LABELS)
     return {f: known.get(f, f) for f in fields}
 
 
-def _months(dates: Sequence[pd.Series]) -> pd.PeriodIndex | None:
-    values = pd.concat([pd.to_datetime(d) for d in dates if d is not None and len(d)], ignore_index=True)
+def _months(dates: Sequence[pd.Series | None]) -> pd.PeriodIndex | None:
+    values = pd.concat(
+        [pd.to_datetime(d) for d in dates if d is not None and len(d)], ignore_index=True
+    )
     values = values.dropna()
     if values.empty:
         return None
@@ -387,14 +400,24 @@ def _summary(
         return [_suppress(int(v), k) for v in series.to_numpy()]
 
     if incidents is not None and len(incidents):
-        dates = incidents["date"] if "date" in incidents.columns else pd.Series(pd.NaT, index=incidents.index)
+        dates = (
+            incidents["date"]
+            if "date" in incidents.columns
+            else pd.Series(pd.NaT, index=incidents.index)
+        )
         rows.append({"key": "incidents", "label": "Incidents", "values": cumulative(dates)})
         for col in ("killed", "injured"):
             if col in incidents.columns:
                 rows.append(
-                    {"key": col, "label": col.capitalize(), "values": cumulative(dates, incidents[col].astype(float))}
+                    {
+                        "key": col,
+                        "label": col.capitalize(),
+                        "values": cumulative(dates, incidents[col].astype(float)),
+                    }
                 )
-        if "victim_category" in incidents.columns and {"killed", "injured"} <= set(incidents.columns):
+        if "victim_category" in incidents.columns and {"killed", "injured"} <= set(
+            incidents.columns
+        ):
             cats = incidents["victim_category"].astype(object)
             for cat in VICTIM_CATEGORY.codes:
                 sel = cats == cat
@@ -407,13 +430,23 @@ def _summary(
                         "key": f"victims-{cat}",
                         "label": f"{cat}: killed / injured",
                         "indent": True,
-                        "values": [f"{a if a is not None else '—'} / {b if b is not None else '—'}"
-                                   for a, b in zip(killed, injured, strict=True)],
+                        "values": [
+                            f"{a if a is not None else '—'} / {b if b is not None else '—'}"
+                            for a, b in zip(killed, injured, strict=True)
+                        ],
                     }
-                )  # fmt: skip
+                )
     if hazards is not None and len(hazards) and "area_m2" in hazards.columns:
-        t0 = pd.to_datetime(hazards["date_recorded"]) if "date_recorded" in hazards else pd.Series(pd.NaT, index=hazards.index)
-        t1 = pd.to_datetime(hazards["status_date"]) if "status_date" in hazards else pd.Series(pd.NaT, index=hazards.index)
+        t0 = (
+            pd.to_datetime(hazards["date_recorded"])
+            if "date_recorded" in hazards
+            else pd.Series(pd.NaT, index=hazards.index)
+        )
+        t1 = (
+            pd.to_datetime(hazards["status_date"])
+            if "status_date" in hazards
+            else pd.Series(pd.NaT, index=hazards.index)
+        )
         released = hazards["status"].astype(object).isin(RELEASED_STATUSES).to_numpy()
         area = hazards["area_m2"].astype(float).fillna(0).to_numpy() / 1e6
         t0v = t0.to_numpy(dtype="datetime64[ns]")
@@ -424,7 +457,9 @@ def _summary(
             rel = recorded & released & (np.isnat(t1v) | (t1v <= end))
             active_km2.append(round(float(area[recorded & ~rel].sum()), 2))
             released_km2.append(round(float(area[rel].sum()), 2))
-        rows.append({"key": "active_km2", "label": "Active hazard area (km²)", "values": active_km2})
+        rows.append(
+            {"key": "active_km2", "label": "Active hazard area (km²)", "values": active_km2}
+        )
         rows.append({"key": "released_km2", "label": "Land released (km²)", "values": released_km2})
     return {
         "title": "Summary",
@@ -450,11 +485,14 @@ def _basemaps(tiles: str | Sequence[str] | None) -> list[dict[str, Any]]:
             provider = xyzservices.providers.query_name(query)
         except ValueError:
             raise GeomapError(
-                f"basemap {name!r} is not an xyzservices provider name (e.g. {', '.join(DEFAULT_BASEMAPS)}, "
+                f"basemap {name!r} is not an xyzservices provider name "
+                f"(e.g. {', '.join(DEFAULT_BASEMAPS)}, "
                 "or 'none')"
             ) from None
         if provider.requires_token():
-            raise GeomapError(f"basemap {name!r} needs an API key; choose another (e.g. OpenStreetMap.Mapnik)")
+            raise GeomapError(
+                f"basemap {name!r} needs an API key; choose another (e.g. OpenStreetMap.Mapnik)"
+            )
         out.append(
             {
                 "name": provider.name,
@@ -471,10 +509,15 @@ def _hazard_legends(gdf: gpd.GeoDataFrame) -> dict[str, list[dict[str, Any]]]:
     klass = set(gdf["hazard_class"].astype(object)) if "hazard_class" in gdf.columns else set()
     status = set(gdf["status"].astype(object)) if "status" in gdf.columns else set()
     active = [
-        {"label": HAZARD_LABELS[f"active {c}"], "fill": HAZARD_FILL[f"active {c}"],
-         "stroke": HAZARD_OUTLINE[c], "dash": c == "SHA"}
-        for c in ("CHA", "SHA") if c in klass
-    ]  # fmt: skip
+        {
+            "label": HAZARD_LABELS[f"active {c}"],
+            "fill": HAZARD_FILL[f"active {c}"],
+            "stroke": HAZARD_OUTLINE[c],
+            "dash": c == "SHA",
+        }
+        for c in ("CHA", "SHA")
+        if c in klass
+    ]
     released = [
         {"label": HAZARD_LABELS[s], "fill": HAZARD_FILL[s], "stroke": HAZARD_FILL[s]}
         for s in RELEASED_STATUSES
@@ -496,9 +539,13 @@ def _incident_legend(gdf: gpd.GeoDataFrame, public_k: int | None) -> list[dict[s
         ]
     if public_k:
         items.append(
-            {"label": f"fewer than {public_k} incidents (counts suppressed)", "fill": "#ffffff",
-             "stroke": "#222", "shape": "circle"}
-        )  # fmt: skip
+            {
+                "label": f"fewer than {public_k} incidents (counts suppressed)",
+                "fill": "#ffffff",
+                "stroke": "#222",
+                "shape": "circle",
+            }
+        )
     size_cols = [c for c in ("killed", "injured") if c in gdf.columns]
     if size_cols:
         total = gdf[size_cols].astype(float).sum(axis=1, min_count=1)
@@ -507,10 +554,15 @@ def _incident_legend(gdf: gpd.GeoDataFrame, public_k: int | None) -> list[dict[s
             steps = [v for v in (1, 2, 5, 10, 25, 50, 100) if v < top] + [max(top, 1)]
             items.append({"heading": "Casualties (killed + injured)"})
             items += [
-                {"label": str(v), "fill": "#bbbbbb", "stroke": "#222", "shape": "circle",
-                 "size": _CASUALTY_BASE + _CASUALTY_SCALE * float(np.sqrt(v))}
+                {
+                    "label": str(v),
+                    "fill": "#bbbbbb",
+                    "stroke": "#222",
+                    "shape": "circle",
+                    "size": _CASUALTY_BASE + _CASUALTY_SCALE * float(np.sqrt(v)),
+                }
                 for v in steps
-            ]  # fmt: skip
+            ]
     return items
 
 
@@ -538,12 +590,17 @@ def _district_layers(
     k: int | None,
     simplify_m: float,
 ) -> list[dict[str, Any]]:
-    from geomap.analysis import district_summary
-
+    try:
+        from geomap.analysis import district_summary
+    except ImportError:  # pragma: no cover - until the analysis stage lands
+        log.warning("district choropleths need geomap.analysis; left out")
+        return []
     table = district_summary(incidents, hazards, districts)
     d = districts.to_crs(DISPLAY_CRS).reset_index(drop=True)
     label = next((c for c in ("name", "district", "shapeName", "NAME") if c in d.columns), None)
-    names = d[label].astype(str) if label else pd.Series([f"district {i + 1}" for i in range(len(d))])
+    names = (
+        d[label].astype(str) if label else pd.Series([f"district {i + 1}" for i in range(len(d))])
+    )
     casualties = (table["killed"].fillna(0) + table["injured"].fillna(0)).to_numpy()
     active = table["active_km2"].astype(float).round(2).to_numpy()
     geoms = _simplify(d, simplify_m)
@@ -573,12 +630,22 @@ def _district_layers(
                 "popup": ["district", "value"],
                 "tooltip": ["district", "value"],
                 "style": {"className": "geomap-district"},
-                "choropleth": {"field": "value", "breaks": breaks, "colors": colors[: len(breaks)],
-                               "nodata": "#eeeeee"},
-                "legend": _choropleth_legend(breaks, colors, unit)
-                + [{"label": "no data" + (f" or fewer than {k}" if k else ""), "fill": "#eeeeee", "stroke": "#555"}],
+                "choropleth": {
+                    "field": "value",
+                    "breaks": breaks,
+                    "colors": colors[: len(breaks)],
+                    "nodata": "#eeeeee",
+                },
+                "legend": [
+                    *_choropleth_legend(breaks, colors, unit),
+                    {
+                        "label": "no data" + (f" or fewer than {k}" if k else ""),
+                        "fill": "#eeeeee",
+                        "stroke": "#555",
+                    },
+                ],
             }
-        )  # fmt: skip
+        )
     return layers
 
 
@@ -598,10 +665,18 @@ def _context_points(places: gpd.GeoDataFrame, label: str) -> dict[str, Any]:
         "labels": {"name": "Place"},
         "popup": [],
         "tooltip": ["name"],
-        "style": {"radius": 3, "color": "#111", "weight": 1, "fillColor": "#fff", "fillOpacity": 1,
-                  "className": "geomap-place"},
-        "legend": [{"label": "town or village", "fill": "#ffffff", "stroke": "#111", "shape": "circle"}],
-    }  # fmt: skip
+        "style": {
+            "radius": 3,
+            "color": "#111",
+            "weight": 1,
+            "fillColor": "#fff",
+            "fillOpacity": 1,
+            "className": "geomap-place",
+        },
+        "legend": [
+            {"label": "town or village", "fill": "#ffffff", "stroke": "#111", "shape": "circle"}
+        ],
+    }
 
 
 def _context_lines(roads: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -731,10 +806,14 @@ def render_map(
     inc = _as_layer(incidents, "incidents")
     haz = _as_layer(hazards, "hazards")
     if not any(g is not None and len(g) for g in (inc, haz)):
-        raise GeomapError("nothing to draw: no incidents or hazard areas were given (or all were empty)")
+        raise GeomapError(
+            "nothing to draw: no incidents or hazard areas were given (or all were empty)"
+        )
     unknown = set(controls) - set(DEFAULT_CONTROLS)
     if unknown:
-        raise GeomapError(f"unknown controls {sorted(unknown)}; expected some of {list(DEFAULT_CONTROLS)}")
+        raise GeomapError(
+            f"unknown controls {sorted(unknown)}; expected some of {list(DEFAULT_CONTROLS)}"
+        )
     popup_fields = dict(popup_fields or {})
     tooltip_fields = dict(tooltip_fields or {})
     public_k = k if public else None
@@ -748,11 +827,15 @@ def render_map(
                     f"{list(PUBLIC_FIELDS.get(layer, ()))}"
                 )
         if inc is not None and len(inc):
-            inc = public_incidents(inc, generalise=generalise, cell_m=cell_m, k=k, districts=districts)
+            inc = public_incidents(
+                inc, generalise=generalise, cell_m=cell_m, k=k, districts=districts
+            )
         if haz is not None and len(haz):
             haz = public_hazards(haz)
         if proposed is not None:
-            log.warning("proposed suspected areas are left out of a public map (they trace incidents)")
+            log.warning(
+                "proposed suspected areas are left out of a public map (they trace incidents)"
+            )
             proposed = None
     default_popup = PUBLIC_POPUP_FIELDS if public else DEFAULT_POPUP_FIELDS
     default_tooltip = PUBLIC_TOOLTIP_FIELDS if public else DEFAULT_TOOLTIP_FIELDS
@@ -763,22 +846,36 @@ def render_map(
     minx, miny, maxx, maxy = np.array(bounds).T
     m.fit_bounds([[float(miny.min()), float(minx.min())], [float(maxy.max()), float(maxx.max())]])
 
-    months = _months(
-        [
-            inc["date"] if inc is not None and "date" in inc.columns else None,
-            inc["first_date"] if inc is not None and "first_date" in inc.columns else None,
-            haz["date_recorded"] if haz is not None and "date_recorded" in haz.columns else None,
-            haz["status_date"] if haz is not None and "status_date" in haz.columns else None,
-        ]
-    ) if time_slider else None  # fmt: skip
+    months = (
+        _months(
+            [
+                inc["date"] if inc is not None and "date" in inc.columns else None,
+                inc["first_date"] if inc is not None and "first_date" in inc.columns else None,
+                haz["date_recorded"]
+                if haz is not None and "date_recorded" in haz.columns
+                else None,
+                haz["status_date"] if haz is not None and "status_date" in haz.columns else None,
+            ]
+        )
+        if time_slider
+        else None
+    )
 
     if haz is not None and len(haz):
-        pop = _fields(haz, popup_fields.get("hazards"), default_popup["hazards"], "hazards", "popup")
-        tip = _fields(haz, tooltip_fields.get("hazards"), default_tooltip["hazards"], "hazards", "tooltip")
+        pop = _fields(
+            haz, popup_fields.get("hazards"), default_popup["hazards"], "hazards", "popup"
+        )
+        tip = _fields(
+            haz, tooltip_fields.get("hazards"), default_tooltip["hazards"], "hazards", "tooltip"
+        )
         style_cols = [c for c in ("status", "hazard_class", "id") if c in haz.columns]
         cols = list(dict.fromkeys([*pop, *tip, *style_cols]))
         shown = haz.assign(area_m2=haz["area_m2"].round(0)) if "area_m2" in haz.columns else haz
-        status = shown["status"].astype(object) if "status" in shown.columns else pd.Series(None, index=shown.index)
+        status = (
+            shown["status"].astype(object)
+            if "status" in shown.columns
+            else pd.Series(None, index=shown.index)
+        )
         spec: dict[str, Any] = {
             "kind": "hazards",
             "key": "hazards",
@@ -788,10 +885,12 @@ def render_map(
             "n": len(shown),
             "g": _ragged_polygons(_simplify(shown, simplify_m)),
             "cols": {c: _encode.column(shown[c]) for c in cols},
-            "labels": _labels(cols, public),
+            "labels": _labels(cols, public, HAZARDS),
             "popup": pop,
             "tooltip": tip,
-            "released": _encode.binary(status.isin(RELEASED_STATUSES).to_numpy().astype(np.uint8), "u1"),
+            "released": _encode.binary(
+                status.isin(RELEASED_STATUSES).to_numpy().astype(np.uint8), "u1"
+            ),
             "canvas": len(shown) > CANVAS_THRESHOLD if canvas is None else canvas,
             "style": {
                 "statusField": "status",
@@ -806,9 +905,13 @@ def render_map(
         }
         if months is not None:
             spec["time"] = {
-                "t0": _encode.days(shown["date_recorded"]) if "date_recorded" in shown else _encode.days(pd.Series(pd.NaT, index=shown.index)),
-                "t1": _encode.days(shown["status_date"]) if "status_date" in shown else _encode.days(pd.Series(pd.NaT, index=shown.index)),
-            }  # fmt: skip
+                "t0": _encode.days(shown["date_recorded"])
+                if "date_recorded" in shown
+                else _encode.days(pd.Series(pd.NaT, index=shown.index)),
+                "t1": _encode.days(shown["status_date"])
+                if "status_date" in shown
+                else _encode.days(pd.Series(pd.NaT, index=shown.index)),
+            }
         layers_cfg.append(spec)
 
     if proposed is not None and len(proposed):
@@ -824,24 +927,57 @@ def render_map(
                 "show": True,
                 "n": len(prop),
                 "g": _ragged_polygons(prop.geometry.to_numpy()),
-                "cols": {c: _encode.column(prop[c].astype(object).map(lambda v: v if not isinstance(v, list | tuple) else ", ".join(map(str, v)))) for c in fields},  # noqa: E501
+                "cols": {
+                    c: _encode.column(
+                        prop[c]
+                        .astype(object)
+                        .map(
+                            lambda v: (
+                                v if not isinstance(v, list | tuple) else ", ".join(map(str, v))
+                            )
+                        )
+                    )
+                    for c in fields
+                },
                 "labels": {c: c.replace("_", " ") for c in fields},
                 "popup": fields,
                 "tooltip": fields[:2],
-                "style": {"color": "#6a3d9a", "weight": 2, "dashArray": "2 6", "fillColor": "#cab2d6",
-                          "fillOpacity": 0.35, "className": "geomap-proposed"},
-                "legend": [{"label": "proposed from clusters of unlinked incidents", "fill": "#cab2d6",
-                            "stroke": "#6a3d9a", "dash": True}],
+                "style": {
+                    "color": "#6a3d9a",
+                    "weight": 2,
+                    "dashArray": "2 6",
+                    "fillColor": "#cab2d6",
+                    "fillOpacity": 0.35,
+                    "className": "geomap-proposed",
+                },
+                "legend": [
+                    {
+                        "label": "proposed from clusters of unlinked incidents",
+                        "fill": "#cab2d6",
+                        "stroke": "#6a3d9a",
+                        "dash": True,
+                    }
+                ],
             }
-        )  # fmt: skip
+        )
 
     if inc is not None and len(inc):
         if not (shapely.get_type_id(inc.geometry.to_numpy()) == 0).all():
             raise GeomapError("incidents: every geometry must be a Point; validate the layer first")
-        pop = _fields(inc, popup_fields.get("incidents"), default_popup["incidents"], "incidents", "popup")
-        tip = _fields(inc, tooltip_fields.get("incidents"), default_tooltip["incidents"], "incidents", "tooltip")
+        pop = _fields(
+            inc, popup_fields.get("incidents"), default_popup["incidents"], "incidents", "popup"
+        )
+        tip = _fields(
+            inc,
+            tooltip_fields.get("incidents"),
+            default_tooltip["incidents"],
+            "incidents",
+            "tooltip",
+        )
         size_by = [c for c in ("killed", "injured") if c in inc.columns]
-        style_cols = [c for c in ("victim_category", *size_by, "suppressed", "id") if c in inc.columns]
+        style_cols = [
+            c for c in ("victim_category", *size_by, "suppressed", "id") if c in inc.columns
+        ]
         cols = list(dict.fromkeys([*pop, *tip, *style_cols]))
         n = len(inc)
         use_cluster = n > CLUSTER_THRESHOLD if cluster is None else cluster
@@ -859,7 +995,7 @@ def render_map(
             "y": _encode.coords(shapely.get_y(geoms)),
             "scale": _encode.COORD_SCALE,
             "cols": {c: _encode.column(inc[c]) for c in cols},
-            "labels": _labels(cols, public),
+            "labels": _labels(cols, public, INCIDENTS),
             "popup": pop,
             "tooltip": tip,
             "mode": "cluster" if use_cluster else "markers",
@@ -893,10 +1029,12 @@ def render_map(
                     "name": "Heat map (weighted by casualties)",
                     "show": False,
                     "weight": size_by,
-                    "legend": [{"label": "more casualties", "fill": "#ff0000", "stroke": "#ff0000"},
-                               {"label": "fewer", "fill": "#0000ff", "stroke": "#0000ff"}],
+                    "legend": [
+                        {"label": "more casualties", "fill": "#ff0000", "stroke": "#ff0000"},
+                        {"label": "fewer", "fill": "#0000ff", "stroke": "#0000ff"},
+                    ],
                 }
-            )  # fmt: skip
+            )
 
     if districts is not None and len(districts):
         layers_cfg.extend(_district_layers(districts, true_inc, haz, public_k, simplify_m))
@@ -907,7 +1045,11 @@ def render_map(
         if label:
             layers_cfg.append(_context_points(p4326, label))
             pts = p4326.geometry.representative_point()
-            kind = p4326["kind"].astype(str) if "kind" in p4326.columns else pd.Series("place", index=p4326.index)
+            kind = (
+                p4326["kind"].astype(str)
+                if "kind" in p4326.columns
+                else pd.Series("place", index=p4326.index)
+            )
             search_places += [
                 {"label": str(n), "x": round(float(x), 6), "y": round(float(y), 6), "kind": str(kd)}
                 for n, x, y, kd in zip(p4326[label], pts.x, pts.y, kind, strict=True)
@@ -919,13 +1061,21 @@ def render_map(
         label = next((c for c in ("name", "district", "shapeName") if c in d4326.columns), None)
         if label:
             search_places += [
-                {"label": str(n), "bounds": [round(float(v), 6) for v in g.bounds], "kind": "district"}
+                {
+                    "label": str(n),
+                    "bounds": [round(float(v), 6) for v in g.bounds],
+                    "kind": "district",
+                }
                 for n, g in zip(d4326[label], d4326.geometry, strict=True)
             ]
     elif inc is not None and "district" in inc.columns and not public:
         for name, grp in inc.groupby(inc["district"].astype(object), sort=True):
             search_places.append(
-                {"label": str(name), "bounds": [round(float(v), 6) for v in grp.total_bounds], "kind": "district"}
+                {
+                    "label": str(name),
+                    "bounds": [round(float(v), 6) for v in grp.total_bounds],
+                    "kind": "district",
+                }
             )
 
     wanted = set(controls)
@@ -943,7 +1093,7 @@ def render_map(
             for a in assets:
                 m.use_asset(a)
     enabled["scale"] = "scale" in wanted
-    summary = _summary(true_inc if not public else true_inc, haz, months, public_k) if months is not None else None
+    summary = _summary(true_inc, haz, months, public_k) if months is not None else None
     config = {
         "id": f"geomap-{uuid.uuid4().hex[:10]}",
         "title": title,
@@ -952,10 +1102,12 @@ def render_map(
         "layers": layers_cfg,
         "controls": enabled,
         "search": {"places": search_places} if "search" in wanted else None,
-        "timeline": {"months": [str(p) for p in months], "days": _month_end_days(months)} if months is not None else None,
+        "timeline": {"months": [str(p) for p in months], "days": _month_end_days(months)}
+        if months is not None
+        else None,
         "summary": summary,
         "public": {"k": k, "generalise": generalise, "cell_m": cell_m} if public else None,
-    }  # fmt: skip
+    }
     _App(_encode.safe_json(config)).add_to(m)
     log.info(
         "rendered map: %d hazard areas, %d incidents%s",

@@ -28,19 +28,21 @@ def test_sample_map_draws_every_kept_feature_offline(browser, sample_map):
     n_haz, n_inc = len(results["hazards"].kept), len(results["incidents"].kept)
     page, report = browser.open(sample_map)
     try:
-        assert page.locator(".leaflet-container").count() == 1
+        assert page.locator(".folium-map.leaflet-container").count() == 1
         assert page.locator("path.geomap-hazard").count() == n_haz == 400
         assert page.locator("path.geomap-incident").count() == n_inc == 125
-        legend = page.locator(".geomap-legend")
+        legend = page.locator(".geomap-panel")
         assert legend.is_visible()
-        assert "Confirmed hazardous area (CHA), active" in legend.inner_text()
+        assert "Confirmed hazardous area (CHA)" in legend.inner_text()
         assert "civilian" in legend.inner_text()
         assert page.locator(".geomap-title").inner_text() == "Explosive ordnance contamination"
-        assert page.locator(".leaflet-control-layers-overlays label").count() == 2
-        # Hazard areas toggle off and on from the layer control.
-        page.get_by_text("Hazard areas (400)").click()
-        assert page.locator("path.geomap-hazard").count() == 0
-        page.get_by_text("Hazard areas (400)").click()
+        # Active hazard areas toggle off and on from the layer panel.
+        active = page.locator("[data-layer=hazards-active] input")
+        n_active = page.locator("path.geomap-active").count()
+        assert 0 < n_active < 400
+        active.click()
+        assert page.locator("path.geomap-hazard").count() == 400 - n_active
+        active.click()
         assert page.locator("path.geomap-hazard").count() == 400
         assert report.errors == []
         assert report.non_tile_requests == []
@@ -51,7 +53,7 @@ def test_sample_map_draws_every_kept_feature_offline(browser, sample_map):
 def test_popup_shows_fields_as_text(browser, sample_map):
     page, report = browser.open(sample_map)
     try:
-        page.evaluate("geomap.layers.incidents.getLayers()[0].openPopup()")
+        page.evaluate("geomap.layers.incidents.group.getLayers()[0].openPopup()")
         popup = page.locator(".leaflet-popup-content .geomap-popup")
         popup.wait_for()
         text = popup.inner_text()
@@ -80,13 +82,13 @@ def test_script_in_data_is_shown_never_run(browser, tmp_path, incidents_gdf):
     try:
         markers = page.locator("path.geomap-incident")
         assert markers.count() == 5
-        page.evaluate("geomap.layers.incidents.getLayers()[0].openPopup()")
+        page.evaluate("geomap.layers.incidents.group.getLayers()[0].openPopup()")
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for()
         assert XSS in popup.inner_text()
         assert "<script>alert(3)</script>" in popup.inner_text()
         assert popup.locator("img").count() == 0
-        page.evaluate("geomap.layers.incidents.getLayers()[1].openPopup()")
+        page.evaluate("geomap.layers.incidents.group.getLayers()[1].openPopup()")
         second = page.locator(".leaflet-popup-content", has_text="alert(2)")
         assert "</script><script>alert(2)</script>" in second.inner_text()
         assert page.locator(".geomap-title").inner_text() == "<img src=y onerror=alert(4)>"
@@ -107,7 +109,7 @@ def test_colombia_map_draws_every_kept_event(browser, realdata, tmp_path):
     rejected = pd.read_csv(tmp_path / "colombia-rejects.csv")
     page, report = browser.open(out)
     try:
-        drawn = page.evaluate("geomap.layers.incidents.getLayers().length")
+        drawn = page.evaluate("geomap.layers.incidents.count()")
         assert drawn == 36527 - len(rejected) == 36526
         assert report.errors == []
         assert report.non_tile_requests == []

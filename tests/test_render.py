@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from html.parser import HTMLParser
 
 import folium
@@ -51,14 +50,17 @@ def parse(html: str) -> Tags:
     return t
 
 
+def app_config(html: str) -> dict:
+    """The map's data and configuration, decoded from the page."""
+    start = html.index("geomap.app(")
+    start = html.index(", ", start) + 2
+    config, _ = json.JSONDecoder().raw_decode(html[start:])
+    return config
+
+
 def payloads(html: str) -> dict[str, dict]:
-    """The data layers' specs, decoded from the page."""
-    out = {}
-    for m in re.finditer(
-        r"geomap\.buildLayer\((\{.*?\})\);\s*geomap\.layers\[\"(\w+)\"\]", html, re.S
-    ):
-        out[m.group(2)] = json.loads(m.group(1))
-    return out
+    """The data layers' specs, by key."""
+    return {layer["key"]: layer for layer in app_config(html)["layers"]}
 
 
 @pytest.fixture
@@ -70,7 +72,7 @@ def test_returns_a_folium_map_that_renders(layers):
     m = geomap.render_map(*layers, title="Test")
     assert isinstance(m, folium.Map)
     html = m.get_root().render()
-    assert "geomap.buildLayer" in html
+    assert "geomap.app(" in html
     assert m._repr_html_()  # shows itself in Jupyter
 
 
@@ -79,15 +81,18 @@ def test_self_contained_has_no_external_script_or_css(layers):
     tags = parse(html)
     assert tags.srcs == []
     assert tags.links == []
-    assert any("L.Map" in s or "Leaflet" in s for s in tags.inline)  # Leaflet inlined
-    assert "cdn.jsdelivr" not in html
-    assert "url(images/" not in html  # Leaflet's CSS images are inlined as data: URIs
+    inline = "\n".join(tags.inline)
+    assert "Leaflet" in inline  # Leaflet itself
+    assert "Supercluster" in inline or "L.heatLayer" in inline  # plugins too
+    assert "cdn.jsdelivr" not in html.replace("cdn.jsdelivr.net/npm/leaflet", "")
+    assert "url(images/" not in html  # CSS images are inlined as data: URIs
 
 
 def test_cdn_option_links_leaflet(layers):
     html = geomap.render_map(*layers, cdn=True).get_root().render()
     tags = parse(html)
-    assert tags.srcs == ["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"]
+    assert tags.srcs[0] == "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
+    assert all(s.startswith("https://cdn.jsdelivr.net/npm/") for s in tags.srcs)
     assert len(html) < 100_000
 
 
@@ -104,7 +109,6 @@ def test_payload_has_every_kept_feature_and_only_chosen_fields(layers):
     p = payloads(html)
     assert p["incidents"]["n"] == 5
     assert p["hazards"]["n"] == 3
-    assert len(p["hazards"]["g"]) == 3
     # Only popup/tooltip fields and what the style needs: no description, no district.
     assert set(p["incidents"]["cols"]) == {"id", "killed", "victim_category", "injured"}
     assert p["incidents"]["popup"] == ["id", "killed"]
@@ -134,19 +138,12 @@ def test_untrusted_text_cannot_close_the_script(incidents_gdf):
 
 
 def test_legend_lists_what_is_drawn(layers):
-    html = geomap.render_map(*layers).get_root().render()
-    legend = json.loads(
-        re.search(r"geomap\.legend\([^,]+, (\[.*?\]), \"bottomright\"\)", html).group(1)
-    )
-    titles = [s["title"] for s in legend]
-    assert titles[0] == "Hazard areas"
-    labels = [i["label"] for i in legend[0]["items"]]
-    assert labels == [
-        "Confirmed hazardous area (CHA), active",
-        "Suspected hazardous area (SHA), active",
-        "Cleared",
-    ]
-    victims = [i["label"] for i in legend[1]["items"]]
+    p = payloads(geomap.render_map(*layers).get_root().render())
+    active = [i["label"] for i in p["hazards"]["legends"]["active"]]
+    assert active == ["Confirmed hazardous area (CHA)", "Suspected hazardous area (SHA), dashed"]
+    assert [i["label"] for i in p["hazards"]["legends"]["released"]] == ["Cleared"]
+    legend = p["incidents"]["legend"]
+    victims = [i["label"] for i in legend if i.get("shape") == "circle" and "size" not in i]
     assert victims == ["civilian", "deminer", "military/security", "journalist"]
 
 
@@ -179,4 +176,6 @@ def test_large_layers_use_canvas(incidents_gdf):
     many["id"] = range(len(many))
     kept = geomap.validate_incidents(many).kept
     html = geomap.render_map(kept, tiles=None).get_root().render()
-    assert payloads(html)["incidents"]["canvas"] is True
+    spec = payloads(html)["incidents"]
+    assert spec["canvas"] is True
+    assert spec["mode"] == "cluster"  # above the clustering threshold

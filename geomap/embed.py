@@ -1,0 +1,96 @@
+"""Embedding maps in other web pages, safely.
+
+Two forms, both self-contained (every script inlined) and responsive (full
+width, a height you choose):
+
+* ``"iframe"``: an ``<iframe srcdoc=...>`` holding the whole map page,
+  sandboxed (``allow-scripts`` without ``allow-same-origin``), so the map cannot
+  touch the host page and the host page cannot break the map. The safest choice
+  for a newsroom CMS.
+* ``"fragment"``: a ``<div>`` and its scripts to paste into the host page's
+  body. The map's styles are scoped to its own box (none of folium's page-wide
+  ``html, body`` rules), each bundled library runs once however many maps the
+  page holds, and geomap adds a single global, ``geomap``. The host page must
+  not load another, different Leaflet as ``window.L``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from geomap._errors import GeomapError
+from geomap.render import GeomapMap
+
+__all__ = ["embed_html"]
+
+
+def _css_size(value: str | int) -> str:
+    if isinstance(value, int):
+        return f"{value}px"
+    if not re.fullmatch(r"\d+(\.\d+)?(px|vh|em|rem|%)", value.strip()):
+        raise GeomapError(
+            f"`height` was {value!r} but is expected to be a CSS length like '480px' or '70vh'"
+        )
+    return value.strip()
+
+
+def embed_html(
+    m: GeomapMap,
+    kind: str = "iframe",
+    *,
+    height: str | int = "480px",
+    title: str = "Map of explosive ordnance contamination",
+) -> str:
+    """Return HTML that embeds a map in another page.
+
+    Parameters
+    ----------
+    m : GeomapMap
+        A map from :func:`geomap.render_map`.
+    kind : {"iframe", "fragment"}
+        A sandboxed ``<iframe srcdoc>``, or a ``<div>`` with its scripts for the
+        host page's body (see the module docs).
+    height : str or int
+        The map's height as a CSS length (``"480px"``, ``"70vh"``) or pixels; it is
+        always as wide as its container.
+    title : str
+        Accessible title of the iframe or region.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    GeomapError
+        An unknown ``kind`` or a ``height`` that is not a CSS length.
+
+    Examples
+    --------
+    >>> m = geomap.render_map(incidents)  # doctest: +SKIP
+    >>> snippet = embed_html(m, "iframe", height="60vh")  # doctest: +SKIP
+    """
+    size = _css_size(height)
+    if not isinstance(m, GeomapMap):
+        raise GeomapError("embed_html needs a map made by geomap.render_map")
+    if kind == "iframe":
+        page = m.get_root().render()
+        return (
+            f'<iframe class="geomap-embed-frame" title="{html.escape(title)}" '
+            f'style="width:100%;height:{size};border:0;display:block" loading="lazy" '
+            'sandbox="allow-scripts allow-popups" allow="fullscreen; geolocation" allowfullscreen '
+            f'srcdoc="{html.escape(page, quote=True)}"></iframe>'
+        )
+    if kind == "fragment":
+        m.embedded = True
+        try:
+            head, body, script = m.render_parts()
+        finally:
+            m.embedded = False
+        return (
+            f'<div class="geomap-embed" role="region" aria-label="{html.escape(title)}" '
+            f'style="position:relative;width:100%;height:{size}">\n{head}\n{body}\n'
+            f"<script>\n{script}\n</script>\n</div>"
+        )
+    raise GeomapError(f"`kind` was {kind!r} but is expected to be in ['iframe', 'fragment']")
