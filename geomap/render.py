@@ -849,8 +849,8 @@ def render_map(
     months = (
         _months(
             [
-                inc["date"] if inc is not None and "date" in inc.columns else None,
-                inc["first_date"] if inc is not None and "first_date" in inc.columns else None,
+                # The true dates (also for a public map: months are aggregate information).
+                true_inc["date"] if true_inc is not None and "date" in true_inc.columns else None,
                 haz["date_recorded"]
                 if haz is not None and "date_recorded" in haz.columns
                 else None,

@@ -666,7 +666,19 @@
     layerPanel(map, state, cfg);
     var controls = cfg.controls || {};
     if (controls.fullscreen && L.control.fullscreen) { L.control.fullscreen({ position: "topleft", title: "Full screen" }).addTo(map); }
-    if (controls.locate && L.control.locate) { L.control.locate({ position: "topleft", flyTo: false, showPopup: false }).addTo(map); }
+    if (controls.locate && L.control.locate) {
+      L.control.locate({
+        position: "topleft", flyTo: false, showPopup: false,
+        strings: { title: "Show my location" },
+        // Never alert(): say it in the map, quietly (no GPS, or permission refused).
+        onLocationError: function (err) {
+          var box = map.getContainer().querySelector(".geomap-locate-msg");
+          if (!box) { box = el("div", "geomap-locate-msg"); map.getContainer().appendChild(box); }
+          box.textContent = "Location unavailable: " + err.message;
+          setTimeout(function () { if (box.parentNode) { box.parentNode.removeChild(box); } }, 5000);
+        }
+      }).addTo(map);
+    }
     if (controls.measure && L.control.measure) {
       L.control.measure({ position: "topleft", primaryLengthUnit: "meters", secondaryLengthUnit: "kilometers",
                           primaryAreaUnit: "hectares", secondaryAreaUnit: "sqmeters" }).addTo(map);
