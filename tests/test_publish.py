@@ -116,7 +116,9 @@ def test_public_summary_suppresses_small_totals(sample):
 
 def test_non_public_fields_are_refused(sample):
     with pytest.raises(GeomapError, match=r"fields \['description'\] may not be published"):
-        geomap.render_map(sample["incidents"], public=True, popup_fields={"incidents": ["description"]})
+        geomap.render_map(
+            sample["incidents"], public=True, popup_fields={"incidents": ["description"]}
+        )
 
 
 def test_cli_public(tmp_path, planted):
@@ -125,7 +127,10 @@ def test_cli_public(tmp_path, planted):
     src = tmp_path / "incidents.gpkg"
     planted.drop(columns=["source_file", "source_row"]).to_file(src, layer="incidents")
     out = tmp_path / "public.html"
-    assert main(["render", str(src), "-o", str(out), "--public", "--cell", "5000", "-k", "4", "-q"]) == 0
+    assert (
+        main(["render", str(src), "-o", str(out), "--public", "--cell", "5000", "-k", "4", "-q"])
+        == 0
+    )
     html = out.read_text()
     assert CANARY not in html
     assert payloads(html)["incidents"]["name"] == "Incidents (generalised to grid cells)"
