@@ -188,6 +188,24 @@ def asset_text(name: str) -> str:
     return text
 
 
+def leaflet_icons(cdn: bool = False) -> dict[str, str]:
+    """Return Leaflet's default marker images (used by plugins' markers) as URLs.
+
+    Self-contained maps get ``data:`` URIs: Leaflet cannot find its images from
+    inlined CSS, and would otherwise ask for ``marker-icon.png`` beside the HTML file.
+    """
+    names = {"iconUrl": "marker-icon.png", "iconRetinaUrl": "marker-icon-2x.png",
+             "shadowUrl": "marker-shadow.png"}  # fmt: skip
+    if cdn:
+        base = ASSETS["leaflet"].cdn.rsplit("/", 1)[0] + "/images/"
+        return {k: base + v for k, v in names.items()}
+    folder = _xstatic_dir(ASSETS["leaflet"].package, ASSETS["leaflet"].pip) / "images"
+    return {
+        k: "data:image/png;base64," + base64.b64encode((folder / v).read_bytes()).decode("ascii")
+        for k, v in names.items()
+    }
+
+
 def asset_for_url(url: str) -> Asset | None:
     """Return the asset a CDN URL stands for, if geomap can inline it."""
     return _BY_URL.get(url)

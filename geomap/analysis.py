@@ -37,7 +37,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -90,14 +90,14 @@ _DISTRICT_NAME_FIELDS = ("name", "shapeName", "NAME", "district", "ADM2_EN", "NA
 _OUTSIDE_ID = "outside"
 _OUTSIDE_NAME = "(outside every district)"
 
-Layer = ValidationResult | gpd.GeoDataFrame
+Layer: TypeAlias = ValidationResult | gpd.GeoDataFrame
 
 
 # --------------------------------------------------------------------------- helpers
 
 
 def _is_dask(obj: object) -> bool:
-    """True for dask(-geopandas) collections, without importing dask."""
+    """Say whether ``obj`` is a dask(-geopandas) collection, without importing dask."""
     return type(obj).__module__.split(".")[0] in {"dask_geopandas", "dask", "dask_expr"}
 
 
@@ -113,11 +113,21 @@ def _require_dask() -> Any:
     return dask_geopandas
 
 
+def _dask_layer(ddf: Any, what: str) -> Any:
+    """Return a dask GeoDataFrame in EPSG:4326 (lazily reprojected if need be)."""
+    _require_dask()
+    if ddf.crs is None:
+        raise GeomapError(f"{what}: the layer has no CRS; set one (e.g. ddf.set_crs(4326))")
+    if not CRS.from_user_input(ddf.crs).equals(DISPLAY_CRS):
+        ddf = ddf.to_crs(DISPLAY_CRS)
+    return ddf
+
+
 def _frame(data: object, what: str, required: Sequence[str] = ()) -> gpd.GeoDataFrame:
-    """The layer as a GeoDataFrame in EPSG:4326; check it has ``required`` columns."""
+    """Return the layer as a GeoDataFrame in EPSG:4326, with its ``required`` columns."""
     gdf = data.kept if isinstance(data, ValidationResult) else data
     if _is_dask(gdf):
-        gdf = gdf.compute()  # type: ignore[attr-defined]
+        gdf = gdf.compute()  # type: ignore[union-attr]
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise GeomapError(
             f"{what}: expected a GeoDataFrame or ValidationResult, got {type(gdf).__name__}"
@@ -363,7 +373,7 @@ def _link_frame(
     ids = np.full(len(pos), None, dtype=object)
     ids[pos >= 0] = haz.ids[pos[pos >= 0]]
     out["hazard_id"] = pd.Series(ids, index=out.index, dtype=object)
-    out["link"] = pd.Categorical.from_codes(code, categories=list(LINK_CODES))
+    out["link"] = pd.Categorical.from_codes(code, dtype=pd.CategoricalDtype(list(LINK_CODES)))
     out["distance_m"] = np.round(dist, 1)
     return out
 
@@ -420,12 +430,7 @@ def link_incidents(
         raise ValueError(f"`max_distance_m` was {max_distance_m!r} but must be a number ≥ 0")
     haz = _Hazards.of(_frame(hazards, "hazards"))
     if _is_dask(incidents):
-        _require_dask()
-        ddf = incidents
-        if ddf.crs is None:
-            raise GeomapError("incidents: the layer has no CRS; set one (e.g. ddf.set_crs(4326))")
-        if not CRS.from_user_input(ddf.crs).equals(DISPLAY_CRS):
-            ddf = ddf.to_crs(DISPLAY_CRS)
+        ddf = _dask_layer(incidents, "incidents")
         meta = _link_frame(ddf._meta, haz, max_distance_m)
         return ddf.map_partitions(_link_frame, haz, max_distance_m, meta=meta)
     inc = _frame(incidents, "incidents")
@@ -656,16 +661,18 @@ def area_summary(
     --------
     >>> import geopandas as gpd
     >>> from shapely.geometry import box
-    >>> haz = gpd.GeoDataFrame({"status": ["active", "active"]}, crs=4326,
-    ...                        geometry=[box(46.9, 39.9, 46.91, 39.91), box(46.905, 39.9, 46.915, 39.91)])
+    >>> squares = [box(46.9, 39.9, 46.91, 39.91), box(46.905, 39.9, 46.915, 39.91)]
+    >>> haz = gpd.GeoDataFrame({"status": ["active", "active"]}, geometry=squares, crs=4326)
     >>> area_summary(haz, by=["status"], total=False)
        status  n_areas  area_km2  recorded_km2  overlap_km2
     0  active        2    1.4242        1.8989       0.4747
     """
     by = list(by)
-    derived = "contamination" in by and "contamination" not in (
-        hazards.kept if isinstance(hazards, ValidationResult) else hazards
-    ).columns
+    derived = (
+        "contamination" in by
+        and "contamination"
+        not in (hazards.kept if isinstance(hazards, ValidationResult) else hazards).columns
+    )
     haz = _frame(hazards, "hazards", [c for c in by if c != "contamination" or not derived])
     if derived:
         _require_columns(haz, "hazards", ["status"])
@@ -679,7 +686,7 @@ def area_summary(
     usable = _usable(geoms)
     if usable.any():
         ea = equal_area_crs(haz[usable])
-        geoms = np.where(usable, _project(geoms, ea), None)
+        geoms = _project(geoms, ea)  # missing and empty geometries stay so
     rows = []
     if by:
         for key, idx in table.groupby(by, sort=True).indices.items():
@@ -891,6 +898,7 @@ def timeline(
     incidents, hazards : GeoDataFrame or ValidationResult, optional
         The layers to summarise (either may be left out).
     freq : {"M", "Y"}, default "M"
+        Per month or per year.
 
     Returns
     -------
@@ -987,7 +995,7 @@ _KILLED_BY = tuple(VICTIM_CATEGORY.codes)
 
 
 def _district_counts(incidents: pd.DataFrame, zones: np.ndarray) -> pd.DataFrame:
-    """Counts per district position (-1: outside every district) for one partition."""
+    """Count per district position (-1: outside every district), for one partition."""
     points = incidents.geometry.to_numpy()
     n = len(points)
     where = np.full(n, -1, dtype=np.int64)
@@ -1071,8 +1079,10 @@ def district_summary(
     --------
     >>> import geomap  # doctest: +SKIP
     >>> layers = geomap.load_layers("data/karabakh-sample.gpkg")  # doctest: +SKIP
-    >>> districts = geomap.read_layer("data/karabakh-sample.gpkg", layer="districts")  # doctest: +SKIP
-    >>> table = district_summary(layers["incidents"], layers["hazards"], districts)  # doctest: +SKIP
+    >>> sample = "data/karabakh-sample.gpkg"
+    >>> districts = geomap.read_layer(sample, layer="districts")  # doctest: +SKIP
+    >>> inc, haz = layers["incidents"], layers["hazards"]  # doctest: +SKIP
+    >>> table = district_summary(inc, haz, districts)  # doctest: +SKIP
     >>> int(table["casualties"].sum())  # doctest: +SKIP
     177
     """
@@ -1081,16 +1091,9 @@ def district_summary(
     zones = _repair(dist.geometry.to_numpy())
     ea = equal_area_crs(dist) if len(dist) else None
     if incidents is None:
-        counts = _district_counts(
-            gpd.GeoDataFrame(geometry=[], crs=DISPLAY_CRS), zones
-        )
+        counts = _district_counts(gpd.GeoDataFrame(geometry=[], crs=DISPLAY_CRS), zones)
     elif _is_dask(incidents):
-        _require_dask()
-        ddf = incidents
-        if ddf.crs is None:
-            raise GeomapError("incidents: the layer has no CRS; set one (e.g. ddf.set_crs(4326))")
-        if not CRS.from_user_input(ddf.crs).equals(DISPLAY_CRS):
-            ddf = ddf.to_crs(DISPLAY_CRS)
+        ddf = _dask_layer(incidents, "incidents")
         meta = _district_counts(ddf._meta, zones).iloc[:0]
         parts = ddf.map_partitions(_district_counts, zones, meta=meta).compute()
         counts = parts.groupby(level=0).sum().reindex(range(-1, len(zones)), fill_value=0)
@@ -1129,7 +1132,7 @@ def district_summary(
     geometry = list(dist.geometry.to_numpy())
     out_counts = counts.loc[-1]
     if out_counts["incidents"] > 0 or outside["active"] > 1e-9 or outside["released"] > 1e-9:
-        row = {"district_id": _OUTSIDE_ID, "name": _OUTSIDE_NAME}
+        row: dict[str, object] = {"district_id": _OUTSIDE_ID, "name": _OUTSIDE_NAME}
         row.update({c: out_counts[c] for c in int_cols})
         row["casualties"] = out_counts["killed"] + out_counts["injured"]
         row.update(
@@ -1171,9 +1174,7 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     return merged
 
 
-def _nearest(
-    sources: np.ndarray, targets: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _nearest(sources: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Nearest target position and distance for each source (metric arrays)."""
     pos = np.full(len(sources), -1, dtype=np.int64)
     dist = np.full(len(sources), np.nan)
@@ -1267,9 +1268,7 @@ def prioritise(
         raise ValueError(f"`radius_m` was {radius_m!r} but must be > 0")
     w = _weights(weights)
     haz_all = _frame(hazards, "hazards", ["status"])
-    sel = _status(haz_all).isin(list(statuses)).to_numpy() & _usable(
-        haz_all.geometry.to_numpy()
-    )
+    sel = _status(haz_all).isin(list(statuses)).to_numpy() & _usable(haz_all.geometry.to_numpy())
     haz = haz_all[sel]
     label_cols = [c for c in ("hazard_class", "status", "district") if c in haz.columns]
     out = pd.DataFrame({"id": _ids(haz)}, index=haz.index)
@@ -1301,8 +1300,8 @@ def prioritise(
             ).astype(int)
         factors["town_distance"] = 1 - np.minimum(np.nan_to_num(d, nan=r), r) / r
         most = out["towns_within"].max() if len(out) else 0
-        factors["towns_within"] = out["towns_within"].to_numpy() / most if most else np.zeros(
-            len(out)
+        factors["towns_within"] = (
+            out["towns_within"].to_numpy() / most if most else np.zeros(len(out))
         )
     if roads is not None and crs is not None:
         rd = _frame(roads, "roads")
@@ -1329,9 +1328,7 @@ def prioritise(
         out["injured"] = key.map(sums["j"]).fillna(0).astype(int).to_numpy()
         out["casualties"] = out["killed"] + out["injured"]
         most = out["casualties"].max() if len(out) else 0
-        factors["casualties"] = (
-            out["casualties"].to_numpy() / most if most else np.zeros(len(out))
-        )
+        factors["casualties"] = out["casualties"].to_numpy() / most if most else np.zeros(len(out))
     factors["area"] = (
         pd.Series(np.asarray(area_m2, dtype=float)).rank(pct=True, method="max").to_numpy()
         if len(out)
@@ -1536,9 +1533,7 @@ def _dates_flags(
         late = (d > now).to_numpy()
         if late.any():
             what = "dated" if f == "date" else f"{f}"
-            detail = [
-                f"{what} {v:%Y-%m-%d}, after today ({now:%Y-%m-%d})" for v in d[late]
-            ]
+            detail = [f"{what} {v:%Y-%m-%d}, after today ({now:%Y-%m-%d})" for v in d[late]]
             out.append(_flag(layer, ids[late], "date_in_future", detail))
     return out
 
@@ -1553,8 +1548,7 @@ def _check_incidents(
         early = (d < start).to_numpy()
         if early.any():
             detail = [
-                f"dated {v:%Y-%m-%d}, before the record starts ({start:%Y-%m-%d})"
-                for v in d[early]
+                f"dated {v:%Y-%m-%d}, before the record starts ({start:%Y-%m-%d})" for v in d[early]
             ]
             flags.append(_flag("incidents", ids[early], "date_before_record", detail))
         flags.extend(_dates_flags("incidents", ids, inc, ["date"], now))
@@ -1606,9 +1600,7 @@ def _check_hazards(
     pos, distinct = _few_vertices(g, min_vertices)
     few = set(pos.tolist())
     if len(pos):
-        detail = [
-            f"a ring has {k} distinct vertices (fewer than {min_vertices})" for k in distinct
-        ]
+        detail = [f"a ring has {k} distinct vertices (fewer than {min_vertices})" for k in distinct]
         flags.append(_flag("hazards", ids[idx[pos]], "few_vertices", detail))
 
     valid = shapely.is_valid(g)

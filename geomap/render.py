@@ -43,7 +43,15 @@ from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElemen
 from folium.template import Template
 
 from geomap import _encode
-from geomap._assets import ASSETS, AssetError, asset_for_url, asset_text, script_tag, style_tag
+from geomap._assets import (
+    ASSETS,
+    AssetError,
+    asset_for_url,
+    asset_text,
+    leaflet_icons,
+    script_tag,
+    style_tag,
+)
 from geomap._errors import GeomapError
 from geomap.model import (
     DISPLAY_CRS,
@@ -1107,6 +1115,7 @@ def render_map(
         else None,
         "summary": summary,
         "public": {"k": k, "generalise": generalise, "cell_m": cell_m} if public else None,
+        "icons": leaflet_icons(cdn),
     }
     _App(_encode.safe_json(config)).add_to(m)
     log.info(

@@ -618,6 +618,7 @@
 
   function app(map, cfg) {
     var id = cfg.id;
+    if (cfg.icons) { L.Icon.Default.mergeOptions(cfg.icons); L.Icon.Default.prototype.options.imagePath = ""; }
     var state = { id: id, map: map, layers: {}, entries: [], basemaps: {}, searchables: {}, cfg: cfg };
     cfg.basemaps.forEach(function (b, k) {
       var t = L.tileLayer(b.url, { attribution: b.attribution, maxZoom: b.maxZoom || 19, subdomains: b.subdomains || "abc" });

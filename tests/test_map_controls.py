@@ -1,0 +1,225 @@
+"""Every layer and control of the full map, used in a browser as a person would."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+import geomap
+
+from .conftest import SAMPLE
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def full_map(tmp_path_factory):
+    """The sample with every layer: districts, towns, roads, proposed areas (made up here)."""
+    layers = geomap.load_layers(SAMPLE)
+    districts = gpd.read_file(SAMPLE, layer="districts")
+    towns = gpd.read_file(SAMPLE, layer="towns")
+    roads = gpd.read_file(SAMPLE, layer="roads")
+    proposed = gpd.GeoDataFrame(
+        {"n_incidents": [3], "incident_ids": ["INC-0001, INC-0002, INC-0003"]},
+        geometry=[layers["incidents"].kept.geometry.iloc[:3].union_all().convex_hull.buffer(0.01)],
+        crs=4326,
+    )
+    m = geomap.render_map(
+        layers["incidents"],
+        layers["hazards"],
+        districts=districts,
+        places=towns,
+        roads=roads,
+        proposed=proposed,
+        title="All layers",
+    )
+    path = tmp_path_factory.mktemp("full") / "full.html"
+    geomap.save_map(m, path)
+    return path, layers
+
+
+def counts(page) -> dict[str, int]:
+    return page.evaluate(
+        """() => {
+        const c = {};
+        for (const k of ["hazard", "incident", "district", "place", "road", "proposed", "active", "released"]) {
+            c[k] = document.querySelectorAll("path.geomap-" + k).length;
+        }
+        c.heat = document.querySelectorAll("canvas.leaflet-heatmap-layer").length;
+        return c;
+    }"""
+    )
+
+
+def test_every_layer_toggles_with_its_legend(browser, full_map):
+    path, _ = full_map
+    page, report = browser.open(path)
+    try:
+        entries = page.locator(".geomap-entry")
+        keys = [entries.nth(i).get_attribute("data-layer") for i in range(entries.count())]
+        assert keys == [
+            "hazards-active",
+            "hazards-released",
+            "proposed",
+            "incidents",
+            "heat",
+            "districts-casualties",
+            "districts-active",
+            "places",
+            "roads",
+        ]
+        groups = page.locator(".geomap-group > legend").all_inner_texts()
+        assert groups == ["Basemap", "Hazard areas", "Incidents", "Districts", "Context"]
+        selector = {
+            "hazards-active": "active",
+            "hazards-released": "released",
+            "proposed": "proposed",
+            "incidents": "incident",
+            "heat": "heat",
+            "districts-casualties": "district",
+            "districts-active": "district",
+            "places": "place",
+            "roads": "road",
+        }
+        for key in keys:
+            entry = page.locator(f".geomap-entry[data-layer='{key}']")
+            box = entry.locator("input")
+            legend = entry.locator(".geomap-legend-items")
+            what = selector[key]
+            for _ in range(2):  # off and on again, or on and off again
+                before = counts(page)[what]
+                was_on = box.is_checked()
+                box.click()
+                after = counts(page)[what]
+                if was_on:
+                    assert after < before, key
+                else:
+                    assert after > before, key
+                # The legend shows exactly when the layer does.
+                assert legend.is_visible() == box.is_checked(), key
+        assert report.errors == []
+        assert report.non_tile_requests == []
+    finally:
+        page.close()
+
+
+def test_time_slider_changes_map_and_summary(browser, full_map):
+    path, layers = full_map
+    page, report = browser.open(path)
+    try:
+        summary = page.locator(".geomap-summary")
+        cell = summary.locator("td[data-key=incidents]")
+        assert cell.inner_text() == "125"
+        assert summary.locator("td[data-key=killed]").inner_text() == "56"
+        slider = page.locator(".geomap-slider input")
+        months = int(slider.get_attribute("max")) + 1
+        slider.fill("10")
+        page.wait_for_function("document.querySelector('.geomap-slider output').textContent !== ''")
+        page.wait_for_timeout(200)
+        label = page.locator(".geomap-slider output").inner_text()
+        cutoff = pd.Period(label, "M").to_timestamp(how="end")
+        inc = layers["incidents"].kept
+        expected = int((inc["date"] <= cutoff).sum())
+        assert cell.inner_text() == str(expected)
+        assert page.locator("path.geomap-incident").count() == expected < 125
+        haz = layers["hazards"].kept
+        recorded = int((haz["date_recorded"] <= cutoff).sum())
+        assert page.locator("path.geomap-hazard").count() == recorded
+        assert summary.locator(".geomap-summary-when").inner_text() == f"Up to the end of {label}"
+        slider.fill(str(months - 1))
+        page.wait_for_timeout(200)
+        assert cell.inner_text() == "125"
+        assert report.errors == []
+    finally:
+        page.close()
+
+
+def test_search_finds_id_district_and_place(browser, full_map):
+    path, _ = full_map
+    page, report = browser.open(path)
+    try:
+        box = page.locator(".geomap-search input")
+        for query, expect in (
+            ("INC-0032", "INC-0032"),
+            ("HA-0007", "HA-0007"),
+            ("Shusha", "Shusha"),
+        ):
+            box.fill(query)
+            box.press("Enter")
+            popup = page.locator(".leaflet-popup-content", has_text=expect)
+            popup.wait_for()
+            assert expect in popup.inner_text()
+        box.fill("no such place")
+        box.press("Enter")
+        assert "Nothing found" in page.locator(".geomap-search-msg").inner_text()
+        assert report.errors == []
+    finally:
+        page.close()
+
+
+def test_controls_are_there_and_work(browser, full_map):
+    path, _ = full_map
+    page, report = browser.open(path)
+    try:
+        for selector in (
+            ".leaflet-control-zoom-fullscreen",
+            ".leaflet-control-measure",
+            ".leaflet-control-minimap",
+            ".leaflet-control-locate",
+            ".leaflet-control-scale",
+        ):
+            assert page.locator(selector).count() == 1, selector
+        # Basemaps: switching to None removes every tile layer.
+        page.locator(".geomap-group").first.get_by_text("None").click()
+        assert (
+            page.evaluate(
+                "document.querySelectorAll('.folium-map > .leaflet-map-pane > .leaflet-tile-pane > .leaflet-layer').length"
+            )
+            == 0
+        )
+        page.locator(".geomap-group").first.get_by_text("OpenTopoMap").click()
+        assert (
+            page.evaluate(
+                "document.querySelectorAll('.folium-map > .leaflet-map-pane > .leaflet-tile-pane > .leaflet-layer').length"
+            )
+            == 1
+        )
+        # Measure opens its panel and starts a measurement.
+        page.locator(".leaflet-control-measure").hover()
+        assert page.locator(".leaflet-control-measure-interaction").is_visible()
+        page.locator(".leaflet-control-measure .js-start").click()
+        page.mouse.click(600, 400)
+        page.mouse.click(700, 420)
+        assert "Path distance" in page.locator(".leaflet-control-measure").inner_text()
+        # Locate-me fails quietly with no GPS (no alert), and says so on the map.
+        page.locator(".leaflet-control-locate a").click()
+        page.wait_for_timeout(500)
+        assert report.dialogs == []
+        assert report.errors == []
+        assert report.non_tile_requests == []
+    finally:
+        page.close()
+
+
+def test_clustering_above_threshold(browser, tmp_path):
+    layers = geomap.load_layers(SAMPLE)
+    m = geomap.render_map(layers["incidents"], cluster=True, tiles=None)
+    path = tmp_path / "cluster.html"
+    geomap.save_map(m, path)
+    page, report = browser.open(path)
+    try:
+        clusters = page.locator(".geomap-cluster")
+        assert clusters.count() > 0
+        total = page.evaluate(
+            "[...document.querySelectorAll('.geomap-cluster')].reduce((s, e) => s + parseInt(e.textContent), 0)"
+        )
+        singles = page.locator("path.geomap-incident").count()
+        assert total + singles == 125
+        zoom = page.evaluate("geomap.maps[Object.keys(geomap.maps)[0]].map.getZoom()")
+        clusters.first.click()
+        page.wait_for_timeout(400)
+        assert page.evaluate("geomap.maps[Object.keys(geomap.maps)[0]].map.getZoom()") > zoom
+        assert report.errors == []
+    finally:
+        page.close()
