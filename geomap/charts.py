@@ -83,7 +83,7 @@ def _stacked(ax: Axes, trend: pd.DataFrame, columns: list[str], colors: dict[str
     ax.grid(axis="y", alpha=0.3)
     ax.set_axisbelow(True)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper left", fontsize="small", frameon=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
 
 
 def _finish(fig: Figure, path: str | os.PathLike[str] | None) -> Figure | Path:
@@ -214,22 +214,26 @@ def cumulative_chart(
         if table is None or table.empty:
             _empty(ax, "released land" if kind == "released" else "dated incidents")
             continue
-        x = pd.to_datetime(table["start"])
+        # Each running total is reached at the end of its period, from 0 at the start.
+        periods = pd.PeriodIndex(table["period"].astype(str), freq=_freq(table))
+        x = [periods[0].start_time, *(periods + 1).start_time]
+
+        def curve(col: str, table: pd.DataFrame = table) -> list[float]:
+            return [0.0, *table[col].astype(float)]
+
         if kind == "released":
             for s in RELEASED_STATUSES:
                 if f"{s}_cum" in table and table[f"{s}_cum"].any():
-                    ax.step(
+                    ax.plot(
                         x,
-                        table[f"{s}_cum"],
-                        where="post",
+                        curve(f"{s}_cum"),
                         label=s,
                         color=_RELEASE_COLORS[s],
                         linewidth=1.5,
                     )
-            ax.step(
+            ax.plot(
                 x,
-                table["released_cum"],
-                where="post",
+                curve("released_cum"),
                 label="all released",
                 color="#222222",
                 linewidth=2,
@@ -242,10 +246,9 @@ def cumulative_chart(
                 ("injured_cum", "#ff7f00"),
                 ("killed_cum", "#b2182b"),
             ):
-                ax.step(
+                ax.plot(
                     x,
-                    table[col],
-                    where="post",
+                    curve(col),
                     label=col.removesuffix("_cum"),
                     color=color,
                     linewidth=2 if col == "casualties_cum" else 1.5,
@@ -253,5 +256,5 @@ def cumulative_chart(
             ax.set_ylabel("people, cumulative")
             ax.set_title("Cumulative casualties")
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper left", fontsize="small", frameon=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
     return _finish(fig, path)

@@ -598,18 +598,13 @@ def _district_layers(
     k: int | None,
     simplify_m: float,
 ) -> list[dict[str, Any]]:
-    try:
-        from geomap.analysis import district_summary
-    except ImportError:  # pragma: no cover - until the analysis stage lands
-        log.warning("district choropleths need geomap.analysis; left out")
-        return []
-    table = district_summary(incidents, hazards, districts)
+    from geomap.analysis import district_summary
+
     d = districts.to_crs(DISPLAY_CRS).reset_index(drop=True)
-    label = next((c for c in ("name", "district", "shapeName", "NAME") if c in d.columns), None)
-    names = (
-        d[label].astype(str) if label else pd.Series([f"district {i + 1}" for i in range(len(d))])
-    )
-    casualties = (table["killed"].fillna(0) + table["injured"].fillna(0)).to_numpy()
+    # One row per district in input order (joined on geometry), then an "outside" row.
+    table = district_summary(incidents, hazards, d).iloc[: len(d)]
+    names = table["name"].astype(str).reset_index(drop=True)
+    casualties = table["casualties"].astype(float).to_numpy()
     active = table["active_km2"].astype(float).round(2).to_numpy()
     geoms = _simplify(d, simplify_m)
     layers = []
@@ -638,6 +633,7 @@ def _district_layers(
                 "popup": ["district", "value"],
                 "tooltip": ["district", "value"],
                 "style": {"className": "geomap-district"},
+                "pane": "geomap-below",
                 "choropleth": {
                     "field": "value",
                     "breaks": breaks,

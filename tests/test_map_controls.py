@@ -12,6 +12,11 @@ from .conftest import SAMPLE
 
 pytestmark = pytest.mark.browser
 
+TILE_LAYERS = (
+    "document.querySelectorAll("
+    "'.folium-map > .leaflet-map-pane > .leaflet-tile-pane > .leaflet-layer').length"
+)
+
 
 @pytest.fixture(scope="module")
 def full_map(tmp_path_factory):
@@ -43,7 +48,9 @@ def counts(page) -> dict[str, int]:
     return page.evaluate(
         """() => {
         const c = {};
-        for (const k of ["hazard", "incident", "district", "place", "road", "proposed", "active", "released"]) {
+        const kinds = ["hazard", "incident", "district", "place", "road", "proposed", "active",
+                       "released"];
+        for (const k of kinds) {
             c[k] = document.querySelectorAll("path.geomap-" + k).length;
         }
         c.heat = document.querySelectorAll("canvas.leaflet-heatmap-layer").length;
@@ -172,19 +179,9 @@ def test_controls_are_there_and_work(browser, full_map):
             assert page.locator(selector).count() == 1, selector
         # Basemaps: switching to None removes every tile layer.
         page.locator(".geomap-group").first.get_by_text("None").click()
-        assert (
-            page.evaluate(
-                "document.querySelectorAll('.folium-map > .leaflet-map-pane > .leaflet-tile-pane > .leaflet-layer').length"
-            )
-            == 0
-        )
+        assert page.evaluate(TILE_LAYERS) == 0
         page.locator(".geomap-group").first.get_by_text("OpenTopoMap").click()
-        assert (
-            page.evaluate(
-                "document.querySelectorAll('.folium-map > .leaflet-map-pane > .leaflet-tile-pane > .leaflet-layer').length"
-            )
-            == 1
-        )
+        assert page.evaluate(TILE_LAYERS) == 1
         # Measure opens its panel and starts a measurement.
         page.locator(".leaflet-control-measure").hover()
         assert page.locator(".leaflet-control-measure-interaction").is_visible()
@@ -212,7 +209,8 @@ def test_clustering_above_threshold(browser, tmp_path):
         clusters = page.locator(".geomap-cluster")
         assert clusters.count() > 0
         total = page.evaluate(
-            "[...document.querySelectorAll('.geomap-cluster')].reduce((s, e) => s + parseInt(e.textContent), 0)"
+            "[...document.querySelectorAll('.geomap-cluster')]"
+            ".reduce((s, e) => s + parseInt(e.textContent), 0)"
         )
         singles = page.locator("path.geomap-incident").count()
         assert total + singles == 125

@@ -40,3 +40,10 @@ def test_notebook_runs(path, tmp_path):
             or "iframe" in "".join(o["data"]["text/html"])
             for o in html_outputs
         )
+    if path.name.startswith("03-"):
+        out = tmp_path / "notebooks" / "output"
+        public = (out / "karabakh-public.html").read_text()
+        assert "INC-0001" not in public  # no incident ids in the public map
+        assert "Tractor" not in public  # nor the descriptions' free text
+        assert (out / "snippet-iframe.html").read_text().startswith("<iframe ")
+        assert (out / "snippet-fragment.html").read_text().startswith('<div class="geomap-embed"')

@@ -339,6 +339,7 @@
     this.spec = spec;
     this.get = getters(spec.cols);
     var opts = spec.style || {};
+    if (spec.pane) { opts.pane = spec.pane; }
     var latlngs = spec.g ? polygonsLatLngs(spec.g) : null;
     var group = L.featureGroup();
     var self = this;
@@ -349,7 +350,8 @@
       this.valueStyle = function (i) {
         var v = vals(i), c = ch.nodata;
         if (v !== null) { for (var k = 0; k < ch.breaks.length; k++) { if (v <= ch.breaks[k]) { c = ch.colors[k]; break; } } }
-        return { color: "#555", weight: 1, fillColor: c, fillOpacity: 0.7, className: opts.className };
+        return { color: "#555", weight: 1, fillColor: c, fillOpacity: 0.7, className: opts.className,
+                 pane: opts.pane || "overlayPane" };
       };
     }
     for (var i = 0; i < spec.n; i++) {
@@ -618,6 +620,8 @@
 
   function app(map, cfg) {
     var id = cfg.id;
+    // Choropleths go under everything else drawn.
+    map.createPane("geomap-below").style.zIndex = 350;
     if (cfg.icons) { L.Icon.Default.mergeOptions(cfg.icons); L.Icon.Default.prototype.options.imagePath = ""; }
     var state = { id: id, map: map, layers: {}, entries: [], basemaps: {}, searchables: {}, cfg: cfg };
     cfg.basemaps.forEach(function (b, k) {
