@@ -38,20 +38,16 @@ import html
 import json
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
-import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-from branca.element import MacroElement
-from folium.template import Template
 
 from geomap import analysis, charts
 from geomap.io import atomic_path, write_layer
-from geomap.render import render_map, save_map
+from geomap.render import DEFAULT_BASEMAPS, render_map, save_map
 from geomap.validate import ValidationResult
 
 __all__ = ["REPORT_FILES", "ProgressHook", "write_report"]
@@ -94,7 +90,6 @@ _STEPS = (
     "drawing the map",
     "writing tables and the report",
 )
-_PROPOSED_STYLE = {"color": "#6a3d9a", "weight": 2, "dashArray": "4 4", "fillOpacity": 0.15}
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#222;
@@ -120,63 +115,22 @@ th{background:#f0f0f0}td:nth-child(-n+2){text-align:left}
 """
 
 
-class _Register(MacroElement):
-    """Put a folium layer into ``geomap.layers`` under a key, as geomap's own layers are."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        if (window.geomap) { geomap.layers[{{ this.key|tojson }}] = {{ this.layer }}; }
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, layer: folium.map.Layer, key: str) -> None:
-        super().__init__()
-        self._name = "GeomapRegister"
-        self.layer = layer.get_name()
-        self.key = key
-
-
 def _kept(data: ValidationResult | gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     return data.kept if isinstance(data, ValidationResult) else data
-
-
-def _add_proposed(m: folium.Map, proposed: gpd.GeoDataFrame) -> None:
-    """Draw the proposed areas on ``m``, under the layer control, listed in ``geomap.layers``."""
-    shown = ["id", "n_incidents", "casualties", "first_date", "last_date", "incident_ids"]
-    labels = ["Proposed area", "Incidents", "Casualties", "First", "Last", "Incident ids"]
-    props = pd.DataFrame(index=proposed.index)
-    for col in shown:
-        values = proposed[col]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            values = values.dt.strftime("%Y-%m-%d")
-        # folium's tooltip writes values as HTML: escape them here (ids come from user data).
-        props[col] = [html.escape("" if pd.isna(v) else str(v)) for v in values]
-    data = gpd.GeoDataFrame(props, geometry=proposed.geometry.to_numpy(), crs=proposed.crs)
-    layer = folium.GeoJson(
-        json.loads(data.to_json(drop_id=True)),
-        name=html.escape(f"Proposed suspected hazard areas ({len(proposed)})"),
-        style_function=lambda _feature: dict(_PROPOSED_STYLE),
-        tooltip=folium.GeoJsonTooltip(fields=shown, aliases=labels),
-    )
-    layer.add_to(m)
-    _Register(layer, "proposed").add_to(m)
-    # Leaflet's layer control lists the layers defined before it: keep it last.
-    for name, child in list(m._children.items()):
-        if isinstance(child, folium.LayerControl):
-            m._children.move_to_end(name)
 
 
 def _png_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
+def _number(value: float) -> str:
+    """Format a number for a table: thousands as whole numbers, small ones to 4 digits."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
+
+
 def _table_html(df: pd.DataFrame, max_rows: int | None = None) -> str:
     shown = df if max_rows is None else df.head(max_rows)
-    text = shown.to_html(
-        index=False, escape=True, na_rep="", border=0, float_format=lambda v: f"{v:,.4g}"
-    )
+    text = shown.to_html(index=False, escape=True, na_rep="", border=0, float_format=_number)
     if max_rows is not None and len(df) > max_rows:
         text += f'<p class="note">First {max_rows} of {len(df)} rows; all in the CSV.</p>'
     return text
@@ -213,8 +167,7 @@ def _figures(
     def km2(key: str) -> str:
         if key not in by.index:
             return "0 km²"
-        value = by.loc[key, "area_km2"]
-        return f"{float(np.asarray(value).sum()):,.2f} km²"
+        return f"{float(by.loc[key, 'area_km2']):,.2f} km²"
 
     out = [
         ("Incidents", f"{len(linked):,}"),
@@ -256,7 +209,7 @@ def write_report(
     district_id: str | None = None,
     title: str = "Explosive ordnance contamination: analysis",
     subtitle: str | None = None,
-    tiles: str | None = "OpenStreetMap",
+    tiles: str | Sequence[str] | None = DEFAULT_BASEMAPS,
     progress: ProgressHook | None = None,
 ) -> dict[str, Path]:
     """Analyse the layers and write the report folder (see the module's list of files).
@@ -287,8 +240,9 @@ def write_report(
         The districts' id column (default: found automatically, else the row number).
     title, subtitle : str
         Shown on the map and the report.
-    tiles : str or None
-        Basemap of the map (None for none); the data draw offline either way.
+    tiles : str, list of str or None
+        Basemaps of the map (see :func:`geomap.render_map`); the data draw offline
+        either way.
     progress : callable, optional
         ``progress(step, number, total)`` before each step.
 
@@ -399,13 +353,15 @@ def write_report(
     m = render_map(
         linked,
         haz,
+        districts=districts,
+        proposed=proposed,
+        places=towns,
+        roads=roads,
         title=title,
         subtitle=subtitle,
         popup_fields={"incidents": popup},
         tiles=tiles,
     )
-    if len(proposed):
-        _add_proposed(m, proposed)
     save_map(m, out / "map.html")
     files["map.html"] = out / "map.html"
     step()
@@ -432,7 +388,13 @@ def write_report(
     page = _page(
         title=title,
         subtitle=subtitle,
-        figures=_figures(linked, haz, areas, proposed, quality),
+        figures=_figures(
+            linked,
+            haz,
+            analysis.area_summary(haz, by=["contamination"], total=False),
+            proposed,
+            quality,
+        ),
         charts_=[
             (files["release-trend.png"], "Land released per month, by outcome (km²)"),
             (files["casualties-by-month.png"], "Casualties per month, by victim category"),

@@ -52,10 +52,10 @@ def parse(html: str) -> Tags:
 
 def app_config(html: str) -> dict:
     """The map's data and configuration, decoded from the page."""
-    start = html.index("geomap.app(")
-    start = html.index(", ", start) + 2
-    config, _ = json.JSONDecoder().raw_decode(html[start:])
-    return config
+    start = html.index('<script type="application/json"')
+    start = html.index(">", start) + 1
+    end = html.index("</script>", start)
+    return json.loads(html[start:end])
 
 
 def payloads(html: str) -> dict[str, dict]:
@@ -117,6 +117,14 @@ def test_payload_has_every_kept_feature_and_only_chosen_fields(layers):
 def test_unknown_popup_field_is_a_clear_error(layers):
     with pytest.raises(GeomapError, match=r"popup fields \['victim_name'\] are not columns"):
         geomap.render_map(*layers, popup_fields={"incidents": ["victim_name"]})
+
+
+def test_template_syntax_in_data_stays_text(incidents_gdf):
+    gdf = incidents_gdf.copy()
+    gdf.loc[0, "description"] = "{{ 7*7 }} {% for x in range(3) %}X{% endfor %}"
+    html = geomap.render_map(gdf).get_root().render()
+    assert "{{ 7*7 }} {% for x in range(3) %}X{% endfor %}" in html
+    assert "XXX" not in html
 
 
 def test_untrusted_text_cannot_close_the_script(incidents_gdf):

@@ -24,6 +24,7 @@
     switch (col.t) {
       case "u1": return new Uint8Array(buf);
       case "u2": return new Uint16Array(buf);
+      case "i2": return new Int16Array(buf);
       case "i4": return new Int32Array(buf);
       case "f8": return new Float64Array(buf);
       default: throw new Error("geomap: unknown column type " + col.t);
@@ -85,9 +86,25 @@
     }
   }
 
+  /* Absolute int coordinates from absolute values, or from ring starts and int16 steps. */
+  function coordinates(g, ring) {
+    if (g.xy) { return typed(g.xy); }
+    var steps = new Int16Array(bytes(g.steps.b64).buffer), starts = typed(g.starts);
+    var out = new Int32Array(steps.length);
+    for (var r = 0; r < ring.length - 1; r++) {
+      var a = ring[r], b = ring[r + 1], x = starts[2 * r], y = starts[2 * r + 1];
+      for (var c = a; c < b; c++) {
+        if (c > a) { x += steps[2 * c]; y += steps[2 * c + 1]; }
+        out[2 * c] = x;
+        out[2 * c + 1] = y;
+      }
+    }
+    return out;
+  }
+
   /* Polygons from a ragged binary MultiPolygon array. */
   function polygonsLatLngs(g) {
-    var xy = typed(g.xy), ring = typed(g.ring), part = typed(g.part), geom = typed(g.geom);
+    var ring = typed(g.ring), part = typed(g.part), geom = typed(g.geom), xy = coordinates(g, ring);
     var s = 1 / g.scale, out = new Array(geom.length - 1);
     for (var gi = 0; gi < geom.length - 1; gi++) {
       var parts = [];
@@ -177,16 +194,12 @@
     this.visible = vis;
     if (this.spec.mode === "cluster") {
       var self = this;
-      var feats = vis.map(function (i) {
-        var c = 0;
-        (self.spec.style.sizeBy || []).forEach(function (k) { var v = self.get[k] ? self.get[k](i) : null; if (v) { c += v; } });
-        return { type: "Feature", properties: { i: i, c: c }, geometry: { type: "Point", coordinates: [self.lng(i), self.lat(i)] } };
-      });
-      this.index = new Supercluster({
-        radius: 60, maxZoom: 16,
-        map: function (p) { return { c: p.c }; },
-        reduce: function (a, p) { a.c += p.c; }
-      }).load(feats);
+      var feats = new Array(vis.length);
+      for (var f = 0; f < vis.length; f++) {
+        var i = vis[f];
+        feats[f] = { properties: { i: i }, geometry: { coordinates: [self.lng(i), self.lat(i)] } };
+      }
+      this.index = new Supercluster({ radius: 70, maxZoom: 12 }).load(feats);
       if (this.map.hasLayer(this.group)) { this.drawClusters(); }
     } else {
       this.group.clearLayers();
@@ -214,7 +227,7 @@
           var e = m.getElement();
           if (e) { e.textContent = n >= 10000 ? Math.round(n / 1000) + "k" : String(n); }
         });
-        m.bindTooltip(n.toLocaleString("en-US") + " incidents, " + f.properties.c.toLocaleString("en-US") + " casualties");
+        m.bindTooltip(n.toLocaleString("en-US") + " incidents: click to zoom in");
         m.on("click", function () {
           map.setView([c[1], c[0]], Math.min(self.index.getClusterExpansionZoom(f.properties.cluster_id), 18));
         });
@@ -272,6 +285,12 @@
     this.released = spec.released ? typed(spec.released) : null;
     this.renderer = spec.canvas ? L.canvas({ padding: 0.5 }) : null;
     this.latlngs = polygonsLatLngs(spec.g);
+    this.fine = null;
+    this.detailed = new Uint8Array(spec.n);
+    if (spec.gFine) {
+      var self = this;
+      map.on("moveend", function () { self.refine(); });
+    }
     this.active = L.layerGroup();
     this.releasedGroup = L.layerGroup();
     this.shapes = new Array(spec.n);
@@ -290,6 +309,20 @@
       this.shapes[i] = p;
     }
     return this.shapes[i];
+  };
+
+  /* Zoomed in past detailZoom: give the polygons in view their full detail. */
+  HazardLayers.prototype.refine = function () {
+    if (!this.spec.gFine || this.map.getZoom() < this.spec.detailZoom) { return; }
+    if (!this.fine) { this.fine = polygonsLatLngs(this.spec.gFine); }
+    var view = this.map.getBounds().pad(0.5);
+    for (var i = 0; i < this.spec.n; i++) {
+      var s = this.shapes[i];
+      if (s && !this.detailed[i] && view.intersects(s.getBounds())) {
+        s.setLatLngs(this.fine[i]);
+        this.detailed[i] = 1;
+      }
+    }
   };
 
   HazardLayers.prototype.setTime = function (T) {
@@ -630,7 +663,10 @@
       if (k === 0) { t.addTo(map); }
     });
     var timed = [];
+    var clock = function () { return (root.performance && performance.now) ? performance.now() : Date.now(); };
+    state.timings = {};
     cfg.layers.forEach(function (spec) {
+      var t0 = clock();
       var entry = { key: spec.key, group: spec.group, name: spec.name, show: spec.show, legend: spec.legend };
       var obj = null;
       if (spec.kind === "hazards") {
@@ -644,6 +680,7 @@
                              legend: spec.legends.released, layer: obj.releasedGroup, counter: function () { return obj.nReleased; } });
         state.layers["hazards-active"] = obj.active;
         state.layers["hazards-released"] = obj.releasedGroup;
+        state.timings[spec.key] = clock() - t0;
         return;
       }
       if (spec.kind === "incidents") {
@@ -665,6 +702,7 @@
         entry.counter = function () { return obj.count(); };
       }
       state.entries.push(entry);
+      state.timings[spec.key] = clock() - t0;
     });
     titleControl(map, cfg);
     if (cfg.search) { searchControl(map, state, cfg.search.places || []); }
