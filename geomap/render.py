@@ -40,7 +40,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
-from folium.template import Template
 
 from geomap import _encode
 from geomap._assets import (
@@ -287,8 +286,10 @@ class _App(MacroElement):
         # HTML parser never runs it. safe_json leaves no "<" in it to end it early.
         block = f'<script type="application/json" id="{self.get_name()}">{self.config}</script>'
         figure.html.add_child(_Raw(block), name=self.get_name())
+        parent = self._parent
+        assert parent is not None
         script = (
-            f"geomap.app({self._parent.get_name()}, "
+            f"geomap.app({parent.get_name()}, "
             f'JSON.parse(document.getElementById("{self.get_name()}").textContent));'
         )
         figure.script.add_child(_Raw(script), name=self.get_name())
