@@ -6,8 +6,8 @@
 exits 2). Input is read as ``geomap render`` reads it; the districts, towns and
 roads default to same-named layers of an input GeoPackage (as in the sample).
 
-Long steps show progress on stderr: a tqdm bar if tqdm is installed, else one line
-per step; nothing with ``-q``.
+Long steps show progress on stderr: a tqdm bar on a terminal when tqdm is
+installed, else (in logs, pipes, CI) one line per step; nothing with ``-q``.
 """
 
 from __future__ import annotations
@@ -228,7 +228,7 @@ class _Progress:
         self.enabled = enabled
         self.bar: Any = None
         self.tqdm: Any = None
-        if enabled:
+        if enabled and sys.stderr.isatty():  # a bar's redraws only make sense on a terminal
             try:
                 from tqdm import tqdm
             except ImportError:

@@ -227,7 +227,9 @@ def _dissolve(geoms: np.ndarray) -> np.ndarray:
     involved[a[other]] = True
     if not involved.any():
         return geoms
-    merged = shapely.get_parts(shapely.union_all(geoms[involved]))
+    # Overlapping polygons form small clusters far apart: GEOS unions each on its own.
+    union = getattr(shapely, "disjoint_subset_union_all", shapely.union_all)  # shapely ≥ 2.1
+    merged = shapely.get_parts(union(geoms[involved]))
     return np.concatenate([geoms[~involved], merged])
 
 
@@ -331,32 +333,41 @@ def _link_arrays(
     assert haz.crs is not None
     x, y = _project_xy(points[rest], haz.crs)
     d = float(max_distance_m)
-    mtree = shapely.STRtree(haz.metric)
-    a, b = mtree.query(shapely.box(x - d, y - d, x + d, y + d))
-    if not len(a):
-        return pos, code, dist
+    bnd = shapely.bounds(haz.metric)
+    # Candidates: hazard envelopes grown by d (few boxes) against a tree of the points.
+    pts = shapely.points(x, y)
+    grown = shapely.box(bnd[:, 0] - d, bnd[:, 1] - d, bnd[:, 2] + d, bnd[:, 3] + d)
+    b, a = shapely.STRtree(pts).query(grown)
+    # Group by point; within a point, hazards stay in layer order (ties go to the first).
+    order = np.argsort(a, kind="stable")
+    a, b = a[order], b[order]
     # Envelope distance is a lower bound of the true distance: compute true distances
     # for the closest envelope of each point, then only where an envelope could beat it.
-    bnd = shapely.bounds(haz.metric)
     dx = np.maximum(np.maximum(bnd[b, 0] - x[a], x[a] - bnd[b, 2]), 0.0)
     dy = np.maximum(np.maximum(bnd[b, 1] - y[a], y[a] - bnd[b, 3]), 0.0)
     env = np.hypot(dx, dy)
     near = env <= d
     a, b, env = a[near], b[near], env[near]
-    order = np.lexsort((b, env, a))
-    a, b, env = a[order], b[order], env[order]
-    first = np.r_[True, a[1:] != a[:-1]] if len(a) else np.zeros(0, dtype=bool)
+    if not len(a):
+        return pos, code, dist
+    new = np.r_[True, a[1:] != a[:-1]]
+    starts = np.flatnonzero(new)
+    group = np.cumsum(new) - 1
+
+    def first_where(mask: np.ndarray) -> np.ndarray:
+        """Position of the first pair of each point where ``mask`` holds."""
+        idx = np.flatnonzero(mask)
+        return idx[np.r_[True, group[idx][1:] != group[idx][:-1]]] if len(idx) else idx
+
     true = np.full(len(a), np.inf)
-    pts = shapely.points(x, y)
-    true[first] = shapely.distance(pts[a[first]], haz.metric[b[first]])
-    best = np.full(len(rest), np.inf)
-    best[a[first]] = true[first]
-    more = ~first & (env <= best[a])
+    firsts = first_where(env == np.minimum.reduceat(env, starts)[group])
+    true[firsts] = shapely.distance(pts[a[firsts]], haz.metric[b[firsts]])
+    best = np.full(len(starts), np.inf)
+    best[group[firsts]] = true[firsts]
+    more = np.isinf(true) & (env <= best[group])
     true[more] = shapely.distance(pts[a[more]], haz.metric[b[more]])
-    order = np.lexsort((b, true, a))
-    a, b, true = a[order], b[order], true[order]
-    first = np.r_[True, a[1:] != a[:-1]] if len(a) else np.zeros(0, dtype=bool)
-    hit = first & (true <= d)
+    winners = first_where(true == np.minimum.reduceat(true, starts)[group])
+    hit = winners[true[winners] <= d]
     idx = rest[a[hit]]
     pos[idx] = b[hit]
     code[idx] = 1
@@ -1234,7 +1245,7 @@ def prioritise(
         Town/village points (``name`` and ``population`` columns are used if present).
     roads : GeoDataFrame, optional
         Road lines (``name`` is used if present).
-    incidents : GeoDataFrame or ValidationResult, optional
+    incidents : GeoDataFrame, ValidationResult or dask_geopandas.GeoDataFrame, optional
         Incidents; linked to the hazards (within ``max_distance_m``) unless they
         already have ``hazard_id`` and ``link`` columns.
     weights : dict, optional
@@ -1315,6 +1326,9 @@ def prioritise(
         inc = incidents.kept if isinstance(incidents, ValidationResult) else incidents
         if not {"hazard_id", "link"} <= set(inc.columns):
             inc = link_incidents(inc, haz_all, max_distance_m=max_distance_m)
+        if _is_dask(inc):  # only the linked rows' counts are needed in memory
+            wanted = [c for c in ("hazard_id", "killed", "injured") if c in inc.columns]
+            inc = inc[inc["link"] != "unlinked"][wanted].compute()
         linked = inc[inc["hazard_id"].notna()]
         k = pd.Series(_counts(linked["killed"]) if "killed" in linked else 0.0, index=linked.index)
         j = pd.Series(

@@ -113,6 +113,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--height", default="480px", help="map height as a CSS length (default 480px)")
     e.add_argument("-o", "--output", default="geomap-embed.html", help="snippet file to write")
+
+    from geomap._cli_analysis import add_commands
+
+    add_commands(sub, [common])
     return parser
 
 
@@ -360,6 +364,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:
+        if hasattr(args, "func"):
+            return int(args.func(args))
         if args.command == "validate":
             return _cmd_validate(args)
         if args.command == "embed":

@@ -544,3 +544,18 @@ def test_quality_on_the_sample_finds_only_the_planted_overlaps(sample):
     assert list(flags.columns) == ["layer", "id", "check", "detail"]
     clean = analysis.check_quality(incidents=sample["incidents"], record_start="2020-11-10")
     assert clean.empty
+
+
+def test_no_function_changes_the_callers_layers(sample, linked):
+    before = {k: v.copy() for k, v in sample.items()}
+    linked_before = linked.copy()
+    analysis.propose_hazard_areas(linked)
+    analysis.area_summary(sample["hazards"])
+    analysis.release_trend(sample["hazards"])
+    analysis.casualty_trend(sample["incidents"])
+    analysis.district_summary(linked, sample["hazards"], sample["districts"])
+    analysis.prioritise(sample["hazards"], sample["towns"], sample["roads"], sample["incidents"])
+    analysis.check_quality(sample["hazards"], sample["incidents"])
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(sample[name], frame)
+    pd.testing.assert_frame_equal(linked, linked_before)

@@ -83,6 +83,13 @@ def test_dask_links_equal_in_memory(client, layers, partitioned):
     )
 
 
+def test_dask_priorities_equal_in_memory(client, layers, partitioned):
+    inc, haz, _ = layers
+    pd.testing.assert_frame_equal(
+        analysis.prioritise(haz, incidents=partitioned), analysis.prioritise(haz, incidents=inc)
+    )
+
+
 def test_dask_incidents_in_another_crs(client, layers):
     inc, haz, districts = layers
     utm = dask_geopandas.from_geopandas(inc.to_crs(32638), npartitions=3)

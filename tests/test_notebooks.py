@@ -47,3 +47,8 @@ def test_notebook_runs(path, tmp_path):
         assert "Tractor" not in public  # nor the descriptions' free text
         assert (out / "snippet-iframe.html").read_text().startswith("<iframe ")
         assert (out / "snippet-fragment.html").read_text().startswith('<div class="geomap-embed"')
+    if path.name.startswith("02-"):
+        out = tmp_path / "notebooks" / "output"
+        assert (out / "report" / "report.html").stat().st_size > 0
+        assert (out / "proposed-hazard-areas.gpkg").stat().st_size > 0
+        assert (out / "priorities.gpkg").stat().st_size > 0
