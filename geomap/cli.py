@@ -166,7 +166,9 @@ def _add_map_options(p: argparse.ArgumentParser) -> None:
         "--no-time-slider", action="store_true", help="leave out the time slider and summary"
     )
     g.add_argument("--districts", metavar="FILE", help="district boundaries for the choropleths")
-    g.add_argument("--places", metavar="FILE", help="towns and villages (points with a name)")
+    g.add_argument(
+        "--towns", "--places", dest="places", metavar="FILE", help="towns and villages (points)"
+    )
     g.add_argument("--roads", metavar="FILE", help="roads (lines)")
     g.add_argument(
         "--no-context",
