@@ -78,6 +78,8 @@ log = logging.getLogger(__name__)
 
 #: Above this many features in a layer, Leaflet's canvas renderer is used.
 CANVAS_THRESHOLD = 3000
+#: Up to this many hazard areas, the summary panel's areas are dissolved (overlaps once).
+DISSOLVE_SUMMARY_MAX = 2000
 #: Above this many incidents, they are clustered (supercluster) unless told otherwise.
 CLUSTER_THRESHOLD = 2000
 DEFAULT_BASEMAPS = ("OpenStreetMap.Mapnik", "OpenTopoMap", "Esri.WorldImagery")
@@ -497,36 +499,25 @@ def _summary(
                         ],
                     }
                 )
-    if hazards is not None and len(hazards) and "area_m2" in hazards.columns:
-        t0 = (
-            pd.to_datetime(hazards["date_recorded"])
-            if "date_recorded" in hazards
-            else pd.Series(pd.NaT, index=hazards.index)
-        )
-        t1 = (
-            pd.to_datetime(hazards["status_date"])
-            if "status_date" in hazards
-            else pd.Series(pd.NaT, index=hazards.index)
-        )
-        released = hazards["status"].astype(object).isin(RELEASED_STATUSES).to_numpy()
-        area = hazards["area_m2"].astype(float).fillna(0).to_numpy() / 1e6
-        t0v = t0.to_numpy(dtype="datetime64[ns]")
-        t1v = t1.to_numpy(dtype="datetime64[ns]")
-        active_km2, released_km2 = [], []
-        for end in ends.to_numpy(dtype="datetime64[ns]"):
-            recorded = np.isnat(t0v) | (t0v <= end)
-            rel = recorded & released & (np.isnat(t1v) | (t1v <= end))
-            active_km2.append(round(float(area[recorded & ~rel].sum()), 2))
-            released_km2.append(round(float(area[rel].sum()), 2))
-        rows.append(
-            {"key": "active_km2", "label": "Active hazard area (km²)", "values": active_km2}
-        )
-        rows.append({"key": "released_km2", "label": "Land released (km²)", "values": released_km2})
+    if hazards is not None and len(hazards) and "status" in hazards.columns:
+        from geomap.analysis import area_over_time
+
+        dissolve = len(hazards) <= DISSOLVE_SUMMARY_MAX
+        areas = area_over_time(hazards, list(ends), dissolve=dissolve)
+        active = [round(float(v), 2) for v in areas["active_km2"]]
+        released = [round(float(v), 2) for v in areas["released_km2"]]
+        rows.append({"key": "active_km2", "label": "Active hazard area (km²)", "values": active})
+        rows.append({"key": "released_km2", "label": "Land released (km²)", "values": released})
     return {
         "title": "Summary",
         "months": [str(m) for m in months],
         "rows": rows,
-        "note": "Areas are recorded areas; where polygons overlap, the overlap counts for each."
+        "note": (
+            "Where hazard areas overlap, land counts once."
+            if hazards is None or len(hazards) <= DISSOLVE_SUMMARY_MAX
+            else "Areas are sums of recorded areas: where polygons overlap, the overlap "
+            "counts for each (see geomap stats for dissolved areas)."
+        )
         + (f" Counts below {k} are suppressed." if k else ""),
     }
 
