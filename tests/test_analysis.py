@@ -559,3 +559,27 @@ def test_no_function_changes_the_callers_layers(sample, linked):
     for name, frame in before.items():
         pd.testing.assert_frame_equal(sample[name], frame)
     pd.testing.assert_frame_equal(linked, linked_before)
+
+
+def test_area_over_time_counts_overlaps_once():
+    from geomap.analysis import area_over_time
+
+    # Two 0.01° squares overlapping by half, at 40°N; one cleared in 2022.
+    haz = gpd.GeoDataFrame(
+        {
+            "id": ["a", "b"],
+            "status": ["active", "cleared"],
+            "date_recorded": pd.to_datetime(["2021-01-10", "2021-03-01"]),
+            "status_date": pd.to_datetime(["2021-01-10", "2022-06-01"]),
+        },
+        geometry=[box(46.00, 40.00, 46.01, 40.01), box(46.005, 40.00, 46.015, 40.01)],
+        crs=4326,
+    )
+    one = float(analysis.area_summary(haz.iloc[:1], by=(), total=True)["area_km2"].iloc[-1])
+    both = float(analysis.area_summary(haz, by=(), total=True)["area_km2"].iloc[-1])
+    assert both == pytest.approx(1.5 * one, rel=1e-3)
+    t = area_over_time(haz, ["2020-12-31", "2021-01-31", "2021-12-31", "2022-12-31"])
+    assert list(t["active_km2"].round(4)) == pytest.approx([0, one, both, one], abs=1e-3)
+    assert list(t["released_km2"].round(4)) == pytest.approx([0, 0, 0, one], abs=1e-3)
+    summed = area_over_time(haz, ["2021-12-31"], dissolve=False)
+    assert summed["active_km2"].iloc[0] == pytest.approx(2 * one, rel=1e-3)  # overlap twice
