@@ -837,8 +837,9 @@ INIT_JS = r"""
     return out;
   }
   window.__bench = {
-    map() {
-      return window.L ? (globals(v => v instanceof L.Map)[0] || null) : null;
+    map() {  // found once, then cached (walking window's keys on every frame costs)
+      if (!this._map && window.L) { this._map = globals(v => v instanceof L.Map)[0] || null; }
+      return this._map || null;
     },
     dataLayers() {
       return window.L ? globals(v => v instanceof L.GeoJSON) : [];
@@ -1328,8 +1329,8 @@ def main(argv: list[str] | None = None) -> int:
             limit = args.skip_explore_above
             if tool == "explore" and not args.force_explore and 0 <= limit < n_inc:
                 why = (
-                    f"skipped: explore() at {n_inc:,} points takes minutes and GBs "
-                    f"(> --skip-explore-above {limit}; --force-explore runs it)"
+                    f"skipped: {n_inc:,} incidents > --skip-explore-above {limit} (explore() "
+                    "at 1M points takes minutes and GBs; --force-explore runs it)"
                 )
                 log(f"{label} explore: {why}")
                 results.append({**base, "status": why})
@@ -1420,7 +1421,8 @@ def main(argv: list[str] | None = None) -> int:
         "args": {k: str(v) for k, v in vars(args).items() if not k.startswith("_")},
         "chromium": CHROMIUM,
         "geomap_file": next((r["geomap_file"] for r in results if r.get("geomap_file")), None),
-        "git": _git_state(),
+        "geomap_src": str(args.geomap_src) if args.geomap_src else None,
+        "git": _git_state() if not args.geomap_src else "n/a: geomap came from --geomap-src",
         "geomap_tree_sha256": _tree_hash(results),
     }
     out_json = args.out / "results.json"

@@ -55,6 +55,7 @@ from geomap._errors import GeomapError
 from geomap.model import (
     DISPLAY_CRS,
     HAZARDS,
+    INCIDENT_TYPE,
     INCIDENTS,
     RELEASED_STATUSES,
     VICTIM_CATEGORY,
@@ -146,6 +147,13 @@ VICTIM_COLORS = {
     "military/security": "#4daf4a",
     "journalist": "#984ea3",
     "unknown": "#8c8c8c",
+}
+TYPE_COLORS = {
+    "mine/ERW accident": "#e41a1c",
+    "demining accident": "#377eb8",
+    "incident": "#ff7f00",
+    "EO find": "#4daf4a",
+    "other": "#8c8c8c",
 }
 HAZARD_FILL = {
     "active CHA": "#b2182b",
@@ -456,6 +464,8 @@ def _summary(
 
     def cumulative(dates: pd.Series, weights: pd.Series | None = None) -> list[Any]:
         d = pd.to_datetime(dates)
+        if weights is not None and len(weights) and weights.isna().all():
+            return [None] * len(months)  # unknown throughout: shown as a dash, not 0
         w = pd.Series(1, index=d.index) if weights is None else weights.fillna(0)
         undated = float(w[d.isna()].sum())
         by_month = w[d.notna()].groupby(d[d.notna()].dt.to_period("M")).sum()
@@ -513,8 +523,10 @@ def _summary(
         "months": [str(m) for m in months],
         "rows": rows,
         "note": (
-            "Where hazard areas overlap, land counts once."
-            if hazards is None or len(hazards) <= DISSOLVE_SUMMARY_MAX
+            ""
+            if hazards is None or not len(hazards)
+            else "Where hazard areas overlap, land counts once."
+            if len(hazards) <= DISSOLVE_SUMMARY_MAX
             else "Areas are sums of recorded areas: where polygons overlap, the overlap "
             "counts for each (see geomap stats for dissolved areas)."
         )
@@ -578,15 +590,27 @@ def _hazard_legends(gdf: gpd.GeoDataFrame) -> dict[str, list[dict[str, Any]]]:
     return {"active": active, "released": released}
 
 
+def _color_by(gdf: gpd.GeoDataFrame) -> tuple[str, dict[str, str]]:
+    """Colour incidents by victim category, or by type where every victim is unknown."""
+    victims = (
+        set(gdf["victim_category"].astype(object).dropna()) if "victim_category" in gdf else set()
+    )
+    if victims - {"unknown"} or "incident_type" not in gdf.columns:
+        return "victim_category", VICTIM_COLORS
+    return "incident_type", TYPE_COLORS
+
+
 def _incident_legend(gdf: gpd.GeoDataFrame, public_k: int | None) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
-    if "victim_category" in gdf.columns:
-        present = set(gdf["victim_category"].astype(object).dropna())
-        if public_k:
-            items.append({"heading": "Most common victim category"})
+    field, palette = _color_by(gdf)
+    if field in gdf.columns:
+        present = set(gdf[field].astype(object).dropna())
+        word = "victim category" if field == "victim_category" else "type"
+        items.append({"heading": f"Most common {word}" if public_k else f"Colour: {word}"})
+        codes = VICTIM_CATEGORY.codes if field == "victim_category" else INCIDENT_TYPE.codes
         items += [
-            {"label": cat, "fill": VICTIM_COLORS[cat], "stroke": "#222", "shape": "circle"}
-            for cat in VICTIM_CATEGORY.codes
+            {"label": cat, "fill": palette[cat], "stroke": "#222", "shape": "circle"}
+            for cat in codes
             if cat in present
         ]
     if public_k:
@@ -1024,7 +1048,7 @@ def render_map(
         )
         size_by = [c for c in ("killed", "injured") if c in inc.columns]
         style_cols = [
-            c for c in ("victim_category", *size_by, "suppressed", "id") if c in inc.columns
+            c for c in (_color_by(inc)[0], *size_by, "suppressed", "id") if c in inc.columns
         ]
         cols = list(dict.fromkeys([*pop, *tip, *style_cols]))
         n = len(inc)
@@ -1050,8 +1074,8 @@ def render_map(
             "canvas": n > CANVAS_THRESHOLD if canvas is None else canvas,
             "searchable": not public and "id" in inc.columns,
             "style": {
-                "colorBy": "victim_category",
-                "palette": VICTIM_COLORS,
+                "colorBy": _color_by(inc)[0],
+                "palette": _color_by(inc)[1],
                 "fallback": VICTIM_COLORS["unknown"],
                 "sizeBy": size_by,
                 "base": _CASUALTY_BASE,
