@@ -75,6 +75,7 @@ ASSETS: dict[str, Asset] = {
             "xstatic-leaflet==1.9.3.0",
         ),
         _npm("supercluster", "js", "supercluster", "7.1.5", "dist/supercluster.min.js"),
+        _npm("pako", "js", "pako", "2.1.0", "dist/pako_inflate.min.js"),
         _npm("leaflet_heat", "js", "leaflet.heat", "0.2.0", "dist/leaflet-heat.js"),
         _npm("leaflet_fullscreen", "js", "leaflet.fullscreen", "3.0.0", "Control.FullScreen.js"),
         _npm(

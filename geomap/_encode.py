@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import zlib
 from typing import Any
 
 import numpy as np
@@ -97,12 +98,29 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def column(values: pd.Series) -> Any:
+#: Text lists longer than this (bytes of JSON) are deflated (and inflated in the page by pako).
+COMPRESS_ABOVE = 32_768
+
+
+def _maybe_deflate(items: list[Any], compress: bool) -> Any:
+    """Return ``items``, or ``{"z": <base64 raw deflate of their JSON>}`` when that is worth it."""
+    if not compress:
+        return items
+    text = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+    if len(text) < COMPRESS_ABOVE:
+        return items
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    raw = packer.compress(text.encode("utf-8")) + packer.flush()
+    return {"z": base64.b64encode(raw).decode("ascii")}
+
+
+def column(values: pd.Series, *, compress: bool = False) -> Any:
     """Encode one attribute column as compactly as its values allow.
 
     Dates become ``YYYY-MM-DD`` strings; repeated values a dictionary with binary
     codes ``{"d": [...], "i": {...}}``; integers a binary array; other values a
-    JSON list (``null`` for missing).
+    JSON list (``null`` for missing). With ``compress``, long lists of text (free
+    text, ids) are deflated: ``{"z": ...}`` or a dictionary's ``{"dz": ...}``.
     """
     if pd.api.types.is_datetime64_any_dtype(values):
         values = values.dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), None)
@@ -124,7 +142,13 @@ def column(values: pd.Series) -> Any:
         t, missing = ("u1", 255) if n < 255 else ("u2", 65535) if n < 65535 else ("i4", -1)
         idx = codes.astype(np.int64)
         idx[idx < 0] = missing
-        return {"d": [_plain(u) for u in uniques], "i": {**binary(idx, t), "na": missing}}
-    return [
-        None if v is None or (isinstance(v, float) and np.isnan(v)) else _plain(v) for v in values
-    ]
+        words = _maybe_deflate([_plain(u) for u in uniques], compress)
+        if isinstance(words, dict):
+            return {"dz": words["z"], "i": {**binary(idx, t), "na": missing}}
+        return {"d": words, "i": {**binary(idx, t), "na": missing}}
+    items = [None if _missing(v) else _plain(v) for v in values.astype(object)]
+    return _maybe_deflate(items, compress)
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v))

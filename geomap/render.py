@@ -913,6 +913,10 @@ def render_map(
     default_tooltip = PUBLIC_TOOLTIP_FIELDS if public else DEFAULT_TOOLTIP_FIELDS
 
     m = GeomapMap(tiles=None, control_scale=False, self_contained=not cdn, zoom_control=True)
+    # Long text columns are deflated when pako (the page's inflater) can be inlined.
+    compress = cdn or _assets_available(["pako"])
+    if compress:
+        m.use_asset("pako")
     layers_cfg: list[dict[str, Any]] = []
     bounds = [g.total_bounds for g in (inc, haz) if g is not None and len(g)]
     minx, miny, maxx, maxy = np.array(bounds).T
@@ -956,7 +960,7 @@ def render_map(
             "show": True,
             "n": len(shown),
             **_display_polygons(shown, simplify_m),
-            "cols": {c: _encode.column(shown[c]) for c in cols},
+            "cols": {c: _encode.column(shown[c], compress=compress) for c in cols},
             "labels": _labels(cols, public, HAZARDS),
             "popup": pop,
             "tooltip": tip,
@@ -1066,7 +1070,7 @@ def render_map(
             "x": _encode.coords(shapely.get_x(geoms)),
             "y": _encode.coords(shapely.get_y(geoms)),
             "scale": _encode.COORD_SCALE,
-            "cols": {c: _encode.column(inc[c]) for c in cols},
+            "cols": {c: _encode.column(inc[c], compress=compress) for c in cols},
             "labels": _labels(cols, public, INCIDENTS),
             "popup": pop,
             "tooltip": tip,

@@ -50,10 +50,13 @@ class PageReport:
     errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
     @property
     def non_tile_requests(self) -> list[str]:
-        return [u for u in self.blocked if not any(h in u for h in TILE_HOSTS)]
+        """Requests that were blocked or failed, other than basemap tiles (local files too)."""
+        urls = dict.fromkeys([*self.blocked, *self.failed])
+        return [u for u in urls if not any(h in u for h in TILE_HOSTS)]
 
 
 class Browser:
@@ -82,14 +85,17 @@ class Browser:
 
         page.route("**/*", route)
         page.on("pageerror", lambda exc: report.errors.append(str(exc)))
+        # A resource that fails to load is judged by its URL (see non_tile_requests):
+        # tiles may fail offline, nothing else may.
         page.on(
             "console",
             lambda msg: (
                 report.errors.append(msg.text)
-                if msg.type == "error" and "net::ERR_FAILED" not in msg.text
+                if msg.type == "error" and not msg.text.startswith("Failed to load resource")
                 else None
             ),
         )
+        page.on("requestfailed", lambda req: report.failed.append(req.url))
 
         def on_dialog(d: Any) -> None:
             report.dialogs.append(d.message)

@@ -115,3 +115,31 @@ def test_colombia_map_draws_every_kept_event(browser, realdata, tmp_path):
         assert report.non_tile_requests == []
     finally:
         page.close()
+
+
+def test_deflated_text_columns_show_in_popups(browser, tmp_path, incidents_gdf):
+    """Long free-text columns travel deflated and come back intact, as text."""
+    many = pd.concat([incidents_gdf] * 400, ignore_index=True)
+    many["id"] = [f"I-{i:05d}" for i in range(len(many))]
+    many["description"] = [
+        f"Field report {i}: <b>not bold</b> near the road" for i in range(len(many))
+    ]
+    m = geomap.render_map(geomap.validate_incidents(many), tiles=None, cluster=False)
+    html = m.get_root().render()
+    from .test_render import payloads
+
+    cols = payloads(html)["incidents"]["cols"]
+    assert "z" in cols["description"]  # deflated
+    assert "Field report 1234" not in html
+    path = tmp_path / "deflated.html"
+    geomap.save_map(m, path)
+    page, report = browser.open(path)
+    try:
+        page.evaluate("geomap.layers.incidents.group.getLayers()[1234].openPopup()")
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert "Field report 1234: <b>not bold</b> near the road" in popup.inner_text()
+        assert "I-01234" in popup.inner_text()
+        assert report.errors == []
+    finally:
+        page.close()

@@ -31,11 +31,25 @@
     }
   }
 
+  /* Deflated JSON (a long list of text), inflated by pako the first time it is needed. */
+  function inflated(b64) {
+    var value = null;
+    return function () {
+      if (value === null) { value = JSON.parse(pako.inflateRaw(bytes(b64), { to: "string" })); }
+      return value;
+    };
+  }
+
   function getter(col) {
     if (col === undefined || col === null) { return function () { return null; }; }
-    if (col.d) {
-      var dict = col.d, codes = typed(col.i), na = col.i.na;
-      return function (i) { var k = codes[i]; return k === na ? null : dict[k]; };
+    if (col.d || col.dz) {
+      var codes = typed(col.i), na = col.i.na;
+      var dict = col.d ? function () { return col.d; } : inflated(col.dz);
+      return function (i) { var k = codes[i]; return k === na ? null : dict()[k]; };
+    }
+    if (col.z) {
+      var list = inflated(col.z);
+      return function (i) { var v = list()[i]; return v === undefined ? null : v; };
     }
     if (col.b64) {
       var arr = typed(col), miss = col.na;
