@@ -44,13 +44,19 @@ def safe_json(obj: Any) -> str:
     '{"a":"\\\\u003c/script\\\\u003e"}'
     """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    for char, escape in _SCRIPT_ESCAPES:
+        if char in text:  # each replace copies the whole (possibly huge) text
+            text = text.replace(char, escape)
+    return text
+
+
+_SCRIPT_ESCAPES = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
 
 
 def binary(values: np.ndarray, dtype: str) -> dict[str, str]:
@@ -123,7 +129,7 @@ def column(values: pd.Series, *, compress: bool = False) -> Any:
     text, ids) are deflated: ``{"z": ...}`` or a dictionary's ``{"dz": ...}``.
     """
     if pd.api.types.is_datetime64_any_dtype(values):
-        values = values.dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), None)
+        return {"days": days(values)}  # the page formats them as YYYY-MM-DD
     if pd.api.types.is_bool_dtype(values):
         values = values.astype(object)
     if pd.api.types.is_integer_dtype(values):
@@ -146,7 +152,11 @@ def column(values: pd.Series, *, compress: bool = False) -> Any:
         if isinstance(words, dict):
             return {"dz": words["z"], "i": {**binary(idx, t), "na": missing}}
         return {"d": words, "i": {**binary(idx, t), "na": missing}}
-    items = [None if _missing(v) else _plain(v) for v in values.astype(object)]
+    obj = values.astype(object)
+    if pd.api.types.infer_dtype(obj, skipna=True) == "string":  # the usual case: fast path
+        items = obj.where(obj.notna(), None).tolist()
+    else:
+        items = [None if _missing(v) else _plain(v) for v in obj]
     return _maybe_deflate(items, compress)
 
 

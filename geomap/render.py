@@ -283,10 +283,14 @@ class _App(MacroElement):
     data tokenised, slowly).
     """
 
+    #: Stands for the data while a large page is written piece by piece (see save_map).
+    PLACEHOLDER = "\x00geomap-data\x00"
+
     def __init__(self, config: str) -> None:
         super().__init__()
         self._name = "GeomapApp"
         self.config = config
+        self.deferred = False
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Add the map's data (a JSON data block) and script to the figure, untouched."""
@@ -294,7 +298,8 @@ class _App(MacroElement):
         assert isinstance(figure, Figure)
         # A JSON data block parses much faster than a script of the same size, and the
         # HTML parser never runs it. safe_json leaves no "<" in it to end it early.
-        block = f'<script type="application/json" id="{self.get_name()}">{self.config}</script>'
+        data = self.PLACEHOLDER if self.deferred else self.config
+        block = f'<script type="application/json" id="{self.get_name()}">{data}</script>'
         figure.html.add_child(_Raw(block), name=self.get_name())
         parent = self._parent
         assert parent is not None
@@ -377,19 +382,27 @@ def _ragged_polygons(geoms: np.ndarray) -> dict[str, Any]:
     return out
 
 
+def _to(geoms: np.ndarray, src: Any, dst: Any) -> np.ndarray:
+    return gpd.GeoSeries(geoms, crs=src).to_crs(dst).to_numpy()
+
+
+def _simplify_metric(
+    metric: np.ndarray, original: np.ndarray, tolerance_m: float, *, topology: bool = True
+) -> np.ndarray:
+    """Simplify geometries already in a metric CRS; where one would vanish, keep ``original``."""
+    out = shapely.simplify(metric, tolerance_m, preserve_topology=topology)
+    lost = shapely.is_empty(out) | ~np.isin(shapely.get_type_id(out), (3, 6))
+    out[lost] = original[lost]
+    return out
+
+
 def _simplify(geoms: np.ndarray, crs: Any, tolerance_m: float) -> np.ndarray:
     """Simplify polygons for display in a metric CRS, keeping topology; never to nothing."""
     geoms = np.asarray(geoms, dtype=object)
     if tolerance_m <= 0 or len(geoms) == 0:
         return geoms
-    metric = gpd.GeoSeries(geoms, crs=DISPLAY_CRS).to_crs(crs)
-    simple = gpd.GeoSeries(
-        shapely.simplify(metric.to_numpy(), tolerance_m, preserve_topology=True), crs=crs
-    ).to_crs(DISPLAY_CRS)
-    out = simple.to_numpy()
-    lost = shapely.is_empty(out) | ~np.isin(shapely.get_type_id(out), (3, 6))
-    out[lost] = geoms[lost]
-    return out
+    metric = _to(geoms, DISPLAY_CRS, crs)
+    return _to(_simplify_metric(metric, metric, tolerance_m), crs, DISPLAY_CRS)
 
 
 def _display_polygons(gdf: gpd.GeoDataFrame, simplify_m: float) -> dict[str, Any]:
@@ -397,20 +410,26 @@ def _display_polygons(gdf: gpd.GeoDataFrame, simplify_m: float) -> dict[str, Any
 
     The coarse level is simplified to about a pixel at the zoom that shows all the
     data, so the first draw of thousands of polygons stays fast; the fine level
-    (``simplify_m``) replaces it polygon by polygon when the user zooms in.
+    (``simplify_m``, topology kept) replaces it polygon by polygon when the user
+    zooms in. Each level is projected to the metric CRS and back once.
     """
     geoms = gdf.geometry.to_numpy()
     if len(gdf) == 0:
         return {"g": _ragged_polygons(geoms)}
     crs = metric_crs(gdf)
-    minx, miny, maxx, maxy = gdf.to_crs(crs).total_bounds
+    metric = _to(geoms, DISPLAY_CRS, crs)
+    minx, miny, maxx, maxy = shapely.total_bounds(metric)
     extent = max(maxx - minx, maxy - miny, 1.0)
     # About one pixel of a 1000-pixel-wide view of everything.
     coarse_m = extent / 1000
-    fine = _simplify(geoms, crs, simplify_m)
+    fine_metric = _simplify_metric(metric, metric, simplify_m) if simplify_m > 0 else metric
     if coarse_m <= 4 * simplify_m or len(gdf) < 500:
-        return {"g": _ragged_polygons(fine)}
-    coarse = _simplify(geoms, crs, coarse_m)
+        return {"g": _ragged_polygons(_to(fine_metric, crs, DISPLAY_CRS))}
+    # A pixel-sized overview need not keep topology: much faster, and a polygon that
+    # would collapse keeps its fine shape.
+    coarse_metric = _simplify_metric(fine_metric, fine_metric, coarse_m, topology=False)
+    both = _to(np.concatenate([coarse_metric, fine_metric]), crs, DISPLAY_CRS)
+    coarse, fine = both[: len(gdf)], both[len(gdf) :]
     lat = float(np.radians(gdf.total_bounds[[1, 3]].mean()))
     # Ground resolution is 156543 m/px * cos(lat) / 2**zoom; go fine from the zoom at
     # which the coarse level's error would exceed a pixel.
@@ -420,6 +439,15 @@ def _display_polygons(gdf: gpd.GeoDataFrame, simplify_m: float) -> dict[str, Any
         "gFine": _ragged_polygons(fine),
         "detailZoom": detail_zoom,
     }
+
+
+def _time_column(gdf: gpd.GeoDataFrame, name: str, cols: Sequence[str]) -> Any:
+    """Dates for the time slider: the name of a date column the page already has, or days."""
+    if name in cols and pd.api.types.is_datetime64_any_dtype(gdf[name]):
+        return name  # sent once, as days, in the layer's columns
+    if name in gdf.columns:
+        return _encode.days(gdf[name])
+    return _encode.days(pd.Series(pd.NaT, index=gdf.index))
 
 
 def _labels(fields: Sequence[str], public: bool, spec: Any) -> dict[str, str]:
@@ -450,6 +478,12 @@ def _suppress(value: float | int | None, k: int | None) -> Any:
     if k is not None and 0 < value < k:
         return f"fewer than {k}"
     return value
+
+
+def _count_text(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def _summary(
@@ -504,7 +538,7 @@ def _summary(
                         "label": f"{cat}: killed / injured",
                         "indent": True,
                         "values": [
-                            f"{a if a is not None else '—'} / {b if b is not None else '—'}"
+                            f"{_count_text(a)} / {_count_text(b)}"
                             for a, b in zip(killed, injured, strict=True)
                         ],
                     }
@@ -981,12 +1015,8 @@ def render_map(
         }
         if months is not None:
             spec["time"] = {
-                "t0": _encode.days(shown["date_recorded"])
-                if "date_recorded" in shown
-                else _encode.days(pd.Series(pd.NaT, index=shown.index)),
-                "t1": _encode.days(shown["status_date"])
-                if "status_date" in shown
-                else _encode.days(pd.Series(pd.NaT, index=shown.index)),
+                "t0": _time_column(shown, "date_recorded", cols),
+                "t1": _time_column(shown, "status_date", cols),
             }
         layers_cfg.append(spec)
 
@@ -1091,7 +1121,7 @@ def render_map(
         }
         date_col = "first_date" if public else "date"
         if months is not None and date_col in inc.columns:
-            ispec["time"] = {"t": _encode.days(inc[date_col])}
+            ispec["time"] = {"t": _time_column(inc, date_col, cols)}
         if use_cluster:
             m.use_asset("supercluster")
         layers_cfg.append(ispec)
@@ -1216,7 +1246,18 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
     """
     from geomap.io import atomic_path
 
-    text = m.get_root().render()
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    apps = [c for c in m._children.values() if isinstance(c, _App)]
+    for app in apps:  # render the page around the data, then stream the data in
+        app.deferred = True
+    try:
+        text = m.get_root().render()
+    finally:
+        for app in apps:
+            app.deferred = False
+    pieces = text.split(_App.PLACEHOLDER)
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
+        fh.write(pieces[0])
+        for app, rest in zip(apps, pieces[1:], strict=True):
+            fh.write(app.config)
+            fh.write(rest)
     return Path(path)

@@ -343,6 +343,20 @@ def _check_outliers(bounds: np.ndarray, c: _Collector) -> None:
     c.note(remaining, "geometry", "lies far from the rest of the data; check its coordinates")
 
 
+def _as_text(values: pd.Series) -> pd.Series:
+    """Values as pandas strings (missing stays missing); whole floats lose their ``.0``."""
+    if pd.api.types.is_float_dtype(values):
+        arr = values.to_numpy(dtype=float)
+        finite = arr[~np.isnan(arr)]
+        if np.all(finite == np.round(finite)):
+            return values.astype("Int64").astype("string")
+    elif values.dtype == object:
+        whole = values.map(lambda v: isinstance(v, float) and not np.isnan(v) and v.is_integer())
+        if whole.any():  # e.g. ids read as 7.0 beside "A7" in a mixed column
+            values = values.where(~whole, values[whole].map(lambda v: str(int(v))))
+    return values.astype("string")
+
+
 def _parse_dates(values: pd.Series, fmt: str | None) -> pd.Series:
     """Parse dates leniently but never silently: unparseable values come back as NaT."""
     if pd.api.types.is_datetime64_any_dtype(values):
@@ -350,10 +364,8 @@ def _parse_dates(values: pd.Series, fmt: str | None) -> pd.Series:
         if getattr(out.dt, "tz", None) is not None:
             out = out.dt.tz_localize(None)
         return out.dt.normalize().astype("datetime64[ns]")
-    text = values.map(
-        lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
-    )
-    text = text.map(lambda v: v if v else None)
+    text = _as_text(values).str.strip()
+    text = text.where(text != "").astype(object).where(text.notna() & (text != ""), None)
     if fmt:
         return pd.to_datetime(text, format=fmt, errors="coerce")
     out = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
@@ -395,10 +407,8 @@ def _check_fields(
             c.fail(neg | frac, f.name, _quote(raw) + " is not a whole number ≥ 0")
             clean[f.name] = num.where(~(notnum | neg | frac)).round().astype("Int64")
         else:  # text
-            txt = raw.map(
-                lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-            )
-            clean[f.name] = txt.where(~isna, None).astype(object)
+            txt = _as_text(raw).astype(object)
+            clean[f.name] = txt.where(~isna & txt.notna(), None)
     return clean
 
 
@@ -408,8 +418,11 @@ def _check_code(
     assert f.vocabulary is not None
     vocab = f.vocabulary
     table = vocab.lookup()
-    folded = raw.astype(str).str.strip().str.lower().str.replace(r"[\s_\-/]+", " ", regex=True)
-    codes = folded.map(table)
+    # Fold only the distinct values (a few), then map them back onto the rows.
+    codes_idx, uniques = pd.factorize(raw.astype(str), use_na_sentinel=True)
+    folded = pd.Index(uniques).str.strip().str.lower().str.replace(r"[\s_\-/]+", " ", regex=True)
+    known = np.array([table.get(v) for v in folded] + [None], dtype=object)
+    codes = pd.Series(known[codes_idx], index=raw.index)
     unknown = ~isna & codes.isna().to_numpy()
     expected = ", ".join(repr(v) for v in vocab.codes)
     c.fail(
@@ -429,16 +442,10 @@ def _check_code(
 def _check_ids(gdf: pd.DataFrame, c: _Collector) -> tuple[pd.Series, bool]:
     """Return ids as text; make them from file and row where there are none; reject duplicates."""
     files = gdf["source_file"].astype(str)
-    stems = files.map(lambda p: Path(p).stem)
+    stems = files.map({f: Path(f).stem for f in files.unique()})
     made = stems + "-" + gdf["source_row"].astype(str)
     if "id" in gdf.columns:
-        ids = gdf["id"].map(
-            lambda v: (
-                None
-                if v is None or (isinstance(v, float) and np.isnan(v))
-                else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
-            )
-        )
+        ids = _as_text(gdf["id"]).str.strip().astype(object)
         blank = ids.isna() | (ids == "")
         c.note(blank.to_numpy(), "id", "no id; made one from the file name and row: " + made)
         ids = ids.where(~blank, made)

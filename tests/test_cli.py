@@ -167,11 +167,28 @@ def test_render_popup_field_typo(capsys, tmp_path):
 def test_render_never_leaves_half_a_file(capsys, tmp_path, monkeypatch):
     out_html = tmp_path / "map.html"
     out_html.write_text("previous map")
+    real_open = Path.open
 
-    def fail(*a, **k):
-        raise OSError("No space left on device")
+    def disk_fills_up(self, mode="r", *args, **kwargs):
+        fh = real_open(self, mode, *args, **kwargs)
+        if "w" not in mode:
+            return fh
 
-    monkeypatch.setattr(Path, "write_text", fail)
+        class Half:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                fh.close()
+                return False
+
+            def write(self, text):
+                fh.write(text[:100])  # half a file...
+                raise OSError("No space left on device")  # ...then the disk is full
+
+        return Half()
+
+    monkeypatch.setattr(Path, "open", disk_fills_up)
     status, _, err = run(capsys, "render", SAMPLE, "-o", out_html)
     monkeypatch.undo()
     assert status == 2

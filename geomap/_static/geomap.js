@@ -47,6 +47,13 @@
       var dict = col.d ? function () { return col.d; } : inflated(col.dz);
       return function (i) { var k = codes[i]; return k === na ? null : dict()[k]; };
     }
+    if (col.days) {
+      var d = typed(col.days);
+      return function (i) {
+        var v = d[i];
+        return v === DAY_MISSING ? null : new Date(v * 86400000).toISOString().slice(0, 10);
+      };
+    }
     if (col.z) {
       var list = inflated(col.z);
       return function (i) { var v = list()[i]; return v === undefined ? null : v; };
@@ -140,10 +147,11 @@
 
   /* ---------- layers ---------- */
 
-  function daysAt(spec, name) {
-    if (!spec.cols[name] && !(spec.time && spec.time[name])) { return null; }
-    var col = (spec.time && spec.time[name]) || spec.cols[name];
-    return col.b64 ? typed(col) : null;
+  /* Days since 1970 for the time slider: a column of the layer, or an array of its own. */
+  function timeArray(spec, key) {
+    var t = spec.time && spec.time[key];
+    if (t === undefined || t === null) { return null; }
+    return typeof t === "string" ? typed(spec.cols[t].days) : typed(t);
   }
 
   function visibleAt(t, i, T) {
@@ -177,7 +185,7 @@
     var xs = typed(spec.x), ys = typed(spec.y), sc = 1 / spec.scale;
     this.lat = function (i) { return ys[i] * sc; };
     this.lng = function (i) { return xs[i] * sc; };
-    this.t = spec.time ? typed(spec.time.t) : null;
+    this.t = timeArray(spec, "t");
     this.group = L.layerGroup();
     this.renderer = spec.canvas ? L.canvas({ padding: 0.5 }) : null;
     this.T = null;
@@ -294,8 +302,8 @@
     this.spec = spec;
     this.map = map;
     this.get = getters(spec.cols);
-    this.t0 = spec.time ? typed(spec.time.t0) : null;
-    this.t1 = spec.time ? typed(spec.time.t1) : null;
+    this.t0 = timeArray(spec, "t0");
+    this.t1 = timeArray(spec, "t1");
     this.released = spec.released ? typed(spec.released) : null;
     this.renderer = spec.canvas ? L.canvas({ padding: 0.5 }) : null;
     this.latlngs = polygonsLatLngs(spec.g);
@@ -421,10 +429,16 @@
     this.points = points;
     this.weight = spec.weight || [];
     this.layer = L.heatLayer([], { radius: 18, blur: 15, maxZoom: 12, minOpacity: 0.3 });
-    this.setTime(null);
+    this.stale = true;
+    var self = this;
+    // Built when first shown (it starts hidden), and again after the slider moves.
+    this.layer.on("add", function () { if (self.stale) { self.setTime(); } });
   }
 
   HeatLayer.prototype.setTime = function () {
+    var shown = this.layer._map;
+    this.stale = !shown;
+    if (!shown) { return; }
     var p = this.points, get = p.get, w = this.weight, data = new Array(p.visible.length);
     var max = 1;
     for (var j = 0; j < p.visible.length; j++) {
@@ -436,6 +450,7 @@
     }
     this.layer.setOptions({ max: Math.min(max, 5) });
     this.layer.setLatLngs(data);
+    this.stale = false;
   };
 
   /* ---------- controls ---------- */
