@@ -5,7 +5,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: map test lint pytest clean
+.PHONY: map test lint pytest bench clean
 
 $(VENV)/.installed: pyproject.toml package-lock.json
 	python3 -m venv $(VENV)
@@ -19,14 +19,19 @@ map: $(VENV)/.installed
 		--title "Karabakh: mine contamination (synthetic sample)"
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check geomap tests data
-	$(VENV)/bin/ruff format --check geomap tests data
+	$(VENV)/bin/ruff check geomap tests data benchmarks
+	$(VENV)/bin/ruff format --check geomap tests data benchmarks
 	$(VENV)/bin/mypy
 
 pytest: $(VENV)/.installed
 	$(PY) -m pytest
 
 test: lint pytest
+
+# Speed and size, measured (not in the tests): geomap vs explore(), and the analysis at 1M x 50k.
+bench: $(VENV)/.installed
+	$(PY) benchmarks/bench_render.py
+	$(PY) benchmarks/bench_analysis.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache karabakh-map.html karabakh-map-rejects.csv
