@@ -344,31 +344,49 @@ def _fields(
     return list(asked)
 
 
-def _ragged_polygons(geoms: np.ndarray) -> dict[str, Any]:
-    """Polygons as one binary ragged array: coordinates, ring, part and geometry offsets.
+_Ragged = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
-    Coordinates are int32 microdegrees; within a ring, each vertex after the first
-    travels as an int16 step from the one before when every step fits (about 3.6 km
-    at most), which halves the bytes of typical hazard polygons.
-    """
+
+def _ragged_arrays(geoms: np.ndarray) -> _Ragged:
+    """Integer microdegree coordinates and ring, part and geometry offsets of polygons."""
     geoms = np.asarray(geoms, dtype=object)
     if len(geoms) == 0:
-        empty = np.zeros(1, dtype=np.int32)
-        return {
-            "xy": _encode.binary(np.zeros(0), "i4"),
-            "ring": _encode.binary(empty, "i4"),
-            "part": _encode.binary(empty, "i4"),
-            "geom": _encode.binary(empty, "i4"),
-            "scale": _encode.COORD_SCALE,
-        }
-    parts, index = shapely.get_parts(geoms, return_index=True)
-    multi = shapely.multipolygons(parts, indices=index)
-    _, xy, (ring, part, geom) = shapely.to_ragged_array(multi)
+        zero = np.zeros(1, dtype=np.int64)
+        return np.zeros((0, 2), dtype=np.int64), zero, zero, zero
+    if (shapely.get_type_id(geoms) == 3).all():  # plain polygons: one part each
+        _, xy, (ring, part) = shapely.to_ragged_array(geoms)
+        geom = np.arange(len(part), dtype=np.int64)
+    else:
+        parts, index = shapely.get_parts(geoms, return_index=True)
+        multi = shapely.multipolygons(parts, indices=index)
+        _, xy, (ring, part, geom) = shapely.to_ragged_array(multi)
     ints = np.round(xy * _encode.COORD_SCALE).astype(np.int64)
+    return ints, ring.astype(np.int64), part.astype(np.int64), geom.astype(np.int64)
+
+
+def _pack_ragged(chunks: Sequence[_Ragged]) -> dict[str, Any]:
+    """Join chunks of :func:`_ragged_arrays` and encode them for the page.
+
+    Within a ring, each vertex after the first travels as an int16 step from the
+    one before when every step fits (about 3.6 km at most), which halves the bytes
+    of typical hazard polygons; otherwise coordinates are int32.
+    """
+    xys, rings, parts, geoms = [], [], [], []
+    n_xy = n_ring = n_part = 0
+    for k, (xy, ring, part, geom) in enumerate(chunks):
+        xys.append(xy)
+        rings.append(ring[(0 if k == 0 else 1) :] + n_xy)
+        parts.append(part[(0 if k == 0 else 1) :] + n_ring)
+        geoms.append(geom[(0 if k == 0 else 1) :] + n_part)
+        n_xy += len(xy)
+        n_ring += len(ring) - 1
+        n_part += len(part) - 1
+    ints = np.concatenate(xys) if xys else np.zeros((0, 2), dtype=np.int64)
+    ring = np.concatenate(rings) if rings else np.zeros(1, dtype=np.int64)
     out: dict[str, Any] = {
         "ring": _encode.binary(ring, "i4"),
-        "part": _encode.binary(part, "i4"),
-        "geom": _encode.binary(geom, "i4"),
+        "part": _encode.binary(np.concatenate(parts) if parts else ring[:1], "i4"),
+        "geom": _encode.binary(np.concatenate(geoms) if geoms else ring[:1], "i4"),
         "scale": _encode.COORD_SCALE,
     }
     starts = ring[:-1]
@@ -380,6 +398,11 @@ def _ragged_polygons(geoms: np.ndarray) -> dict[str, Any]:
     else:
         out["xy"] = _encode.binary(ints.ravel(), "i4")
     return out
+
+
+def _ragged_polygons(geoms: np.ndarray) -> dict[str, Any]:
+    """Polygons as one binary ragged array for the page (see :func:`_pack_ragged`)."""
+    return _pack_ragged([_ragged_arrays(geoms)])
 
 
 def _to(geoms: np.ndarray, src: Any, dst: Any) -> np.ndarray:
@@ -405,38 +428,50 @@ def _simplify(geoms: np.ndarray, crs: Any, tolerance_m: float) -> np.ndarray:
     return _to(_simplify_metric(metric, metric, tolerance_m), crs, DISPLAY_CRS)
 
 
+#: Polygons are simplified and encoded this many at a time, to bound memory.
+POLYGON_CHUNK = 5000
+
+
 def _display_polygons(gdf: gpd.GeoDataFrame, simplify_m: float) -> dict[str, Any]:
     """Display geometry at two levels: coarse for the overview, fine from ``detailZoom`` on.
 
     The coarse level is simplified to about a pixel at the zoom that shows all the
     data, so the first draw of thousands of polygons stays fast; the fine level
     (``simplify_m``, topology kept) replaces it polygon by polygon when the user
-    zooms in. Each level is projected to the metric CRS and back once.
+    zooms in. Polygons go through in chunks, each projected to the metric CRS and
+    back once, so memory stays bounded on large layers.
     """
+    from pyproj import Transformer
+
     geoms = gdf.geometry.to_numpy()
     if len(gdf) == 0:
         return {"g": _ragged_polygons(geoms)}
     crs = metric_crs(gdf)
-    metric = _to(geoms, DISPLAY_CRS, crs)
-    minx, miny, maxx, maxy = shapely.total_bounds(metric)
+    to_metric = Transformer.from_crs(DISPLAY_CRS, crs, always_xy=True)
+    minx, miny, maxx, maxy = to_metric.transform_bounds(*gdf.total_bounds)
     extent = max(maxx - minx, maxy - miny, 1.0)
-    # About one pixel of a 1000-pixel-wide view of everything.
-    coarse_m = extent / 1000
-    fine_metric = _simplify_metric(metric, metric, simplify_m) if simplify_m > 0 else metric
-    if coarse_m <= 4 * simplify_m or len(gdf) < 500:
-        return {"g": _ragged_polygons(_to(fine_metric, crs, DISPLAY_CRS))}
-    # A pixel-sized overview need not keep topology: much faster, and a polygon that
-    # would collapse keeps its fine shape.
-    coarse_metric = _simplify_metric(fine_metric, fine_metric, coarse_m, topology=False)
-    both = _to(np.concatenate([coarse_metric, fine_metric]), crs, DISPLAY_CRS)
-    coarse, fine = both[: len(gdf)], both[len(gdf) :]
+    coarse_m = extent / 1000  # about one pixel of a 1000-pixel-wide view of everything
+    two_levels = coarse_m > 4 * simplify_m and len(gdf) >= 500
+    fine_chunks: list[_Ragged] = []
+    coarse_chunks: list[_Ragged] = []
+    for start in range(0, len(geoms), POLYGON_CHUNK):
+        metric = _to(geoms[start : start + POLYGON_CHUNK], DISPLAY_CRS, crs)
+        fine = _simplify_metric(metric, metric, simplify_m) if simplify_m > 0 else metric
+        if two_levels:
+            # A pixel-sized overview need not keep topology: much faster, and a polygon
+            # that would collapse keeps its fine shape.
+            coarse = _simplify_metric(fine, fine, coarse_m, topology=False)
+            coarse_chunks.append(_ragged_arrays(_to(coarse, crs, DISPLAY_CRS)))
+        fine_chunks.append(_ragged_arrays(_to(fine, crs, DISPLAY_CRS)))
+    if not two_levels:
+        return {"g": _pack_ragged(fine_chunks)}
     lat = float(np.radians(gdf.total_bounds[[1, 3]].mean()))
     # Ground resolution is 156543 m/px * cos(lat) / 2**zoom; go fine from the zoom at
     # which the coarse level's error would exceed a pixel.
     detail_zoom = int(np.ceil(np.log2(156543.03 * np.cos(lat) / coarse_m)))
     return {
-        "g": _ragged_polygons(coarse),
-        "gFine": _ragged_polygons(fine),
+        "g": _pack_ragged(coarse_chunks),
+        "gFine": _pack_ragged(fine_chunks),
         "detailZoom": detail_zoom,
     }
 

@@ -187,3 +187,58 @@ def test_large_layers_use_canvas(incidents_gdf):
     spec = payloads(html)["incidents"]
     assert spec["canvas"] is True
     assert spec["mode"] == "cluster"  # above the clustering threshold
+
+
+def decode_polygons(g: dict) -> list:
+    """Decode a ragged polygon payload the way geomap.js does, back to shapely."""
+    import base64
+
+    import numpy as np
+    import shapely
+
+    def arr(col, dtype):
+        return np.frombuffer(base64.b64decode(col["b64"]), dtype=dtype)
+
+    ring, part, geom = arr(g["ring"], "<i4"), arr(g["part"], "<i4"), arr(g["geom"], "<i4")
+    if "xy" in g:
+        xy = arr(g["xy"], "<i4").reshape(-1, 2).astype(np.int64)
+    else:
+        steps = arr(g["steps"], "<i2").reshape(-1, 2).astype(np.int64)
+        starts = arr(g["starts"], "<i4").reshape(-1, 2)
+        xy = np.zeros_like(steps)
+        for r in range(len(ring) - 1):
+            a, b = ring[r], ring[r + 1]
+            xy[a:b] = starts[r] + np.cumsum(np.vstack([[0, 0], steps[a + 1 : b]]), axis=0)
+    xy = xy / g["scale"]
+    out = []
+    for gi in range(len(geom) - 1):
+        polys = []
+        for pi in range(geom[gi], geom[gi + 1]):
+            rings = [xy[ring[ri] : ring[ri + 1]] for ri in range(part[pi], part[pi + 1])]
+            polys.append(shapely.Polygon(rings[0], rings[1:]))
+        out.append(polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys))
+    return out
+
+
+def test_polygons_survive_chunked_encoding(monkeypatch, hazards_gdf):
+    import pandas as pd
+    import shapely
+    from shapely.geometry import MultiPolygon, Polygon
+
+    import geomap.render as render
+
+    donut = Polygon(
+        [(46.9, 39.9), (46.95, 39.9), (46.95, 39.95), (46.9, 39.95)],
+        [[(46.91, 39.91), (46.92, 39.91), (46.92, 39.92), (46.91, 39.92)]],
+    )
+    far = MultiPolygon([Polygon([(45.0, 38.0), (45.01, 38.0), (45.01, 38.01)]), donut])
+    many = pd.concat([hazards_gdf] * 4, ignore_index=True)
+    many.loc[1, "geometry"] = donut
+    many.loc[5, "geometry"] = far  # parts 150 km apart: coordinates fall back to int32
+    many["id"] = [f"H{i}" for i in range(len(many))]
+    monkeypatch.setattr(render, "POLYGON_CHUNK", 5)
+    enc = render._display_polygons(many, simplify_m=0)
+    back = decode_polygons(enc["g"])
+    assert len(back) == len(many)
+    for got, want in zip(back, many.geometry, strict=True):
+        assert shapely.equals_exact(shapely.normalize(got), shapely.normalize(want), tolerance=1e-6)
