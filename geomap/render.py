@@ -79,8 +79,9 @@ log = logging.getLogger(__name__)
 
 #: Above this many features in a layer, Leaflet's canvas renderer is used.
 CANVAS_THRESHOLD = 3000
-#: Up to this many hazard areas, the summary panel's areas are dissolved (overlaps once).
-DISSOLVE_SUMMARY_MAX = 2000
+#: Up to this many hazard areas, the summary panel's areas are dissolved (overlaps
+#: once; it costs a union per month).
+DISSOLVE_SUMMARY_MAX = 500
 #: Above this many incidents, they are clustered (supercluster) unless told otherwise.
 CLUSTER_THRESHOLD = 2000
 DEFAULT_BASEMAPS = ("OpenStreetMap.Mapnik", "OpenTopoMap", "Esri.WorldImagery")
