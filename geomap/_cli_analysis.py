@@ -24,8 +24,7 @@ import pandas as pd
 
 from geomap import analysis
 from geomap._errors import GeomapError
-from geomap.io import read_context_layer
-from geomap.validate import ValidationResult, load_layers
+from geomap.validate import ValidationResult
 
 __all__ = ["add_commands"]
 
@@ -261,25 +260,9 @@ def _say(args: argparse.Namespace, lines: Sequence[str]) -> None:
 
 
 def _load(args: argparse.Namespace) -> dict[str, ValidationResult]:
-    from geomap.cli import _load_options, _write_rejects
+    from geomap.cli import _load_inputs, _write_rejects
 
-    if not (args.files or args.incidents or args.hazards):
-        raise GeomapError(f"{args.command}: give input files (FILE..., --incidents or --hazards)")
-    opts = _load_options(args)
-    results: dict[str, ValidationResult] = {}
-    groups = [(args.files, args.kind), (args.incidents, "incidents"), (args.hazards, "hazards")]
-    for files, kind in groups:
-        if not files:
-            continue
-        found = load_layers(files, kind=kind, strict=args.strict, **opts)  # type: ignore[arg-type]
-        for k, res in found.items():
-            if k in results:
-                raise GeomapError(
-                    f"{k} were given twice (positional files and --{k}); give them once"
-                )
-            results[k] = res
-    for res in results.values():
-        _say(args, res.summary())
+    results = _load_inputs(args)
     missing = [k for k in ("incidents", "hazards") if k not in results]
     if missing:
         raise GeomapError(
@@ -294,18 +277,9 @@ def _load(args: argparse.Namespace) -> dict[str, ValidationResult]:
 
 
 def _context(args: argparse.Namespace, name: str, option: str | None) -> gpd.GeoDataFrame | None:
-    """Read a context layer: the file given, else a same-named layer of an input .gpkg."""
-    if option:
-        return read_context_layer(option, name)
-    if args.no_context:
-        return None
-    for f in [*args.files, *args.incidents, *args.hazards]:
-        if str(f).lower().endswith(".gpkg"):
-            found = read_context_layer(f, name, only_named=True)
-            if found is not None:
-                log.info("%s: using its %r layer", f, name)
-                return found
-    return None
+    from geomap.cli import _context as context
+
+    return context(args, name, option)
 
 
 def _table(df: pd.DataFrame) -> list[str]:

@@ -268,15 +268,17 @@ def _context(args: argparse.Namespace, name: str, option: str | None) -> gpd.Geo
         return read_context_layer(option, name)
     if args.no_context:
         return None
-    for f in args.files:
+    for f in [*args.files, *args.incidents, *args.hazards]:
         if str(f).lower().endswith(".gpkg"):
             found = read_context_layer(f, name, only_named=True)
             if found is not None:
+                log.info("%s: using its %r layer", f, name)
                 return found
     return None
 
 
-def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, ValidationResult], Path]:
+def _load_inputs(args: argparse.Namespace) -> dict[str, ValidationResult]:
+    """Read and check the command's input files; print their summaries."""
     if not (args.files or args.incidents or args.hazards):
         raise GeomapError(f"{args.command}: give input files (FILE..., --incidents or --hazards)")
     opts = _load_options(args)
@@ -294,6 +296,11 @@ def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, Validatio
             results[k] = res
     for res in results.values():
         _report(args, res.summary())
+    return results
+
+
+def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, ValidationResult], Path]:
+    results = _load_inputs(args)
     output = Path(args.output)
     rejects = Path(args.rejects) if args.rejects else output.with_name(output.stem + "-rejects.csv")
     n = _write_rejects(list(results.values()), rejects)

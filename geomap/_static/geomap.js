@@ -262,15 +262,18 @@
 
   PointsLayer.prototype.count = function () { return this.visible.length; };
 
-  PointsLayer.prototype.find = function (text) {
-    var ids = this.get.id;
+  /* The row whose id is `text` (lower case), or null. */
+  function findId(layer, text) {
+    var ids = layer.get.id;
     if (!ids) { return null; }
-    for (var i = 0; i < this.spec.n; i++) {
+    for (var i = 0; i < layer.spec.n; i++) {
       var v = ids(i);
       if (v !== null && String(v).toLowerCase() === text) { return i; }
     }
     return null;
-  };
+  }
+
+  PointsLayer.prototype.find = function (text) { return findId(this, text); };
 
   PointsLayer.prototype.reveal = function (i) {
     var ll = [this.lat(i), this.lng(i)];
@@ -368,15 +371,7 @@
     this.nReleased = r;
   };
 
-  HazardLayers.prototype.find = function (text) {
-    var ids = this.get.id;
-    if (!ids) { return null; }
-    for (var i = 0; i < this.spec.n; i++) {
-      var v = ids(i);
-      if (v !== null && String(v).toLowerCase() === text) { return i; }
-    }
-    return null;
-  };
+  HazardLayers.prototype.find = function (text) { return findId(this, text); };
 
   HazardLayers.prototype.reveal = function (i) {
     var s = this.shape(i);
