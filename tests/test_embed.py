@@ -105,6 +105,11 @@ def test_two_maps_in_a_host_page(browser, tmp_path, sample, second_kind):
         fig1.locator("[data-layer=hazards-active] input").click()
         assert fig1.locator("path.geomap-hazard").count() < 400
         assert fig2.locator("path.geomap-incident").count() > 0
+        # In a 480 px map the summary starts folded, and opens on a click.
+        table = fig1.locator(".geomap-summary table")
+        assert not table.is_visible()
+        fig1.locator(".geomap-summary-title").click()
+        assert table.is_visible()
         box = page.locator("#figure-1 .geomap-embed").bounding_box()
         assert box["height"] == pytest.approx(480, abs=1)
         assert box["width"] > 600

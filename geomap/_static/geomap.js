@@ -566,7 +566,9 @@
     var cells = {};
     ctl.onAdd = function () {
       var div = el("div", "geomap-summary leaflet-control");
-      div.appendChild(el("div", "geomap-summary-title", s.title));
+      var head = el("button", "geomap-summary-title", s.title);
+      head.type = "button";
+      div.appendChild(head);
       var when = el("div", "geomap-summary-when");
       cells.when = when;
       div.appendChild(when);
@@ -581,7 +583,16 @@
         t.appendChild(tr);
       });
       div.appendChild(t);
-      if (s.note) { div.appendChild(el("div", "geomap-summary-note", s.note)); }
+      var note = s.note ? el("div", "geomap-summary-note", s.note) : null;
+      if (note) { div.appendChild(note); }
+      // Collapsible; collapsed from the start in a small map (an embed, a phone).
+      var setOpen = function (open) {
+        t.style.display = open ? "" : "none";
+        if (note) { note.style.display = open ? "" : "none"; }
+        head.setAttribute("aria-expanded", open ? "true" : "false");
+      };
+      setOpen(map.getSize().y >= 560);
+      head.addEventListener("click", function () { setOpen(t.style.display === "none"); });
       L.DomEvent.disableClickPropagation(div);
       return div;
     };
