@@ -53,7 +53,7 @@ from geomap.model import (
     equal_area_crs,
     metric_crs,
 )
-from geomap.validate import ValidationResult
+from geomap.validate import ValidationResult, as_layer
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -129,14 +129,7 @@ def _frame(data: object, what: str, required: Sequence[str] = ()) -> gpd.GeoData
     gdf = data.kept if isinstance(data, ValidationResult) else data
     if _is_dask(gdf):
         gdf = gdf.compute()  # type: ignore[union-attr]
-    if not isinstance(gdf, gpd.GeoDataFrame):
-        raise GeomapError(
-            f"{what}: expected a GeoDataFrame or ValidationResult, got {type(gdf).__name__}"
-        )
-    if gdf.crs is None:
-        raise GeomapError(f"{what}: the layer has no CRS; set one (e.g. gdf.set_crs(4326))")
-    if not gdf.crs.equals(DISPLAY_CRS):
-        gdf = gdf.to_crs(DISPLAY_CRS)
+    gdf = as_layer(gdf, what)
     _require_columns(gdf, what, required)
     return gdf
 

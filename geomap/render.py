@@ -62,7 +62,7 @@ from geomap.model import (
     metric_crs,
 )
 from geomap.publish import PUBLIC_FIELDS, public_hazards, public_incidents
-from geomap.validate import ValidationResult
+from geomap.validate import ValidationResult, as_layer
 
 __all__ = [
     "CLUSTER_THRESHOLD",
@@ -319,15 +319,7 @@ def _as_layer(
 ) -> gpd.GeoDataFrame | None:
     if data is None:
         return None
-    gdf = data.kept if isinstance(data, ValidationResult) else data
-    if not isinstance(gdf, gpd.GeoDataFrame):
-        raise GeomapError(
-            f"{what}: expected a GeoDataFrame or ValidationResult, got {type(gdf).__name__}"
-        )
-    if gdf.crs is None:
-        raise GeomapError(f"{what}: the layer has no CRS; set one (e.g. gdf.set_crs(4326))")
-    if not gdf.crs.equals(DISPLAY_CRS):
-        gdf = gdf.to_crs(DISPLAY_CRS)
+    gdf = as_layer(data, what)
     return gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)].reset_index(drop=True)
 
 

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geomap._errors import ValidationError
+from geomap._errors import GeomapError, ValidationError
 from geomap.io import (
     PROBLEM_COLUMNS,
     SOURCE_COLUMNS,
@@ -48,6 +48,7 @@ from geomap.model import (
 
 __all__ = [
     "ValidationResult",
+    "as_layer",
     "load_layers",
     "validate_hazards",
     "validate_incidents",
@@ -699,6 +700,38 @@ def validate_hazards(gdf: gpd.GeoDataFrame, *, strict: bool = False) -> Validati
     0.95
     """
     return validate_layer(gdf, HAZARDS, strict=strict)
+
+
+def as_layer(data: object, what: str) -> gpd.GeoDataFrame:
+    """Return a layer (a GeoDataFrame, or a result's kept rows) in EPSG:4326.
+
+    Parameters
+    ----------
+    data : GeoDataFrame or ValidationResult
+        The layer.
+    what : str
+        Its name, for messages.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The layer itself when already in EPSG:4326, else a reprojected copy.
+
+    Raises
+    ------
+    GeomapError
+        Not a layer, or a layer with no CRS.
+    """
+    gdf = data.kept if isinstance(data, ValidationResult) else data
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise GeomapError(
+            f"{what}: expected a GeoDataFrame or ValidationResult, got {type(gdf).__name__}"
+        )
+    if gdf.crs is None:
+        raise GeomapError(f"{what}: the layer has no CRS; set one (e.g. gdf.set_crs(4326))")
+    if not gdf.crs.equals(DISPLAY_CRS):
+        gdf = gdf.to_crs(DISPLAY_CRS)
+    return gdf
 
 
 def load_layers(
