@@ -19,8 +19,8 @@ never changes them, and returns new tables:
   does for IMSMA.
 
 Areas are measured in an equal-area projection centred on the data
-(:func:`geomap.model.equal_area_crs`) and distances in the data's UTM zone
-(:func:`geomap.model.metric_crs`); results are in km² and metres.
+(:func:`geomap.geo.equal_area_crs`) and distances in the data's UTM zone
+(:func:`geomap.geo.metric_crs`); results are in km² and metres.
 
 Scale: joins use shapely's STRtree on whole arrays. :func:`link_incidents` and
 :func:`district_summary` also accept a ``dask_geopandas.GeoDataFrame`` of
@@ -43,16 +43,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 
 from geomap._errors import GeomapError, ValidationError
-from geomap.model import (
-    DISPLAY_CRS,
-    RELEASED_STATUSES,
-    VICTIM_CATEGORY,
-    equal_area_crs,
-    metric_crs,
-)
+from geomap.geo import equal_area_crs, metric_crs, project, project_xy, repair, usable
+from geomap.model import DISPLAY_CRS, RELEASED_STATUSES, VICTIM_CATEGORY
 from geomap.validate import ValidationResult, as_layer
 
 __all__ = [
@@ -151,30 +146,6 @@ def _ids(gdf: pd.DataFrame, field: str = "id") -> np.ndarray:
     return np.array([str(v) for v in gdf.index], dtype=object)
 
 
-def _usable(geoms: np.ndarray) -> np.ndarray:
-    return ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-
-
-def _project(geoms: np.ndarray, crs: CRS) -> np.ndarray:
-    """Geometries from EPSG:4326 to ``crs`` (vectorised)."""
-    tr = Transformer.from_crs(DISPLAY_CRS, crs, always_xy=True)
-    return shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
-
-
-def _project_xy(points: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.ndarray]:
-    tr = Transformer.from_crs(DISPLAY_CRS, crs, always_xy=True)
-    x, y = tr.transform(shapely.get_x(points), shapely.get_y(points))
-    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-
-
-def _repair(geoms: np.ndarray) -> np.ndarray:
-    bad = _usable(geoms) & ~shapely.is_valid(geoms)
-    if bad.any():
-        geoms = geoms.copy()
-        geoms[bad] = shapely.make_valid(geoms[bad])
-    return geoms
-
-
 def _counts(values: pd.Series) -> np.ndarray:
     """Casualty counts as float, missing as 0."""
     return pd.to_numeric(values, errors="coerce").fillna(0).to_numpy(dtype=float)
@@ -211,7 +182,7 @@ def _dissolve(geoms: np.ndarray) -> np.ndarray:
     Polygons that touch or overlap no other are kept as they are; the others are
     unioned and split into parts. Vectorised: only the overlapping minority is unioned.
     """
-    geoms = geoms[_usable(geoms)]
+    geoms = geoms[usable(geoms)]
     if len(geoms) < 2:
         return geoms
     tree = shapely.STRtree(geoms)
@@ -287,13 +258,13 @@ class _Hazards:
     @classmethod
     def of(cls, hazards: gpd.GeoDataFrame) -> _Hazards:
         geoms = hazards.geometry.to_numpy()
-        keep = _usable(geoms)
+        keep = usable(geoms)
         geoms, ids = geoms[keep], _ids(hazards)[keep]
         if not len(geoms):
             empty = np.array([], dtype=object)
             return cls(empty, empty, empty, np.array([], dtype=float), None)
         crs = metric_crs(gpd.GeoDataFrame(geometry=geoms, crs=DISPLAY_CRS))
-        metric = _project(geoms, crs)
+        metric = project(geoms, crs)
         return cls(geoms, metric, ids, shapely.area(metric), crs)
 
 
@@ -305,7 +276,7 @@ def _link_arrays(
     pos = np.full(n, -1, dtype=np.int64)
     code = np.full(n, 2, dtype=np.int8)
     dist = np.full(n, np.nan)
-    ok = _usable(points)
+    ok = usable(points)
     if not n or not len(haz.geoms) or not ok.any():
         return pos, code, dist
     # Inside: the hazard polygons (prepared, as query input) against a tree of points.
@@ -325,7 +296,7 @@ def _link_arrays(
     if not len(rest):
         return pos, code, dist
     assert haz.crs is not None
-    x, y = _project_xy(points[rest], haz.crs)
+    x, y = project_xy(points[rest], haz.crs)
     d = float(max_distance_m)
     bnd = shapely.bounds(haz.metric)
     # Candidates: hazard envelopes grown by d (few boxes) against a tree of the points.
@@ -527,7 +498,7 @@ def propose_hazard_areas(
             _require_columns(linked._meta, "incidents", ["link"])
         linked = linked[linked["link"] == "unlinked"].compute()
     inc = _frame(linked, "incidents", ["link"])
-    un = inc[(inc["link"] == "unlinked").to_numpy() & _usable(inc.geometry.to_numpy())]
+    un = inc[(inc["link"] == "unlinked").to_numpy() & usable(inc.geometry.to_numpy())]
     columns = [
         "id",
         "n_incidents",
@@ -554,7 +525,7 @@ def propose_hazard_areas(
             "pip install 'geomap[analysis]' (or: pip install scikit-learn)"
         ) from None
     crs = metric_crs(un)
-    x, y = _project_xy(un.geometry.to_numpy(), crs)
+    x, y = project_xy(un.geometry.to_numpy(), crs)
     labels = DBSCAN(eps=float(eps_m), min_samples=int(min_incidents)).fit(np.column_stack([x, y]))
     lab = labels.labels_
     sel = lab >= 0
@@ -603,9 +574,9 @@ def propose_hazard_areas(
         }
     )
     table.insert(4, "casualties", table["killed"] + table["injured"])
-    display = _project_back(shapes[table.index.to_numpy()], crs)
+    display = project(shapes[table.index.to_numpy()], DISPLAY_CRS, src=crs)
     ea = equal_area_crs(gpd.GeoDataFrame(geometry=display, crs=DISPLAY_CRS))
-    table["area_km2"] = np.round(shapely.area(_project(display, ea)) / 1e6, 4)
+    table["area_km2"] = np.round(shapely.area(project(display, ea)) / 1e6, 4)
     out = gpd.GeoDataFrame(table.reset_index(drop=True), geometry=display, crs=DISPLAY_CRS)
     out = out.sort_values(["first_date", "incident_ids"], na_position="last", kind="stable")
     out = out.reset_index(drop=True)
@@ -618,11 +589,6 @@ def propose_hazard_areas(
         eps_m,
     )
     return out
-
-
-def _project_back(geoms: np.ndarray, crs: CRS) -> np.ndarray:
-    tr = Transformer.from_crs(crs, DISPLAY_CRS, always_xy=True)
-    return shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
 
 # --------------------------------------------------------------------------- areas
@@ -638,7 +604,7 @@ def area_summary(
 
     Within each group the polygons are unioned before measuring, so land covered
     by two overlapping records counts once. Areas are measured in an equal-area
-    projection centred on the data (:func:`geomap.model.equal_area_crs`); they
+    projection centred on the data (:func:`geomap.geo.equal_area_crs`); they
     agree with geodesic areas to well within 0.5 %.
 
     Parameters
@@ -687,11 +653,11 @@ def area_summary(
             table[col] = _contamination(_status(haz))
         else:
             table[col] = haz[col].astype(object).where(haz[col].notna(), "(missing)")
-    geoms = _repair(haz.geometry.to_numpy())
-    usable = _usable(geoms)
-    if usable.any():
-        ea = equal_area_crs(haz[usable])
-        geoms = _project(geoms, ea)  # missing and empty geometries stay so
+    geoms = repair(haz.geometry.to_numpy())
+    ok = usable(geoms)
+    if ok.any():
+        ea = equal_area_crs(haz[ok])
+        geoms = project(geoms, ea)  # missing and empty geometries stay so
     rows = []
     if by:
         for key, idx in table.groupby(by, sort=True).indices.items():
@@ -706,7 +672,7 @@ def area_summary(
 
 
 def _group_area(geoms: np.ndarray) -> tuple[int, float, float, float]:
-    geoms = geoms[_usable(geoms)] if len(geoms) else geoms
+    geoms = geoms[usable(geoms)] if len(geoms) else geoms
     recorded = float(shapely.area(geoms).sum()) / 1e6 if len(geoms) else 0.0
     dissolved = float(shapely.area(_dissolve(geoms)).sum()) / 1e6 if len(geoms) else 0.0
     return len(geoms), round(dissolved, 4), round(recorded, 4), round(recorded - dissolved, 4)
@@ -756,8 +722,8 @@ def area_over_time(
     """
     haz = _frame(hazards, "hazards", ["status"])
     when = pd.to_datetime(pd.Series(list(ends), dtype=object)).to_numpy(dtype="datetime64[ns]")
-    geoms = _repair(haz.geometry.to_numpy())
-    ok = _usable(geoms)
+    geoms = repair(haz.geometry.to_numpy())
+    ok = usable(geoms)
     haz, geoms = haz[ok], geoms[ok]
     if len(haz) == 0:
         zero = np.zeros(len(when))
@@ -765,7 +731,7 @@ def area_over_time(
             {"end": when, "recorded_km2": zero, "active_km2": zero, "released_km2": zero}
         )
     ea = equal_area_crs(haz)
-    geoms = _project(geoms, ea)
+    geoms = project(geoms, ea)
     nat = np.datetime64("NaT", "ns")
 
     def dates(field: str) -> np.ndarray:
@@ -863,8 +829,8 @@ def release_trend(
     periods = _periods(haz[date_field], freq)
     status = _status(haz)
     released = status.isin(RELEASED_STATUSES).to_numpy()
-    geoms = _repair(haz.geometry.to_numpy())
-    keep = released & periods.notna().to_numpy() & _usable(geoms)
+    geoms = repair(haz.geometry.to_numpy())
+    keep = released & periods.notna().to_numpy() & usable(geoms)
     undated = released & periods.isna().to_numpy()
     if undated.any():
         log.warning(
@@ -876,7 +842,7 @@ def release_trend(
         for c in [*cols, "released"]:
             out[f"{c}_cum"] = pd.Series(dtype=float)
         return out
-    sub_geoms = _project(geoms[keep], equal_area_crs(haz[keep]))
+    sub_geoms = project(geoms[keep], equal_area_crs(haz[keep]))
     dates = pd.to_datetime(haz[date_field], errors="coerce").to_numpy()[keep]
     order = np.lexsort((np.arange(len(dates)), dates))
     km2 = _first_wins_area(sub_geoms, order) / 1e6
@@ -1188,7 +1154,7 @@ def district_summary(
     """
     dist = _frame(districts, "districts")
     keys, names = _district_keys(dist, id_field, name_field)
-    zones = _repair(dist.geometry.to_numpy())
+    zones = repair(dist.geometry.to_numpy())
     ea = equal_area_crs(dist) if len(dist) else None
     if incidents is None:
         counts = _district_counts(gpd.GeoDataFrame(geometry=[], crs=DISPLAY_CRS), zones)
@@ -1205,12 +1171,12 @@ def district_summary(
     if hazards is not None:
         haz = _frame(hazards, "hazards", ["status"])
         state = _contamination(_status(haz)).to_numpy()
-        geoms = _repair(haz.geometry.to_numpy())
+        geoms = repair(haz.geometry.to_numpy())
         if len(haz) and ea is not None:
-            zones_ea = _project(zones, ea)
+            zones_ea = project(zones, ea)
             for name, arr in (("contaminated", active), ("released", released)):
-                sel = (state == name) & _usable(geoms)
-                pieces = _dissolve(_project(geoms[sel], ea))
+                sel = (state == name) & usable(geoms)
+                pieces = _dissolve(project(geoms[sel], ea))
                 per, out_km = _area_by_zone(pieces, zones_ea)
                 arr += per / 1e6
                 outside["active" if name == "contaminated" else "released"] = out_km / 1e6
@@ -1227,7 +1193,7 @@ def district_summary(
     table["active_km2"] = active
     table["released_km2"] = released
     table["area_km2"] = (
-        shapely.area(_project(zones, ea)) / 1e6 if ea is not None else np.zeros(len(zones))
+        shapely.area(project(zones, ea)) / 1e6 if ea is not None else np.zeros(len(zones))
     )
     geometry = list(dist.geometry.to_numpy())
     out_counts = counts.loc[-1]
@@ -1278,7 +1244,7 @@ def _nearest(sources: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.n
     """Nearest target position and distance for each source (metric arrays)."""
     pos = np.full(len(sources), -1, dtype=np.int64)
     dist = np.full(len(sources), np.nan)
-    targets_ok = np.flatnonzero(_usable(targets))
+    targets_ok = np.flatnonzero(usable(targets))
     if not len(sources) or not len(targets_ok):
         return pos, dist
     tree = shapely.STRtree(targets[targets_ok])
@@ -1368,7 +1334,7 @@ def prioritise(
         raise ValueError(f"`radius_m` was {radius_m!r} but must be > 0")
     w = _weights(weights)
     haz_all = _frame(hazards, "hazards", ["status"])
-    sel = _status(haz_all).isin(list(statuses)).to_numpy() & _usable(haz_all.geometry.to_numpy())
+    sel = _status(haz_all).isin(list(statuses)).to_numpy() & usable(haz_all.geometry.to_numpy())
     haz = haz_all[sel]
     label_cols = [c for c in ("hazard_class", "status", "district") if c in haz.columns]
     out = pd.DataFrame({"id": _ids(haz)}, index=haz.index)
@@ -1377,15 +1343,15 @@ def prioritise(
     if not len(haz):
         log.info("no hazard areas with status in %s to rank", list(statuses))
     crs = metric_crs(haz) if len(haz) else None
-    metric = _project(haz.geometry.to_numpy(), crs) if crs is not None else np.array([])
+    metric = project(haz.geometry.to_numpy(), crs) if crs is not None else np.array([])
     ea = equal_area_crs(haz) if len(haz) else None
-    area_m2 = shapely.area(_project(haz.geometry.to_numpy(), ea)) if ea is not None else []
+    area_m2 = shapely.area(project(haz.geometry.to_numpy(), ea)) if ea is not None else []
     out["area_km2"] = np.round(np.asarray(area_m2, dtype=float) / 1e6, 4)
     factors: dict[str, np.ndarray] = {}
     r = float(radius_m)
     if towns is not None and crs is not None:
         t = _frame(towns, "towns")
-        tm = _project(t.geometry.to_numpy(), crs)
+        tm = project(t.geometry.to_numpy(), crs)
         pos, d = _nearest(metric, tm)
         names = _ids(t, "name") if "name" in t.columns else _ids(t)
         out["nearest_town"] = np.where(pos >= 0, names[np.maximum(pos, 0)], None)
@@ -1405,7 +1371,7 @@ def prioritise(
         )
     if roads is not None and crs is not None:
         rd = _frame(roads, "roads")
-        rm = _project(rd.geometry.to_numpy(), crs)
+        rm = project(rd.geometry.to_numpy(), crs)
         pos, d = _nearest(metric, rm)
         names = _ids(rd, "name") if "name" in rd.columns else _ids(rd)
         out["nearest_road"] = np.where(pos >= 0, names[np.maximum(pos, 0)], None)
@@ -1656,7 +1622,7 @@ def _check_incidents(
             flags.append(_flag("incidents", ids[early], "date_before_record", detail))
         flags.extend(_dates_flags("incidents", ids, inc, ["date"], now))
         geoms = inc.geometry.to_numpy()
-        ok = _usable(geoms)
+        ok = usable(geoms)
         key = pd.DataFrame(
             {
                 "x": np.round(shapely.get_x(geoms), 7),
@@ -1690,7 +1656,7 @@ def _check_hazards(
 ) -> list[pd.DataFrame]:
     ids = _ids(haz)
     geoms = haz.geometry.to_numpy()
-    poly = _usable(geoms) & np.isin(shapely.get_type_id(geoms), [3, 6])
+    poly = usable(geoms) & np.isin(shapely.get_type_id(geoms), [3, 6])
     flags: list[pd.DataFrame] = []
     if not poly.any():
         return _dates_flags("hazards", ids, haz, ["date_recorded", "status_date"], today)
@@ -1698,7 +1664,7 @@ def _check_hazards(
     g = geoms[idx]
     crs = metric_crs(gpd.GeoDataFrame(geometry=g, crs=DISPLAY_CRS))
     ea = equal_area_crs(gpd.GeoDataFrame(geometry=g, crs=DISPLAY_CRS))
-    gm, ge = _project(g, crs), _project(g, ea)
+    gm, ge = project(g, crs), project(g, ea)
 
     pos, distinct = _few_vertices(g, min_vertices)
     few = set(pos.tolist())
@@ -1716,12 +1682,12 @@ def _check_hazards(
     # Pairs that share land: duplicates, then overlaps (on valid shapes, equal-area CRS).
     ok = valid.copy()
     ok[list(few)] = False
-    usable = np.flatnonzero(ok)
-    if len(usable) > 1:
-        tree = shapely.STRtree(ge[usable])
-        a, b = tree.query(ge[usable], predicate="intersects")
+    rows = np.flatnonzero(ok)
+    if len(rows) > 1:
+        tree = shapely.STRtree(ge[rows])
+        a, b = tree.query(ge[rows], predicate="intersects")
         keep = a < b
-        a, b = usable[a[keep]], usable[b[keep]]
+        a, b = rows[a[keep]], rows[b[keep]]
         same = shapely.equals(ge[a], ge[b])
         if same.any():
             ia, ib = a[same], b[same]

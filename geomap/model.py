@@ -18,11 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import geopandas as gpd
-    from pyproj import CRS
 
 __all__ = [
     "DISPLAY_CRS",
@@ -32,8 +27,6 @@ __all__ = [
     "FieldSpec",
     "LayerSpec",
     "Vocabulary",
-    "equal_area_crs",
-    "metric_crs",
 ]
 
 DISPLAY_CRS = "EPSG:4326"
@@ -231,58 +224,3 @@ INCIDENTS = LayerSpec(
 )
 
 LAYERS = {"hazards": HAZARDS, "incidents": INCIDENTS}
-
-
-def metric_crs(gdf: gpd.GeoDataFrame) -> CRS:
-    """Return a metric CRS for distances over ``gdf``: its UTM zone.
-
-    Parameters
-    ----------
-    gdf : geopandas.GeoDataFrame
-        A layer with a CRS and at least one non-empty geometry.
-
-    Returns
-    -------
-    pyproj.CRS
-        The UTM zone that holds the layer's centre (EPSG:32638 for Karabakh).
-
-    Examples
-    --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import Point
-    >>> metric_crs(gpd.GeoDataFrame(geometry=[Point(46.9, 39.9)], crs=4326)).to_epsg()
-    32638
-    """
-    return gdf.estimate_utm_crs()
-
-
-def equal_area_crs(gdf: gpd.GeoDataFrame) -> CRS:
-    """Return an equal-area CRS centred on ``gdf`` for measuring areas.
-
-    A Lambert azimuthal equal-area projection keeps areas exact wherever the data
-    lie (a UTM zone is off by up to a few tenths of a percent at its edges and more
-    outside it), so areas agree with geodesic areas.
-
-    Parameters
-    ----------
-    gdf : geopandas.GeoDataFrame
-        A layer with a CRS and at least one non-empty geometry.
-
-    Returns
-    -------
-    pyproj.CRS
-
-    Examples
-    --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import Point
-    >>> equal_area_crs(gpd.GeoDataFrame(geometry=[Point(46.9, 39.9)], crs=4326)).is_projected
-    True
-    """
-    from pyproj import CRS
-
-    minx, miny, maxx, maxy = gdf.to_crs(DISPLAY_CRS).total_bounds
-    lon0, lat0 = (minx + maxx) / 2, (miny + maxy) / 2
-    return CRS.from_proj4(
-        f"+proj=laea +lat_0={lat0:.6f} +lon_0={lon0:.6f} +datum=WGS84 +units=m +no_defs"
-    )

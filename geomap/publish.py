@@ -28,7 +28,8 @@ import pandas as pd
 import shapely
 
 from geomap._errors import GeomapError
-from geomap.model import DISPLAY_CRS, metric_crs
+from geomap.geo import metric_crs
+from geomap.model import DISPLAY_CRS
 
 __all__ = ["PUBLIC_FIELDS", "public_hazards", "public_incidents"]
 

@@ -52,6 +52,7 @@ from geomap._assets import (
     style_tag,
 )
 from geomap._errors import GeomapError
+from geomap.geo import metric_crs, project
 from geomap.model import (
     DISPLAY_CRS,
     HAZARDS,
@@ -59,7 +60,6 @@ from geomap.model import (
     INCIDENTS,
     RELEASED_STATUSES,
     VICTIM_CATEGORY,
-    metric_crs,
 )
 from geomap.publish import PUBLIC_FIELDS, public_hazards, public_incidents
 from geomap.validate import ValidationResult, as_layer
@@ -398,10 +398,6 @@ def _ragged_polygons(geoms: np.ndarray) -> dict[str, Any]:
     return _pack_ragged([_ragged_arrays(geoms)])
 
 
-def _to(geoms: np.ndarray, src: Any, dst: Any) -> np.ndarray:
-    return gpd.GeoSeries(geoms, crs=src).to_crs(dst).to_numpy()
-
-
 def _simplify_metric(
     metric: np.ndarray, original: np.ndarray, tolerance_m: float, *, topology: bool = True
 ) -> np.ndarray:
@@ -417,8 +413,8 @@ def _simplify(geoms: np.ndarray, crs: Any, tolerance_m: float) -> np.ndarray:
     geoms = np.asarray(geoms, dtype=object)
     if tolerance_m <= 0 or len(geoms) == 0:
         return geoms
-    metric = _to(geoms, DISPLAY_CRS, crs)
-    return _to(_simplify_metric(metric, metric, tolerance_m), crs, DISPLAY_CRS)
+    metric = project(geoms, crs)
+    return project(_simplify_metric(metric, metric, tolerance_m), DISPLAY_CRS, src=crs)
 
 
 #: Polygons are simplified and encoded this many at a time, to bound memory.
@@ -448,14 +444,14 @@ def _display_polygons(gdf: gpd.GeoDataFrame, simplify_m: float) -> dict[str, Any
     fine_chunks: list[_Ragged] = []
     coarse_chunks: list[_Ragged] = []
     for start in range(0, len(geoms), POLYGON_CHUNK):
-        metric = _to(geoms[start : start + POLYGON_CHUNK], DISPLAY_CRS, crs)
+        metric = project(geoms[start : start + POLYGON_CHUNK], crs)
         fine = _simplify_metric(metric, metric, simplify_m) if simplify_m > 0 else metric
         if two_levels:
             # A pixel-sized overview need not keep topology: much faster, and a polygon
             # that would collapse keeps its fine shape.
             coarse = _simplify_metric(fine, fine, coarse_m, topology=False)
-            coarse_chunks.append(_ragged_arrays(_to(coarse, crs, DISPLAY_CRS)))
-        fine_chunks.append(_ragged_arrays(_to(fine, crs, DISPLAY_CRS)))
+            coarse_chunks.append(_ragged_arrays(project(coarse, DISPLAY_CRS, src=crs)))
+        fine_chunks.append(_ragged_arrays(project(fine, DISPLAY_CRS, src=crs)))
     if not two_levels:
         return {"g": _pack_ragged(fine_chunks)}
     lat = float(np.radians(gdf.total_bounds[[1, 3]].mean()))

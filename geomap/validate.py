@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 
 from geomap._errors import GeomapError, ValidationError
+from geomap.geo import equal_area_crs
 from geomap.io import (
     PROBLEM_COLUMNS,
     SOURCE_COLUMNS,
@@ -36,15 +37,7 @@ from geomap.io import (
     read_layer,
 )
 from geomap.mapping import ColumnMapping, load_mapping
-from geomap.model import (
-    DISPLAY_CRS,
-    HAZARDS,
-    INCIDENTS,
-    LAYERS,
-    FieldSpec,
-    LayerSpec,
-    equal_area_crs,
-)
+from geomap.model import DISPLAY_CRS, HAZARDS, INCIDENTS, LAYERS, FieldSpec, LayerSpec
 
 __all__ = [
     "ValidationResult",

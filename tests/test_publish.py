@@ -11,7 +11,7 @@ import shapely
 
 import geomap
 from geomap import GeomapError
-from geomap.model import metric_crs
+from geomap.geo import metric_crs
 from geomap.publish import public_incidents
 
 from .conftest import SAMPLE

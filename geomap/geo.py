@@ -1,0 +1,153 @@
+"""Geometry helpers shared by every stage: metric CRSs, one projection, one repair.
+
+Display is in EPSG:4326 (:data:`geomap.model.DISPLAY_CRS`). Areas are measured in a
+Lambert azimuthal equal-area projection centred on the data (:func:`equal_area_crs`)
+and distances in the data's UTM zone (:func:`metric_crs`), never in degrees.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+
+from geomap.model import DISPLAY_CRS
+
+__all__ = [
+    "equal_area_crs",
+    "metric_crs",
+    "project",
+    "project_xy",
+    "repair",
+    "usable",
+]
+
+
+def metric_crs(gdf: gpd.GeoDataFrame) -> CRS:
+    """Return a metric CRS for distances over ``gdf``: its UTM zone.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        A layer with a CRS and at least one non-empty geometry.
+
+    Returns
+    -------
+    pyproj.CRS
+        The UTM zone that holds the layer's centre (EPSG:32638 for Karabakh).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> metric_crs(gpd.GeoDataFrame(geometry=[Point(46.9, 39.9)], crs=4326)).to_epsg()
+    32638
+    """
+    return gdf.estimate_utm_crs()
+
+
+def equal_area_crs(gdf: gpd.GeoDataFrame) -> CRS:
+    """Return an equal-area CRS centred on ``gdf`` for measuring areas.
+
+    A Lambert azimuthal equal-area projection keeps areas exact wherever the data
+    lie (a UTM zone is off by up to a few tenths of a percent at its edges and more
+    outside it), so areas agree with geodesic areas.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        A layer with a CRS and at least one non-empty geometry.
+
+    Returns
+    -------
+    pyproj.CRS
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> equal_area_crs(gpd.GeoDataFrame(geometry=[Point(46.9, 39.9)], crs=4326)).is_projected
+    True
+    """
+    minx, miny, maxx, maxy = gdf.to_crs(DISPLAY_CRS).total_bounds
+    lon0, lat0 = (minx + maxx) / 2, (miny + maxy) / 2
+    return CRS.from_proj4(
+        f"+proj=laea +lat_0={lat0:.6f} +lon_0={lon0:.6f} +datum=WGS84 +units=m +no_defs"
+    )
+
+
+def project(geoms: np.ndarray, dst: Any, src: Any = DISPLAY_CRS) -> np.ndarray:
+    """Project an array of shapely geometries from ``src`` to ``dst`` (vectorised).
+
+    Missing and empty geometries stay so.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray
+        Shapely geometries.
+    dst, src : CRS-like
+        Target and source CRS (anything :class:`pyproj.CRS` accepts); the source
+        defaults to EPSG:4326.
+
+    Returns
+    -------
+    numpy.ndarray
+        The projected geometries.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shapely.geometry import Point
+    >>> p = project(np.array([Point(45.0, 0.0)]), "EPSG:32638")[0]
+    >>> round(p.x), round(p.y)
+    (500000, 0)
+    """
+    tr = Transformer.from_crs(src, dst, always_xy=True)
+    return shapely.transform(
+        np.asarray(geoms, dtype=object),
+        lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])),
+    )
+
+
+def project_xy(
+    points: np.ndarray, dst: Any, src: Any = DISPLAY_CRS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the x and y of points projected from ``src`` to ``dst``, as float arrays.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shapely.geometry import Point
+    >>> x, y = project_xy(np.array([Point(45.0, 0.0)]), "EPSG:32638")
+    >>> round(float(x[0]))
+    500000
+    """
+    tr = Transformer.from_crs(src, dst, always_xy=True)
+    x, y = tr.transform(shapely.get_x(points), shapely.get_y(points))
+    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+
+def usable(geoms: np.ndarray) -> np.ndarray:
+    """Return a boolean mask of the geometries that are neither missing nor empty."""
+    return ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+
+
+def repair(geoms: np.ndarray) -> np.ndarray:
+    """Return ``geoms`` with invalid geometries made valid (``make_valid``); others unchanged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shapely.geometry import Polygon
+    >>> bowtie = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    >>> bool(repair(np.array([bowtie]))[0].is_valid)
+    True
+    """
+    bad = usable(geoms) & ~shapely.is_valid(geoms)
+    if bad.any():
+        geoms = geoms.copy()
+        geoms[bad] = shapely.make_valid(geoms[bad])
+    return geoms
