@@ -21,7 +21,7 @@ import pandas as pd
 from geomap._errors import GeomapError
 from geomap.io import atomic_path
 from geomap.model import RELEASED_STATUSES, VICTIM_CATEGORY
-from geomap.render import HAZARD_FILL, VICTIM_COLORS
+from geomap.style import HAZARD_FILL, VICTIM_COLORS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

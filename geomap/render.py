@@ -62,6 +62,16 @@ from geomap.model import (
     VICTIM_CATEGORY,
 )
 from geomap.publish import PUBLIC_FIELDS, public_hazards, public_incidents
+from geomap.style import (
+    CASUALTY_BASE,
+    CASUALTY_SCALE,
+    CHORO_COLORS,
+    HAZARD_FILL,
+    HAZARD_LABELS,
+    HAZARD_OUTLINE,
+    TYPE_COLORS,
+    VICTIM_COLORS,
+)
 from geomap.validate import ValidationResult, as_layer
 
 __all__ = [
@@ -140,43 +150,6 @@ _PUBLIC_LABELS = {
     "first_date": "First (month)",
     "last_date": "Last (month)",
     "district": "District",
-}
-
-VICTIM_COLORS = {
-    "civilian": "#e41a1c",
-    "deminer": "#377eb8",
-    "military/security": "#4daf4a",
-    "journalist": "#984ea3",
-    "unknown": "#8c8c8c",
-}
-TYPE_COLORS = {
-    "mine/ERW accident": "#e41a1c",
-    "demining accident": "#377eb8",
-    "incident": "#ff7f00",
-    "EO find": "#4daf4a",
-    "other": "#8c8c8c",
-}
-HAZARD_FILL = {
-    "active CHA": "#b2182b",
-    "active SHA": "#f4a261",
-    "cancelled": "#c7e9c0",
-    "reduced": "#74c476",
-    "cleared": "#238b45",
-    "handed over": "#4393c3",
-}
-HAZARD_OUTLINE = {"CHA": "#67001f", "SHA": "#b35806"}
-HAZARD_LABELS = {
-    "active CHA": "Confirmed hazardous area (CHA)",
-    "active SHA": "Suspected hazardous area (SHA), dashed",
-    "cancelled": "Cancelled (released by non-technical survey)",
-    "reduced": "Reduced (released by technical survey)",
-    "cleared": "Cleared",
-    "handed over": "Handed over",
-}
-_CASUALTY_BASE, _CASUALTY_SCALE = 4.0, 2.5
-_CHORO_COLORS = {
-    "casualties": ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"],
-    "active_km2": ["#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"],
 }
 
 
@@ -693,7 +666,7 @@ def _incident_legend(gdf: gpd.GeoDataFrame, public_k: int | None) -> list[dict[s
                     "fill": "#bbbbbb",
                     "stroke": "#222",
                     "shape": "circle",
-                    "size": _CASUALTY_BASE + _CASUALTY_SCALE * float(np.sqrt(v)),
+                    "size": CASUALTY_BASE + CASUALTY_SCALE * float(np.sqrt(v)),
                 }
                 for v in steps
             ]
@@ -742,7 +715,7 @@ def _district_layers(
         shown = series.copy()
         if k:  # small counts are suppressed: shown without a number, coloured as no data
             shown = shown.mask((shown > 0) & (shown < k)) if unit == "casualties" else shown
-        colors = _CHORO_COLORS["casualties" if unit == "casualties" else "active_km2"]
+        colors = CHORO_COLORS["casualties" if unit == "casualties" else "active_km2"]
         breaks = _breaks(shown)
         cols = {"district": _encode.column(names), "value": _encode.column(shown.round(2))}
         layers.append(
@@ -1136,8 +1109,8 @@ def render_map(
                 "palette": _color_by(inc)[1],
                 "fallback": VICTIM_COLORS["unknown"],
                 "sizeBy": size_by,
-                "base": _CASUALTY_BASE,
-                "scale": _CASUALTY_SCALE,
+                "base": CASUALTY_BASE,
+                "scale": CASUALTY_SCALE,
                 "suppressedField": "suppressed" if public else None,
                 "className": "geomap-incident",
             },
