@@ -20,9 +20,9 @@ from geomap._errors import (
 )
 from geomap.geo import equal_area_crs, metric_crs
 from geomap.io import detect_layers, read_hazards, read_incidents, read_layer, write_layer
+from geomap.map import GeomapMap, render_map, save_map
 from geomap.mapping import ColumnMapping, load_mapping
 from geomap.model import HAZARDS, INCIDENTS
-from geomap.render import GeomapMap, render_map, save_map
 from geomap.validate import (
     ValidationResult,
     load_layers,

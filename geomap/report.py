@@ -47,7 +47,7 @@ import pandas as pd
 
 from geomap import analysis, charts
 from geomap.io import atomic_path, write_layer
-from geomap.render import DEFAULT_BASEMAPS, render_map, save_map
+from geomap.map import DEFAULT_BASEMAPS, render_map, save_map
 from geomap.validate import ValidationResult
 
 __all__ = ["REPORT_FILES", "ProgressHook", "write_report"]

@@ -9,7 +9,7 @@ import pytest
 import geomap
 from geomap import GeomapError
 from geomap.cli import main
-from geomap.embed import embed_html
+from geomap.map import embed_html
 
 from .conftest import ROOT, SAMPLE
 

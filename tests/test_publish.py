@@ -12,7 +12,7 @@ import shapely
 import geomap
 from geomap import GeomapError
 from geomap.geo import metric_crs
-from geomap.publish import public_incidents
+from geomap.map import PUBLIC_FIELDS, public_incidents
 
 from .conftest import SAMPLE
 from .test_render import payloads
@@ -134,3 +134,43 @@ def test_cli_public(tmp_path, planted):
     html = out.read_text()
     assert CANARY not in html
     assert payloads(html)["incidents"]["name"] == "Incidents (generalised to grid cells)"
+
+
+# ---------------------------------------------------------------- the policy
+
+
+def test_policy_is_applied_once_before_layers(planted, sample):
+    from geomap.map import MapOptions, PublicPolicy
+    from geomap.map._inputs import MapInputs
+    from geomap.map.public import prepare
+
+    assert PublicPolicy.from_options(MapOptions()) is None
+    opts = MapOptions(public=True, generalise="hex", cell_m=3000, k=4)
+    policy = PublicPolicy.from_options(opts)
+    assert policy == PublicPolicy(generalise="hex", cell_m=3000, k=4)
+    data = MapInputs.of(planted, sample["hazards"], proposed=sample["hazards"].kept)
+    public, view = prepare(data, opts)
+    assert public.proposed is None  # proposed areas trace incidents
+    assert public.true_incidents is data.incidents  # figures suppressed by count, not moved
+    assert set(public.incidents.columns) <= {*PUBLIC_FIELDS["incidents"], "geometry"}
+    assert set(public.hazards.columns) <= {*PUBLIC_FIELDS["hazards"], "geometry"}
+    assert public.incidents["suppressed"].any()
+    assert (view.k, view.searchable, view.suppressed_field) == (4, False, "suppressed")
+    assert view.public == {"k": 4, "generalise": "hex", "cell_m": 3000}
+    assert view.popup["incidents"][0] == "incidents"
+    same, private = prepare(data, MapOptions())
+    assert same is data
+    assert (private.k, private.public) == (None, None)
+
+
+def test_policy_rejects_what_may_not_be_published():
+    from geomap.map import PublicPolicy
+
+    policy = PublicPolicy()
+    policy.check_fields({"incidents": ["killed"]}, None, {"hazards": ["status"]})
+    with pytest.raises(GeomapError, match=r"hazards fields \['operator'\] may not be published"):
+        policy.check_fields(None, {"hazards": ["id", "operator"]})
+    with pytest.raises(GeomapError, match="`generalise` was 'circle'"):
+        PublicPolicy(generalise="circle")
+    with pytest.raises(GeomapError, match="`k` at least 1"):
+        PublicPolicy(k=0)

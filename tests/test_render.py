@@ -6,10 +6,13 @@ import json
 from html.parser import HTMLParser
 
 import folium
+import geopandas as gpd
 import pytest
 
 import geomap
 from geomap import GeomapError
+
+from .conftest import SAMPLE
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -225,7 +228,7 @@ def test_polygons_survive_chunked_encoding(monkeypatch, hazards_gdf):
     import shapely
     from shapely.geometry import MultiPolygon, Polygon
 
-    import geomap.render as render
+    from geomap.map import _polygons
 
     donut = Polygon(
         [(46.9, 39.9), (46.95, 39.9), (46.95, 39.95), (46.9, 39.95)],
@@ -236,9 +239,86 @@ def test_polygons_survive_chunked_encoding(monkeypatch, hazards_gdf):
     many.loc[1, "geometry"] = donut
     many.loc[5, "geometry"] = far  # parts 150 km apart: coordinates fall back to int32
     many["id"] = [f"H{i}" for i in range(len(many))]
-    monkeypatch.setattr(render, "POLYGON_CHUNK", 5)
-    enc = render._display_polygons(many, simplify_m=0)
+    monkeypatch.setattr(_polygons, "POLYGON_CHUNK", 5)
+    enc = _polygons.display_polygons(many, simplify_m=0)
     back = decode_polygons(enc["g"])
     assert len(back) == len(many)
     for got, want in zip(back, many.geometry, strict=True):
         assert shapely.equals_exact(shapely.normalize(got), shapely.normalize(want), tolerance=1e-6)
+
+
+# ---------------------------------------------------------------- options and contract
+
+
+def test_options_defaults_are_render_maps():
+    from geomap.map import DEFAULT_BASEMAPS, DEFAULT_CONTROLS, MapOptions
+
+    opts = MapOptions()
+    assert opts.title == "Explosive ordnance contamination"
+    assert opts.tiles == DEFAULT_BASEMAPS
+    assert opts.controls == DEFAULT_CONTROLS
+    assert (opts.public, opts.generalise, opts.cell_m, opts.k) == (False, "grid", 2000.0, 3)
+    assert (opts.cluster, opts.canvas, opts.heatmap, opts.time_slider) == (None, None, True, True)
+    described = {f.name: f for f in MapOptions.describe()}
+    assert described["k"].default == 3
+    assert all(f.help for f in described.values())  # every option has help text for the CLI
+    # render_map accepts every option by its name.
+    import inspect
+
+    assert "overrides" in inspect.signature(geomap.render_map).parameters
+    assert set(described) >= {"title", "tiles", "public", "cell_m", "simplify_m", "cdn"}
+
+
+def test_unknown_option_is_a_type_error_naming_the_valid_ones(layers):
+    with pytest.raises(TypeError, match=r"unknown map option 'tite'; valid options are title, "):
+        geomap.render_map(*layers, tite="Test")
+
+
+def test_options_object_and_keywords_combine(layers):
+    from geomap.map import MapOptions
+
+    opts = MapOptions(title="From options", tiles=None)
+    config = app_config(geomap.render_map(*layers, options=opts, subtitle="kw").get_root().render())
+    assert (config["title"], config["subtitle"], config["basemaps"]) == ("From options", "kw", [])
+    with pytest.raises(GeomapError, match=r"unknown controls \['compass'\]"):
+        MapOptions(controls=["scale", "compass"])
+
+
+def test_page_config_carries_version_and_style(layers):
+    from geomap.map import PAGE_VERSION
+
+    config = app_config(geomap.render_map(*layers).get_root().render())
+    assert config["version"] == PAGE_VERSION == 1
+    p = {layer["key"]: layer for layer in config["layers"]}
+    style = p["incidents"]["style"]
+    assert (style["stroke"], style["weight"], style["fillOpacity"]) == ("#222", 1, 0.85)
+    assert (style["suppressedFill"], style["suppressedOpacity"]) == ("#ffffff", 0.6)
+    assert p["incidents"]["cluster"] == {"radius": 70, "maxZoom": 12}
+    hazard = p["hazards"]["style"]
+    assert hazard["weight"] == {"CHA": 2.5, "SHA": 1.5}
+    assert hazard["fillOpacity"] == {"active": 0.45, "released": 0.3}
+    assert hazard["opacity"] == 0.9
+    assert {k: p["heat"][k] for k in ("radius", "blur", "maxZoom", "minOpacity")} == {
+        "radius": 18,
+        "blur": 15,
+        "maxZoom": 12,
+        "minOpacity": 0.3,
+    }
+    legends = [*p["incidents"]["legend"], *p["heat"]["legend"]]
+    legends += [i for items in p["hazards"]["legends"].values() for i in items]
+    assert all(i["stroke"] for i in legends if "heading" not in i)
+
+
+def test_choropleth_style_travels_in_the_spec(incidents_gdf):
+    districts = gpd.read_file(SAMPLE, layer="districts")
+    sample = geomap.load_layers(SAMPLE)
+    p = payloads(
+        geomap.render_map(sample["incidents"], districts=districts, tiles=None).get_root().render()
+    )
+    choropleth = p["districts-casualties"]["choropleth"]
+    assert (choropleth["stroke"], choropleth["weight"], choropleth["fillOpacity"]) == (
+        "#555",
+        1,
+        0.7,
+    )
+    assert all(i["stroke"] == "#555" for i in p["districts-active"]["legend"])

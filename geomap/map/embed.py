@@ -20,7 +20,7 @@ import html
 import re
 
 from geomap._errors import GeomapError
-from geomap.render import GeomapMap
+from geomap.map._folium import GeomapMap
 
 __all__ = ["embed_html"]
 

@@ -1,0 +1,128 @@
+"""What the layer builders start from: the layers to draw, and what a public map changes.
+
+:class:`MapInputs` holds the map's layers, cleaned once (EPSG:4326, no empty
+geometries). :class:`MapView` holds every choice that differs between an
+internal and a public map (default fields, labels, suppression), so that layer
+builders never ask whether the map is public: :func:`geomap.map.public.prepare`
+decides once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeAlias
+
+import geopandas as gpd
+
+from geomap._errors import GeomapError
+from geomap.map.contract import PublicInfo
+from geomap.map.options import DEFAULT_POPUP_FIELDS, DEFAULT_TOOLTIP_FIELDS
+from geomap.validate import ValidationResult, as_layer
+
+__all__ = ["PRIVATE_VIEW", "Layer", "MapInputs", "MapView", "clean_layer"]
+
+#: A layer as the renderer accepts it.
+Layer: TypeAlias = ValidationResult | gpd.GeoDataFrame
+
+
+def clean_layer(data: Layer | None, what: str) -> gpd.GeoDataFrame | None:
+    """Return the layer in EPSG:4326 without missing or empty geometries (None stays None)."""
+    if data is None:
+        return None
+    gdf = as_layer(data, what)
+    return gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)].reset_index(drop=True)
+
+
+def _has_rows(gdf: gpd.GeoDataFrame | None) -> bool:
+    return gdf is not None and len(gdf) > 0
+
+
+@dataclass(frozen=True)
+class MapInputs:
+    """The layers of one map.
+
+    ``incidents`` and ``hazards`` are what is drawn; ``true_incidents`` are the
+    incidents as given, for figures computed from them (the time axis, the
+    summary panel, district totals), which a public map suppresses by count
+    rather than by location.
+    """
+
+    incidents: gpd.GeoDataFrame | None = None
+    hazards: gpd.GeoDataFrame | None = None
+    districts: gpd.GeoDataFrame | None = None
+    proposed: gpd.GeoDataFrame | None = None
+    places: gpd.GeoDataFrame | None = None
+    roads: gpd.GeoDataFrame | None = None
+    true_incidents: gpd.GeoDataFrame | None = None
+
+    @classmethod
+    def of(
+        cls,
+        incidents: Layer | None,
+        hazards: Layer | None,
+        **context: gpd.GeoDataFrame | None,
+    ) -> MapInputs:
+        """Clean the incidents and hazards; fail when there is nothing to draw.
+
+        ``context`` holds ``districts``, ``proposed``, ``places`` and ``roads``.
+        """
+        inc = clean_layer(incidents, "incidents")
+        haz = clean_layer(hazards, "hazards")
+        if not (_has_rows(inc) or _has_rows(haz)):
+            raise GeomapError(
+                "nothing to draw: no incidents or hazard areas were given (or all were empty)"
+            )
+        return cls(incidents=inc, hazards=haz, true_incidents=inc, **context)
+
+    def has(self, name: str) -> bool:
+        """Say whether the layer ``name`` is given and has rows."""
+        return _has_rows(getattr(self, name))
+
+    def bounds(self) -> list[list[float]]:
+        """``[[south, west], [north, east]]`` of the incidents and hazards drawn."""
+        boxes = [g.total_bounds for g in (self.incidents, self.hazards) if g is not None and len(g)]
+        west = min(float(b[0]) for b in boxes)
+        south = min(float(b[1]) for b in boxes)
+        east = max(float(b[2]) for b in boxes)
+        north = max(float(b[3]) for b in boxes)
+        return [[south, west], [north, east]]
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Every choice a layer builder makes that depends on who the map is for."""
+
+    #: Default popup and tooltip fields, per layer.
+    popup: Mapping[str, Sequence[str]]
+    tooltip: Mapping[str, Sequence[str]]
+    #: Field labels that replace the model's.
+    labels: Mapping[str, str]
+    #: The incident layer's name, and the date the slider filters incidents by.
+    incident_name: str
+    incident_date: str
+    #: The boolean field marking incidents whose counts are suppressed.
+    suppressed_field: str | None
+    #: Counts below k are suppressed (None: no suppression).
+    k: int | None
+    #: The incident colour legend's heading; ``{}`` is "victim category" or "type".
+    colour_heading: str
+    #: Incident ids, and districts named in the incidents, can be searched for.
+    searchable: bool
+    #: How the map was made safe to publish (None: it was not).
+    public: PublicInfo | None
+
+
+#: The view of a map for internal use: every field may be shown, nothing suppressed.
+PRIVATE_VIEW = MapView(
+    popup=DEFAULT_POPUP_FIELDS,
+    tooltip=DEFAULT_TOOLTIP_FIELDS,
+    labels={},
+    incident_name="Incidents",
+    incident_date="date",
+    suppressed_field=None,
+    k=None,
+    colour_heading="Colour: {}",
+    searchable=True,
+    public=None,
+)

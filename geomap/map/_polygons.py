@@ -1,0 +1,148 @@
+"""Polygons for the page: simplified for display, packed into one binary ragged array.
+
+Coordinates travel as integer microdegrees; within a ring each vertex after the
+first as an int16 step from the one before when every step fits. Large layers
+get two levels of detail: a coarse one for the overview and a fine one from
+``detailZoom`` on (see :func:`display_polygons`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import Transformer
+
+from geomap._encode import COORD_SCALE, binary
+from geomap.geo import metric_crs, project
+from geomap.map.contract import Ragged
+from geomap.model import DISPLAY_CRS
+
+__all__ = ["POLYGON_CHUNK", "display_polygons", "ragged_polygons", "simplify"]
+
+#: Polygons are simplified and encoded this many at a time, to bound memory.
+POLYGON_CHUNK = 5000
+
+_Ragged = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _ragged_arrays(geoms: np.ndarray) -> _Ragged:
+    """Integer microdegree coordinates and ring, part and geometry offsets of polygons."""
+    geoms = np.asarray(geoms, dtype=object)
+    if len(geoms) == 0:
+        zero = np.zeros(1, dtype=np.int64)
+        return np.zeros((0, 2), dtype=np.int64), zero, zero, zero
+    if (shapely.get_type_id(geoms) == 3).all():  # plain polygons: one part each
+        _, xy, (ring, part) = shapely.to_ragged_array(geoms)
+        geom = np.arange(len(part), dtype=np.int64)
+    else:
+        parts, index = shapely.get_parts(geoms, return_index=True)
+        multi = shapely.multipolygons(parts, indices=index)
+        _, xy, (ring, part, geom) = shapely.to_ragged_array(multi)
+    ints = np.round(xy * COORD_SCALE).astype(np.int64)
+    return ints, ring.astype(np.int64), part.astype(np.int64), geom.astype(np.int64)
+
+
+def _pack_ragged(chunks: Sequence[_Ragged]) -> Ragged:
+    """Join chunks of :func:`_ragged_arrays` and encode them for the page.
+
+    Within a ring, each vertex after the first travels as an int16 step from the
+    one before when every step fits (about 3.6 km at most), which halves the bytes
+    of typical hazard polygons; otherwise coordinates are int32.
+    """
+    xys, rings, parts, geoms = [], [], [], []
+    n_xy = n_ring = n_part = 0
+    for k, (xy, ring, part, geom) in enumerate(chunks):
+        xys.append(xy)
+        rings.append(ring[(0 if k == 0 else 1) :] + n_xy)
+        parts.append(part[(0 if k == 0 else 1) :] + n_ring)
+        geoms.append(geom[(0 if k == 0 else 1) :] + n_part)
+        n_xy += len(xy)
+        n_ring += len(ring) - 1
+        n_part += len(part) - 1
+    ints = np.concatenate(xys) if xys else np.zeros((0, 2), dtype=np.int64)
+    ring = np.concatenate(rings) if rings else np.zeros(1, dtype=np.int64)
+    out: Ragged = {
+        "ring": binary(ring, "i4"),
+        "part": binary(np.concatenate(parts) if parts else ring[:1], "i4"),
+        "geom": binary(np.concatenate(geoms) if geoms else ring[:1], "i4"),
+        "scale": COORD_SCALE,
+    }
+    starts = ring[:-1]
+    steps = np.diff(ints, axis=0, prepend=ints[:1])
+    steps[starts] = 0  # a ring's first vertex is absolute, in `starts`
+    if len(ints) and np.abs(steps).max() < 32767:
+        out["steps"] = binary(steps.ravel(), "i2")
+        out["starts"] = binary(ints[starts].ravel(), "i4")
+    else:
+        out["xy"] = binary(ints.ravel(), "i4")
+    return out
+
+
+def ragged_polygons(geoms: np.ndarray) -> Ragged:
+    """Polygons as one binary ragged array for the page (see :func:`_pack_ragged`)."""
+    return _pack_ragged([_ragged_arrays(geoms)])
+
+
+def _simplify_metric(
+    metric: np.ndarray, original: np.ndarray, tolerance_m: float, *, topology: bool = True
+) -> np.ndarray:
+    """Simplify geometries already in a metric CRS; where one would vanish, keep ``original``."""
+    out = shapely.simplify(metric, tolerance_m, preserve_topology=topology)
+    lost = shapely.is_empty(out) | ~np.isin(shapely.get_type_id(out), (3, 6))
+    out[lost] = original[lost]
+    return out
+
+
+def simplify(geoms: np.ndarray, crs: Any, tolerance_m: float) -> np.ndarray:
+    """Simplify polygons for display in a metric CRS, keeping topology; never to nothing."""
+    geoms = np.asarray(geoms, dtype=object)
+    if tolerance_m <= 0 or len(geoms) == 0:
+        return geoms
+    metric = project(geoms, crs)
+    return project(_simplify_metric(metric, metric, tolerance_m), DISPLAY_CRS, src=crs)
+
+
+def display_polygons(gdf: gpd.GeoDataFrame, simplify_m: float) -> dict[str, Any]:
+    """Display geometry at two levels: coarse for the overview, fine from ``detailZoom`` on.
+
+    The coarse level is simplified to about a pixel at the zoom that shows all the
+    data, so the first draw of thousands of polygons stays fast; the fine level
+    (``simplify_m``, topology kept) replaces it polygon by polygon when the user
+    zooms in. Polygons go through in chunks, each projected to the metric CRS and
+    back once, so memory stays bounded on large layers.
+    """
+    geoms = gdf.geometry.to_numpy()
+    if len(gdf) == 0:
+        return {"g": ragged_polygons(geoms)}
+    crs = metric_crs(gdf)
+    to_metric = Transformer.from_crs(DISPLAY_CRS, crs, always_xy=True)
+    minx, miny, maxx, maxy = to_metric.transform_bounds(*gdf.total_bounds)
+    extent = max(maxx - minx, maxy - miny, 1.0)
+    coarse_m = extent / 1000  # about one pixel of a 1000-pixel-wide view of everything
+    two_levels = coarse_m > 4 * simplify_m and len(gdf) >= 500
+    fine_chunks: list[_Ragged] = []
+    coarse_chunks: list[_Ragged] = []
+    for start in range(0, len(geoms), POLYGON_CHUNK):
+        metric = project(geoms[start : start + POLYGON_CHUNK], crs)
+        fine = _simplify_metric(metric, metric, simplify_m) if simplify_m > 0 else metric
+        if two_levels:
+            # A pixel-sized overview need not keep topology: much faster, and a polygon
+            # that would collapse keeps its fine shape.
+            coarse = _simplify_metric(fine, fine, coarse_m, topology=False)
+            coarse_chunks.append(_ragged_arrays(project(coarse, DISPLAY_CRS, src=crs)))
+        fine_chunks.append(_ragged_arrays(project(fine, DISPLAY_CRS, src=crs)))
+    if not two_levels:
+        return {"g": _pack_ragged(fine_chunks)}
+    lat = float(np.radians(gdf.total_bounds[[1, 3]].mean()))
+    # Ground resolution is 156543 m/px * cos(lat) / 2**zoom; go fine from the zoom at
+    # which the coarse level's error would exceed a pixel.
+    detail_zoom = int(np.ceil(np.log2(156543.03 * np.cos(lat) / coarse_m)))
+    return {
+        "g": _pack_ragged(coarse_chunks),
+        "gFine": _pack_ragged(fine_chunks),
+        "detailZoom": detail_zoom,
+    }

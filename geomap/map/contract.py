@@ -1,0 +1,331 @@
+"""The page contract: the typed configuration a map hands to ``geomap.js``.
+
+The page receives one JSON object, a :class:`PageConfig`, in a
+``<script type="application/json">`` block. Its ``layers`` are layer specs, one
+per layer the user can switch on or off, each with a ``kind`` the page builds it
+by. Column data travel encoded by :mod:`geomap._encode` (base64 typed arrays,
+dictionaries, or JSON lists); they are typed here as :data:`Encoded`. Style
+values (colours, weights, opacities, radii) come from :mod:`geomap.style` and
+travel in the specs, so the page holds no second copy.
+
+:data:`PAGE_VERSION` is written as ``config["version"]``; it changes whenever a
+key is renamed or removed, or its meaning changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+__all__ = [
+    "PAGE_VERSION",
+    "Basemap",
+    "ChoroplethStyle",
+    "ClusterOptions",
+    "Encoded",
+    "HazardStyle",
+    "HazardsSpec",
+    "HeatSpec",
+    "IncidentStyle",
+    "IncidentsSpec",
+    "LayerSpec",
+    "LegendEntry",
+    "LegendHeading",
+    "LegendItem",
+    "LinesSpec",
+    "PageConfig",
+    "PointsSpec",
+    "PolygonsSpec",
+    "PublicInfo",
+    "Ragged",
+    "SearchPlace",
+    "Summary",
+    "SummaryRow",
+    "Timeline",
+]
+
+#: Version of the page contract, written as ``config["version"]``.
+PAGE_VERSION = 1
+
+#: A column or array encoded by :mod:`geomap._encode` (``{"b64", "t"}``, ``{"d", "i"}``,
+#: ``{"days"}``, ``{"z"}`` or a plain JSON list).
+Encoded = Any
+
+
+class _LegendRequired(TypedDict):
+    label: str
+    fill: str
+    stroke: str
+
+
+class LegendItem(_LegendRequired, total=False):
+    """A swatch and its label; ``stroke`` falls back to the fill, then ``"#333"``."""
+
+    shape: Literal["rect", "circle"]
+    dash: bool
+    size: float  # the swatch's radius in pixels (incident sizes)
+
+
+class LegendHeading(TypedDict):
+    """A sub-heading inside a legend (it has no swatch)."""
+
+    heading: str
+
+
+LegendEntry = LegendItem | LegendHeading
+
+
+class Basemap(TypedDict):
+    """A tile layer (from xyzservices)."""
+
+    name: str
+    url: str
+    attribution: str
+    maxZoom: int
+    subdomains: Any
+
+
+class Ragged(TypedDict, total=False):
+    """Polygons as one ragged array: offsets of rings, parts and geometries, and vertices.
+
+    Vertices are either ``xy`` (int32 pairs) or ``starts`` (each ring's first
+    vertex, int32) and ``steps`` (int16 steps from the vertex before); divide by
+    ``scale`` for degrees.
+    """
+
+    ring: Encoded
+    part: Encoded
+    geom: Encoded
+    scale: int
+    xy: Encoded
+    steps: Encoded
+    starts: Encoded
+
+
+class _Layer(TypedDict):
+    key: str  # unique in the page
+    group: str  # the layer panel's group heading
+    show: bool  # on when the page opens
+
+
+class _Attributes(_Layer):
+    n: int  # number of features
+    cols: dict[str, Encoded]  # attribute columns, by field name
+    labels: dict[str, str]  # field name -> label shown in popups
+    popup: list[str]  # fields shown on click, in order
+    tooltip: list[str]  # fields shown on hover
+
+
+class IncidentStyle(TypedDict):
+    """How incident markers look: fill by ``colorBy``, radius base + scale * sqrt(sizeBy sum)."""
+
+    colorBy: str
+    palette: dict[str, str]
+    fallback: str
+    sizeBy: list[str]
+    base: float
+    scale: float
+    suppressedField: str | None
+    className: str
+    stroke: str
+    weight: float
+    fillOpacity: float
+    suppressedFill: str
+    suppressedOpacity: float
+
+
+class ClusterOptions(TypedDict):
+    """Supercluster's options."""
+
+    radius: int
+    maxZoom: int
+
+
+class _IncidentsRequired(_Attributes):
+    kind: Literal["incidents"]
+    name: str
+    x: Encoded  # int32 microdegrees
+    y: Encoded
+    scale: int
+    mode: Literal["cluster", "markers"]
+    canvas: bool
+    searchable: bool
+    style: IncidentStyle
+    cluster: ClusterOptions
+    legend: list[LegendEntry]
+
+
+class IncidentsSpec(_IncidentsRequired, total=False):
+    """Incidents as points (``kind: "incidents"``); ``time.t`` dates them for the slider."""
+
+    time: dict[str, Encoded]
+
+
+class HazardStyle(TypedDict):
+    """How hazard areas look: fill by status (``"active CHA"`` ...), outline by class."""
+
+    statusField: str
+    classField: str
+    palette: dict[str, str]
+    outline: dict[str, str]
+    dash: dict[str, str]
+    fallback: str
+    className: str
+    weight: dict[str, float]  # by class
+    fillOpacity: dict[str, float]  # "active", "released"
+    opacity: float
+
+
+class _HazardsRequired(_Attributes):
+    kind: Literal["hazards"]
+    names: dict[str, str]  # "active", "released": the two layers' names
+    g: Ragged
+    released: Encoded  # uint8, 1 where the area is released
+    canvas: bool
+    style: HazardStyle
+    legends: dict[str, list[LegendEntry]]  # "active", "released"
+
+
+class HazardsSpec(_HazardsRequired, total=False):
+    """Hazard areas (``kind: "hazards"``), drawn as active and released layers.
+
+    With ``gFine`` the page swaps ``g`` for it from ``detailZoom`` on; ``time.t0``
+    and ``time.t1`` (recorded, status changed) date them for the slider.
+    """
+
+    gFine: Ragged
+    detailZoom: int
+    time: dict[str, Encoded]
+
+
+class ChoroplethStyle(TypedDict):
+    """Fill by ``field``: the first break a value is at or below picks the colour."""
+
+    field: str
+    breaks: list[float]
+    colors: list[str]
+    nodata: str
+    stroke: str
+    weight: float
+    fillOpacity: float
+
+
+class _PolygonsRequired(_Attributes):
+    kind: Literal["polygons"]
+    name: str
+    g: Ragged
+    style: dict[str, Any]  # Leaflet path options (color, weight, fillColor, ... className)
+    legend: list[LegendEntry]
+
+
+class PolygonsSpec(_PolygonsRequired, total=False):
+    """Polygons (``kind: "polygons"``): proposed areas, or a district choropleth."""
+
+    pane: str
+    choropleth: ChoroplethStyle
+
+
+class PointsSpec(_Attributes):
+    """Context points (``kind: "points"``), e.g. towns."""
+
+    kind: Literal["points"]
+    name: str
+    x: Encoded
+    y: Encoded
+    scale: int
+    style: dict[str, Any]  # Leaflet circle-marker options
+    legend: list[LegendEntry]
+
+
+class LinesSpec(_Attributes):
+    """Context lines (``kind: "lines"``), e.g. roads; ``lines`` are GeoJSON coordinates."""
+
+    kind: Literal["lines"]
+    name: str
+    lines: list[Any]
+    style: dict[str, Any]  # Leaflet polyline options
+    legend: list[LegendEntry]
+
+
+class HeatSpec(_Layer):
+    """A heat map of the incidents (``kind: "heat"``), weighted by the sum of ``weight`` fields.
+
+    ``radius``, ``blur``, ``maxZoom`` and ``minOpacity`` are Leaflet.heat's options.
+    """
+
+    kind: Literal["heat"]
+    name: str
+    weight: list[str]
+    radius: int
+    blur: int
+    maxZoom: int
+    minOpacity: float
+    legend: list[LegendEntry]
+
+
+LayerSpec = IncidentsSpec | HazardsSpec | PolygonsSpec | PointsSpec | LinesSpec | HeatSpec
+
+
+class _SearchRequired(TypedDict):
+    label: str
+    kind: str  # "district", "place", a town's kind ...
+
+
+class SearchPlace(_SearchRequired, total=False):
+    """A place the search box finds: a point (``x``, ``y``) or ``bounds`` [w, s, e, n]."""
+
+    x: float
+    y: float
+    bounds: list[float]
+
+
+class Timeline(TypedDict):
+    """The slider's months (``"2021-03"``) and each month's last day (days since 1970)."""
+
+    months: list[str]
+    days: list[int]
+
+
+class _SummaryRowRequired(TypedDict):
+    key: str
+    label: str
+    values: list[Any]  # one per month: a number, a text ("fewer than 3"), or None
+
+
+class SummaryRow(_SummaryRowRequired, total=False):
+    """One line of the summary panel."""
+
+    indent: bool
+
+
+class Summary(TypedDict):
+    """The summary panel: totals at the end of each month of the slider."""
+
+    title: str
+    months: list[str]
+    rows: list[SummaryRow]
+    note: str
+
+
+class PublicInfo(TypedDict):
+    """How a public map was made safe (see :class:`geomap.map.public.PublicPolicy`)."""
+
+    k: int
+    generalise: str
+    cell_m: float
+
+
+class PageConfig(TypedDict):
+    """The whole page's configuration (``config["version"]`` is :data:`PAGE_VERSION`)."""
+
+    version: int
+    id: str
+    title: str
+    subtitle: str | None
+    basemaps: list[Basemap]
+    layers: list[LayerSpec]
+    controls: dict[str, bool]
+    search: dict[str, list[SearchPlace]] | None
+    timeline: Timeline | None
+    summary: Summary | None
+    public: PublicInfo | None
+    icons: dict[str, str]

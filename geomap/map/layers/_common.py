@@ -1,0 +1,139 @@
+"""What every layer builder shares: the build context, fields, labels, time columns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geomap._encode import column, days
+from geomap._errors import GeomapError
+from geomap.map._inputs import MapView
+from geomap.map.contract import LegendItem
+from geomap.map.options import CANVAS_THRESHOLD, MapOptions
+from geomap.model import LayerSpec
+from geomap.style import LEGEND_STROKE
+
+__all__ = ["Build", "fields", "labels", "swatch", "time_column"]
+
+
+@dataclass
+class Build:
+    """The context of one map's layers.
+
+    Parameters
+    ----------
+    options : MapOptions
+        The map's options.
+    view : MapView
+        What depends on who the map is for.
+    months : pandas.PeriodIndex or None
+        The time slider's months (None: no slider).
+    bundled : callable
+        ``bundled(names)`` says whether those assets are installed.
+    """
+
+    options: MapOptions
+    view: MapView
+    months: pd.PeriodIndex | None
+    bundled: Callable[[Sequence[str]], bool]
+    #: Long text columns are deflated when pako (the page's inflater) can be loaded.
+    compress: bool = field(init=False)
+    #: Assets (keys of ``geomap._assets.ASSETS``) the page needs, in order.
+    assets: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.compress = self.can_load(["pako"])
+        if self.compress:
+            self.need("pako")
+
+    def can_load(self, names: Sequence[str]) -> bool:
+        """Say whether the page can load these assets (from a CDN, or inlined)."""
+        return self.options.cdn or self.bundled(names)
+
+    def need(self, *names: str) -> None:
+        """Note that the page needs these assets."""
+        self.assets.extend(n for n in names if n not in self.assets)
+
+    def canvas(self, n: int) -> bool:
+        """Whether a layer of ``n`` features uses Leaflet's canvas renderer."""
+        return n > CANVAS_THRESHOLD if self.options.canvas is None else self.options.canvas
+
+    def column(self, values: pd.Series) -> Any:
+        """Encode an attribute column for the page."""
+        return column(values, compress=self.compress)
+
+    def popup_tooltip(self, gdf: gpd.GeoDataFrame, layer: str) -> tuple[list[str], list[str]]:
+        """Return the layer's popup and tooltip fields: those asked for, or the view's defaults."""
+        popup = (self.options.popup_fields or {}).get(layer)
+        tooltip = (self.options.tooltip_fields or {}).get(layer)
+        return (
+            fields(gdf, popup, self.view.popup[layer], layer, "popup"),
+            fields(gdf, tooltip, self.view.tooltip[layer], layer, "tooltip"),
+        )
+
+    def labels(self, names: Sequence[str], spec: LayerSpec) -> dict[str, str]:
+        """Labels of the fields: the view's, else the model's, else the field name."""
+        return labels(names, spec, self.view.labels)
+
+
+def fields(
+    gdf: gpd.GeoDataFrame, asked: Sequence[str] | None, default: Sequence[str], what: str, kind: str
+) -> list[str]:
+    """Return the fields asked for (each must be a column), or the defaults the layer has."""
+    if asked is None:
+        return [f for f in default if f in gdf.columns]
+    missing = [f for f in asked if f not in gdf.columns]
+    if missing:
+        have = [c for c in gdf.columns if c != gdf.geometry.name]
+        raise GeomapError(
+            f"{kind} fields {missing} are not columns of the {what} layer; it has {have}"
+        )
+    return list(asked)
+
+
+def labels(names: Sequence[str], spec: LayerSpec, extra: Mapping[str, str]) -> dict[str, str]:
+    """Label of each field: from ``extra``, else the model's ``spec``, else its name."""
+    known = {f.name: f.label for f in spec.fields}
+    known.update(extra)
+    return {f: known.get(f, f) for f in names}
+
+
+def time_column(gdf: gpd.GeoDataFrame, name: str, cols: Sequence[str]) -> Any:
+    """Dates for the time slider: the name of a date column the page already has, or days."""
+    if name in cols and pd.api.types.is_datetime64_any_dtype(gdf[name]):
+        return name  # sent once, as days, in the layer's columns
+    if name in gdf.columns:
+        return days(gdf[name])
+    return days(pd.Series(pd.NaT, index=gdf.index))
+
+
+def swatch(label: str, fill: str, stroke: str | None = None, **extra: Any) -> LegendItem:
+    """Return a legend entry: a swatch (``fill`` inside, ``stroke`` around) and its label.
+
+    Parameters
+    ----------
+    label : str
+        The text beside the swatch.
+    fill : str
+        The swatch's colour.
+    stroke : str, optional
+        Its outline (default: the fill, or :data:`geomap.style.LEGEND_STROKE` without one).
+    **extra
+        ``shape`` (``"circle"``), ``dash`` (True) or ``size`` (radius in px).
+
+    Returns
+    -------
+    LegendItem
+
+    Examples
+    --------
+    >>> swatch("road", "#555555")
+    {'label': 'road', 'fill': '#555555', 'stroke': '#555555'}
+    """
+    item: LegendItem = {"label": label, "fill": fill, "stroke": stroke or fill or LEGEND_STROKE}
+    item.update(extra)  # type: ignore[typeddict-item]
+    return item

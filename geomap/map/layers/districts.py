@@ -1,0 +1,126 @@
+"""District choropleths: casualties, and active hazard km², per district (off until ticked)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geomap._encode import column
+from geomap.analysis import district_summary
+from geomap.geo import metric_crs
+from geomap.map._polygons import ragged_polygons, simplify
+from geomap.map.contract import ChoroplethStyle, LegendEntry, PolygonsSpec
+from geomap.map.layers._common import swatch
+from geomap.model import DISPLAY_CRS
+from geomap.style import CHORO_COLORS, CHORO_NODATA, CHOROPLETH
+
+__all__ = ["breaks", "district_layers"]
+
+#: The two choropleths: key, name, the district_summary column, unit, palette.
+_CHOROPLETHS = (
+    ("districts-casualties", "Casualties by district", "casualties", "casualties"),
+    ("districts-active", "Active hazard area by district (km²)", "active_km2", "km²"),
+)
+
+
+def breaks(values: pd.Series, n: int = 5) -> list[float]:
+    """Return the upper bounds of ``n`` quantile classes (rounded; fewer where values repeat).
+
+    Examples
+    --------
+    >>> breaks(pd.Series([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))
+    [2.8, 4.6, 6.4, 8.2, 10.0]
+    """
+    v = values.dropna().astype(float)
+    if v.empty:
+        return [0.0]
+    qs = np.unique(np.round(np.quantile(v, np.linspace(0, 1, n + 1)[1:]), 2))
+    return [float(q) for q in qs]
+
+
+def _legend(bounds: list[float], colors: list[str], unit: str, k: int | None) -> list[LegendEntry]:
+    items: list[LegendEntry] = []
+    lo = None
+    stroke = CHOROPLETH["stroke"]
+    for b, c in zip(bounds, colors, strict=False):
+        label = f"≤ {b:g} {unit}" if lo is None else f"{lo:g} – {b:g} {unit}"
+        items.append(swatch(label, c, stroke))
+        lo = b
+    nodata = "no data" + (f" or fewer than {k}" if k else "")
+    return [*items, swatch(nodata, CHORO_NODATA, stroke)]
+
+
+def _choropleth(
+    values: np.ndarray, palette: str, k: int | None
+) -> tuple[pd.Series, ChoroplethStyle]:
+    """Return the values shown (small counts suppressed: no data) and the fill rule."""
+    shown = pd.Series(values, dtype=float)
+    if k and palette == "casualties":
+        shown = shown.mask((shown > 0) & (shown < k))
+    bounds = breaks(shown)
+    style: ChoroplethStyle = {
+        "field": "value",
+        "breaks": bounds,
+        "colors": CHORO_COLORS[palette][: len(bounds)],
+        "nodata": CHORO_NODATA,
+        **CHOROPLETH,  # type: ignore[typeddict-item]
+    }
+    return shown, style
+
+
+def district_layers(
+    districts: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame | None,
+    hazards: gpd.GeoDataFrame | None,
+    *,
+    k: int | None = None,
+    simplify_m: float = 0.0,
+) -> list[PolygonsSpec]:
+    """Return the two district choropleths, from :func:`geomap.analysis.district_summary`.
+
+    Parameters
+    ----------
+    districts : geopandas.GeoDataFrame
+        District boundaries (joined to the layers on geometry, never on names).
+    incidents, hazards : geopandas.GeoDataFrame, optional
+        The incidents (as recorded, also in a public map) and hazard areas.
+    k : int, optional
+        Casualty counts below ``k`` are suppressed.
+    simplify_m : float
+        Boundaries are simplified to this tolerance in metres.
+
+    Returns
+    -------
+    list of PolygonsSpec
+    """
+    d = districts.to_crs(DISPLAY_CRS).reset_index(drop=True)
+    # One row per district in input order (joined on geometry), then an "outside" row.
+    table = district_summary(incidents, hazards, d).iloc[: len(d)]
+    names = column(table["name"].astype(str).reset_index(drop=True))
+    g = ragged_polygons(simplify(d.geometry.to_numpy(), metric_crs(d), simplify_m))
+    layers: list[PolygonsSpec] = []
+    for key, name, field, unit in _CHOROPLETHS:
+        values = table[field].astype(float)
+        values = values.to_numpy() if field == "casualties" else values.round(2).to_numpy()
+        shown, style = _choropleth(values, field, k)
+        layers.append(
+            {
+                "kind": "polygons",
+                "key": key,
+                "group": "Districts",
+                "name": name,
+                "show": False,
+                "n": len(d),
+                "g": g,
+                "cols": {"district": names, "value": column(shown.round(2))},
+                "labels": {"district": "District", "value": name},
+                "popup": ["district", "value"],
+                "tooltip": ["district", "value"],
+                "style": {"className": "geomap-district"},
+                "pane": "geomap-below",
+                "choropleth": style,
+                "legend": _legend(style["breaks"], CHORO_COLORS[field], unit, k),
+            }
+        )
+    return layers

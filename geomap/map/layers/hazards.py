@@ -1,0 +1,109 @@
+"""Hazard areas: active (CHA solid, SHA dashed) and released land, as two switchable layers."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geomap._encode import binary
+from geomap.map._polygons import display_polygons
+from geomap.map.contract import HazardsSpec, HazardStyle, LegendEntry
+from geomap.map.layers._common import Build, swatch, time_column
+from geomap.model import HAZARDS, RELEASED_STATUSES
+from geomap.style import (
+    HAZARD_DASH,
+    HAZARD_FALLBACK,
+    HAZARD_FILL,
+    HAZARD_LABELS,
+    HAZARD_LINE_OPACITY,
+    HAZARD_OPACITY,
+    HAZARD_OUTLINE,
+    HAZARD_WEIGHT,
+)
+
+__all__ = ["hazards_layer"]
+
+_STYLE: HazardStyle = {
+    "statusField": "status",
+    "classField": "hazard_class",
+    "palette": HAZARD_FILL,
+    "outline": HAZARD_OUTLINE,
+    "dash": HAZARD_DASH,
+    "fallback": HAZARD_FALLBACK,
+    "className": "geomap-hazard",
+    "weight": HAZARD_WEIGHT,
+    "fillOpacity": HAZARD_OPACITY,
+    "opacity": HAZARD_LINE_OPACITY,
+}
+
+
+def hazards_layer(hazards: gpd.GeoDataFrame, build: Build) -> HazardsSpec:
+    """Return the hazard areas' spec: polygons, columns, released flags, legends and dates.
+
+    Parameters
+    ----------
+    hazards : geopandas.GeoDataFrame
+        Hazard areas in EPSG:4326 (with ``status`` and ``hazard_class``, ideally).
+    build : Build
+        The map's build context.
+
+    Returns
+    -------
+    HazardsSpec
+    """
+    pop, tip = build.popup_tooltip(hazards, "hazards")
+    style_cols = [c for c in ("status", "hazard_class", "id") if c in hazards.columns]
+    cols = list(dict.fromkeys([*pop, *tip, *style_cols]))
+    shown = hazards
+    if "area_m2" in hazards.columns:
+        shown = hazards.assign(area_m2=hazards["area_m2"].round(0))
+    status = (
+        shown["status"].astype(object)
+        if "status" in shown.columns
+        else pd.Series(None, index=shown.index)
+    )
+    released = status.isin(RELEASED_STATUSES).to_numpy().astype(np.uint8)
+    spec: HazardsSpec = {
+        "kind": "hazards",
+        "key": "hazards",
+        "group": "Hazard areas",
+        "names": {"active": "Active hazard areas", "released": "Released land"},
+        "show": True,
+        "n": len(shown),
+        **display_polygons(shown, build.options.simplify_m),  # type: ignore[typeddict-item]
+        "cols": {c: build.column(shown[c]) for c in cols},
+        "labels": build.labels(cols, HAZARDS),
+        "popup": pop,
+        "tooltip": tip,
+        "released": binary(released, "u1"),
+        "canvas": build.canvas(len(shown)),
+        "style": _STYLE,
+        "legends": hazard_legends(shown),
+    }
+    if build.months is not None:
+        spec["time"] = {
+            "t0": time_column(shown, "date_recorded", cols),
+            "t1": time_column(shown, "status_date", cols),
+        }
+    return spec
+
+
+def hazard_legends(hazards: gpd.GeoDataFrame) -> dict[str, list[LegendEntry]]:
+    """Return legends of the active and released layers: the classes and statuses present."""
+    klass = set(hazards["hazard_class"].astype(object)) if "hazard_class" in hazards else set()
+    status = set(hazards["status"].astype(object)) if "status" in hazards.columns else set()
+    active: list[LegendEntry] = [
+        swatch(
+            HAZARD_LABELS[f"active {c}"],
+            HAZARD_FILL[f"active {c}"],
+            HAZARD_OUTLINE[c],
+            dash=c == "SHA",
+        )
+        for c in ("CHA", "SHA")
+        if c in klass
+    ]
+    released: list[LegendEntry] = [
+        swatch(HAZARD_LABELS[s], HAZARD_FILL[s]) for s in RELEASED_STATUSES if s in status
+    ]
+    return {"active": active, "released": released}

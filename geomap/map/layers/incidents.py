@@ -1,0 +1,177 @@
+"""Incidents: points coloured by victim category (or type) and sized by casualties."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geomap._encode import COORD_SCALE, coords
+from geomap._errors import GeomapError
+from geomap.map.contract import IncidentsSpec, IncidentStyle, LegendEntry
+from geomap.map.layers._common import Build, swatch, time_column
+from geomap.map.options import CLUSTER_THRESHOLD
+from geomap.model import INCIDENT_TYPE, INCIDENTS, VICTIM_CATEGORY
+from geomap.style import (
+    CASUALTY_BASE,
+    CASUALTY_SCALE,
+    CLUSTER,
+    INCIDENT,
+    SIZE_SWATCH,
+    TYPE_COLORS,
+    VICTIM_COLORS,
+)
+
+__all__ = ["color_by", "incident_legend", "incidents_layer", "size_fields"]
+
+#: Casualty counts of the legend's size swatches (up to the largest drawn).
+_SIZE_STEPS = (1, 2, 5, 10, 25, 50, 100)
+
+
+def color_by(incidents: gpd.GeoDataFrame) -> tuple[str, dict[str, str]]:
+    """Return the field and palette incidents are coloured by.
+
+    By victim category, or by type where every victim is unknown.
+    """
+    victims = (
+        set(incidents["victim_category"].astype(object).dropna())
+        if "victim_category" in incidents
+        else set()
+    )
+    if victims - {"unknown"} or "incident_type" not in incidents.columns:
+        return "victim_category", VICTIM_COLORS
+    return "incident_type", TYPE_COLORS
+
+
+def size_fields(incidents: gpd.GeoDataFrame) -> list[str]:
+    """Return the casualty columns markers are sized by (and the heat map weighted by)."""
+    return [c for c in ("killed", "injured") if c in incidents.columns]
+
+
+def _style(incidents: gpd.GeoDataFrame, build: Build) -> IncidentStyle:
+    field, palette = color_by(incidents)
+    return {
+        "colorBy": field,
+        "palette": palette,
+        "fallback": VICTIM_COLORS["unknown"],
+        "sizeBy": size_fields(incidents),
+        "base": CASUALTY_BASE,
+        "scale": CASUALTY_SCALE,
+        "suppressedField": build.view.suppressed_field,
+        "className": "geomap-incident",
+        **INCIDENT,  # type: ignore[typeddict-item]
+    }
+
+
+def _clustered(n: int, build: Build) -> bool:
+    wanted = n > CLUSTER_THRESHOLD if build.options.cluster is None else build.options.cluster
+    return wanted and build.can_load(["supercluster"])
+
+
+def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
+    """Return the incidents' spec: coordinates, popup columns, style, legend and dates.
+
+    Parameters
+    ----------
+    incidents : geopandas.GeoDataFrame
+        Incidents in EPSG:4326, every geometry a Point.
+    build : Build
+        The map's build context (clustering needs the ``supercluster`` asset).
+
+    Returns
+    -------
+    IncidentsSpec
+
+    Raises
+    ------
+    GeomapError
+        A geometry that is not a Point.
+    """
+    geoms = incidents.geometry.to_numpy()
+    if not (shapely.get_type_id(geoms) == 0).all():
+        raise GeomapError("incidents: every geometry must be a Point; validate the layer first")
+    pop, tip = build.popup_tooltip(incidents, "incidents")
+    style = _style(incidents, build)
+    style_cols = [style["colorBy"], *style["sizeBy"], "suppressed", "id"]
+    cols = list(dict.fromkeys([*pop, *tip, *(c for c in style_cols if c in incidents.columns)]))
+    n = len(incidents)
+    cluster = _clustered(n, build)
+    spec: IncidentsSpec = {
+        "kind": "incidents",
+        "key": "incidents",
+        "group": "Incidents",
+        "name": build.view.incident_name,
+        "show": True,
+        "n": n,
+        "x": coords(shapely.get_x(geoms)),
+        "y": coords(shapely.get_y(geoms)),
+        "scale": COORD_SCALE,
+        "cols": {c: build.column(incidents[c]) for c in cols},
+        "labels": build.labels(cols, INCIDENTS),
+        "popup": pop,
+        "tooltip": tip,
+        "mode": "cluster" if cluster else "markers",
+        "canvas": build.canvas(n),
+        "searchable": build.view.searchable and "id" in incidents.columns,
+        "style": style,
+        "cluster": {"radius": CLUSTER["radius"], "maxZoom": CLUSTER["maxZoom"]},
+        "legend": incident_legend(incidents, build.view.k, build.view.colour_heading),
+    }
+    date_col = build.view.incident_date
+    if build.months is not None and date_col in incidents.columns:
+        spec["time"] = {"t": time_column(incidents, date_col, cols)}
+    if cluster:
+        build.need("supercluster")
+    return spec
+
+
+def incident_legend(
+    incidents: gpd.GeoDataFrame, k: int | None = None, heading: str = "Colour: {}"
+) -> list[LegendEntry]:
+    """Return the incident legend: colours present, suppressed cells (with ``k``), sizes."""
+    items: list[LegendEntry] = []
+    field, palette = color_by(incidents)
+    if field in incidents.columns:
+        present = set(incidents[field].astype(object).dropna())
+        word = "victim category" if field == "victim_category" else "type"
+        items.append({"heading": heading.format(word)})
+        codes = VICTIM_CATEGORY.codes if field == "victim_category" else INCIDENT_TYPE.codes
+        items += [
+            swatch(cat, palette[cat], INCIDENT["stroke"], shape="circle")
+            for cat in codes
+            if cat in present
+        ]
+    if k:
+        items.append(
+            swatch(
+                f"fewer than {k} incidents (counts suppressed)",
+                INCIDENT["suppressedFill"],
+                INCIDENT["stroke"],
+                shape="circle",
+            )
+        )
+    return items + _size_legend(incidents)
+
+
+def _size_legend(incidents: gpd.GeoDataFrame) -> list[LegendEntry]:
+    size_cols = size_fields(incidents)
+    if not size_cols:
+        return []
+    total = incidents[size_cols].astype(float).sum(axis=1, min_count=1)
+    if not total.notna().any():
+        return []
+    top = int(total.max())
+    steps = [v for v in _SIZE_STEPS if v < top] + [max(top, 1)]
+    return [
+        {"heading": "Casualties (killed + injured)"},
+        *(
+            swatch(
+                str(v),
+                SIZE_SWATCH,
+                INCIDENT["stroke"],
+                shape="circle",
+                size=CASUALTY_BASE + CASUALTY_SCALE * float(np.sqrt(v)),
+            )
+            for v in steps
+        ),
+    ]

@@ -1,0 +1,181 @@
+"""What a map shows and how: :class:`MapOptions`, the one source of every default.
+
+:func:`geomap.map.render_map` takes these options as keywords (or as one
+``options=MapOptions(...)``); a command-line tool can declare its flags from
+:meth:`MapOptions.describe` (name, default and help of each field).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from geomap._errors import GeomapError
+
+__all__ = [
+    "CANVAS_THRESHOLD",
+    "CLUSTER_THRESHOLD",
+    "DEFAULT_BASEMAPS",
+    "DEFAULT_CONTROLS",
+    "DEFAULT_POPUP_FIELDS",
+    "DEFAULT_TOOLTIP_FIELDS",
+    "GENERALISE",
+    "MapOptions",
+    "OptionField",
+]
+
+#: Above this many features in a layer, Leaflet's canvas renderer is used.
+CANVAS_THRESHOLD = 3000
+#: Above this many incidents, they are clustered (supercluster) unless told otherwise.
+CLUSTER_THRESHOLD = 2000
+DEFAULT_BASEMAPS = ("OpenStreetMap.Mapnik", "OpenTopoMap", "Esri.WorldImagery")
+DEFAULT_CONTROLS = ("search", "fullscreen", "measure", "minimap", "locate", "scale")
+#: How public incident locations may be generalised.
+GENERALISE = ("grid", "hex", "district")
+
+DEFAULT_POPUP_FIELDS: dict[str, list[str]] = {
+    "incidents": [
+        "id",
+        "date",
+        "incident_type",
+        "killed",
+        "injured",
+        "victim_category",
+        "device_category",
+        "district",
+        "description",
+    ],
+    "hazards": [
+        "id",
+        "hazard_class",
+        "status",
+        "status_date",
+        "evidence",
+        "device_category",
+        "district",
+        "date_recorded",
+        "area_m2",
+    ],
+}
+DEFAULT_TOOLTIP_FIELDS: dict[str, list[str]] = {
+    "incidents": ["id", "incident_type", "date"],
+    "hazards": ["id", "hazard_class", "status"],
+}
+
+
+def _option(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+class OptionField(NamedTuple):
+    """One option of :class:`MapOptions`, as a command-line tool declares it."""
+
+    name: str
+    default: Any
+    help: str
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """Every option of a map, with its default (the one place defaults are set).
+
+    Each field's help text is in its metadata (``field.metadata["help"]``), and
+    :meth:`describe` lists them all.
+
+    Examples
+    --------
+    >>> opts = MapOptions(title="Karabakh", public=True)
+    >>> opts.k, opts.generalise
+    (3, 'grid')
+    >>> MapOptions.build(None, tite="x")
+    Traceback (most recent call last):
+    ...
+    TypeError: unknown map option 'tite'; valid options are title, subtitle, ...
+    """
+
+    title: str = _option("Explosive ordnance contamination", "map title")
+    subtitle: str | None = _option(None, "second line under the title, e.g. the data source")
+    popup_fields: Mapping[str, Sequence[str]] | None = _option(
+        None,
+        "per layer (incidents, hazards), the fields shown on click, in order "
+        f"(default {DEFAULT_POPUP_FIELDS})",
+    )
+    tooltip_fields: Mapping[str, Sequence[str]] | None = _option(
+        None, f"per layer, the fields shown on hover (default {DEFAULT_TOOLTIP_FIELDS})"
+    )
+    tiles: str | Sequence[str] | None = _option(
+        DEFAULT_BASEMAPS, "basemaps by xyzservices name, the first shown; None or 'none' for none"
+    )
+    controls: Sequence[str] = _option(
+        DEFAULT_CONTROLS, f"map controls, any of {', '.join(DEFAULT_CONTROLS)}"
+    )
+    cluster: bool | None = _option(
+        None, f"cluster incidents (None: above {CLUSTER_THRESHOLD} incidents)"
+    )
+    heatmap: bool = _option(True, "add a heat map of incidents weighted by casualties")
+    time_slider: bool = _option(True, "add a month slider and a summary panel that follows it")
+    public: bool = _option(
+        False, "allow-listed fields only, incidents generalised, small counts suppressed"
+    )
+    generalise: str = _option(
+        "grid", f"how public incident locations are generalised ({', '.join(GENERALISE)})"
+    )
+    cell_m: float = _option(2000.0, "public grid cell side or hexagon radius, in metres")
+    k: int = _option(3, "public counts below k are suppressed")
+    simplify_m: float = _option(
+        3.0, "polygons are simplified for display to this tolerance in metres (topology kept)"
+    )
+    cdn: bool = _option(False, "link scripts from CDNs instead of inlining them")
+    canvas: bool | None = _option(
+        None, f"use Leaflet's canvas renderer (None: above {CANVAS_THRESHOLD} features)"
+    )
+
+    def __post_init__(self) -> None:
+        unknown = set(self.controls) - set(DEFAULT_CONTROLS)
+        if unknown:
+            raise GeomapError(
+                f"unknown controls {sorted(unknown)}; expected some of {list(DEFAULT_CONTROLS)}"
+            )
+
+    @classmethod
+    def describe(cls) -> list[OptionField]:
+        """Name, default and help of every option, in order (for a command-line tool).
+
+        Examples
+        --------
+        >>> MapOptions.describe()[0]
+        OptionField(name='title', default='Explosive ordnance contamination', help='map title')
+        """
+        return [OptionField(f.name, f.default, f.metadata["help"]) for f in dataclasses.fields(cls)]
+
+    @classmethod
+    def build(cls, options: MapOptions | None = None, **overrides: Any) -> MapOptions:
+        """Return ``options`` (default: all defaults) with some fields replaced.
+
+        Parameters
+        ----------
+        options : MapOptions, optional
+            The starting options.
+        **overrides
+            Fields to replace, by name.
+
+        Returns
+        -------
+        MapOptions
+
+        Raises
+        ------
+        TypeError
+            A keyword that is not an option; the message lists the valid ones.
+        """
+        names = [f.name for f in dataclasses.fields(cls)]
+        unknown = [k for k in overrides if k not in names]
+        if unknown:
+            raise TypeError(
+                f"unknown map option{'s' if len(unknown) > 1 else ''} "
+                f"{', '.join(map(repr, unknown))}; valid options are {', '.join(names)}"
+            )
+        base = options if options is not None else cls()
+        return dataclasses.replace(base, **overrides) if overrides else base

@@ -1,0 +1,432 @@
+"""Public versions of the layers: nothing personal, nothing precise, no small counts.
+
+A public map (``render_map(..., public=True)``, ``geomap render --public``) is made
+from :func:`public_incidents` and :func:`public_hazards`:
+
+* only **allow-listed fields** survive (:data:`PUBLIC_FIELDS`); everything else —
+  names, dates of birth, addresses, free-text descriptions, ids, any column
+  geomap does not know — is dropped before anything is rendered;
+* incident **locations are generalised**: snapped to the centres of a square grid
+  or of hexagons of a size you set (in metres, in a metric CRS), or aggregated to
+  districts; each published point stands for every incident in its cell;
+* **counts below k are suppressed**: a cell with fewer than ``k`` incidents shows
+  "fewer than k" and no casualty numbers;
+* dates are generalised to the month.
+
+Hazard areas are public safety information; they keep their shapes and only
+their allow-listed fields.
+
+:class:`PublicPolicy` applies all of this to a map's layers at once, before any
+layer is built, and says what else a public map changes (default fields,
+labels, suppressed counts): :func:`prepare` is the one place a map's
+public-ness is looked at.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geomap._errors import GeomapError
+from geomap.geo import metric_crs
+from geomap.map._inputs import PRIVATE_VIEW, MapInputs, MapView
+from geomap.map.options import DEFAULT_POPUP_FIELDS, GENERALISE, MapOptions
+from geomap.model import DISPLAY_CRS
+
+__all__ = [
+    "PUBLIC_FIELDS",
+    "PUBLIC_LABELS",
+    "PUBLIC_POPUP_FIELDS",
+    "PUBLIC_TOOLTIP_FIELDS",
+    "PublicPolicy",
+    "prepare",
+    "public_hazards",
+    "public_incidents",
+]
+
+log = logging.getLogger(__name__)
+
+#: Fields that may reach a public map, per layer. Everything else is dropped.
+PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
+    "incidents": (
+        "incidents",
+        "killed",
+        "injured",
+        "victim_category",
+        "incident_type",
+        "device_category",
+        "district",
+        "date",
+        "first_date",
+        "last_date",
+        "suppressed",
+    ),
+    "hazards": (
+        "id",
+        "hazard_class",
+        "evidence",
+        "device_category",
+        "status",
+        "status_date",
+        "date_recorded",
+        "district",
+        "area_m2",
+    ),
+}
+
+
+def _hex_centres(x: np.ndarray, y: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
+    """Centres of the pointy-top hexagons (circumradius ``size``) holding each point."""
+    q = (np.sqrt(3) / 3 * x - y / 3) / size
+    r = (2 / 3 * y) / size
+    # Cube rounding (Red Blob Games' hex grid guide).
+    cx, cz = q, r
+    cy = -cx - cz
+    rx, ry, rz = np.round(cx), np.round(cy), np.round(cz)
+    dx, dy, dz = np.abs(rx - cx), np.abs(ry - cy), np.abs(rz - cz)
+    fix_x = (dx > dy) & (dx > dz)
+    fix_y = ~fix_x & (dy > dz)
+    rx = np.where(fix_x, -ry - rz, rx)
+    ry = np.where(fix_y, -rx - rz, ry)
+    rz = np.where(~fix_x & ~fix_y, -rx - ry, rz)
+    return size * np.sqrt(3) * (rx + rz / 2), size * 1.5 * rz
+
+
+def _check(generalise: str, cell_m: float, k: int) -> None:
+    if generalise not in GENERALISE:
+        raise GeomapError(
+            f"`generalise` was {generalise!r} but is expected to be in {', '.join(GENERALISE)}"
+        )
+    if cell_m <= 0 or k < 1:
+        raise GeomapError("`cell_m` must be > 0 metres and `k` at least 1")
+
+
+def _district_cells(
+    inc: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None, district_field: str | None
+) -> pd.DataFrame:
+    """Each incident's cell: the district holding it, at the district's representative point."""
+    if districts is None:
+        raise GeomapError("generalise='district' needs a districts layer")
+    d = districts.to_crs(DISPLAY_CRS).reset_index(drop=True)
+    label = district_field or next(
+        (c for c in ("name", "district", "shapeName") if c in d.columns), None
+    )
+    joined = gpd.sjoin(inc[["geometry"]], d[["geometry"]], how="left", predicate="within")
+    joined = joined[~joined.index.duplicated(keep="first")]
+    cell = joined["index_right"].reindex(inc.index)
+    outside = cell.isna()
+    cell = cell.fillna(-1).astype(int).astype(str)
+    centres = d.geometry.representative_point()
+    px = centres.x.reindex(cell.astype(int)).to_numpy()
+    py = centres.y.reindex(cell.astype(int)).to_numpy()
+    if outside.any():
+        log.warning(
+            "%d incidents lie outside every district; grouped as 'outside'", int(outside.sum())
+        )
+        px[outside.to_numpy()] = np.nan
+    names = d[label].astype(str) if label else pd.Series(d.index.astype(str))
+    cell_name = names.reindex(cell.astype(int)).fillna("outside every district").to_numpy()
+    return pd.DataFrame({"cell": cell.to_numpy(), "px": px, "py": py, "district_name": cell_name})
+
+
+def _snapped_cells(inc: gpd.GeoDataFrame, generalise: str, cell_m: float) -> pd.DataFrame:
+    """Each incident's cell: the centre of its grid square or hexagon, in a metric CRS."""
+    crs = metric_crs(inc)
+    pts = inc.geometry.to_crs(crs)
+    x, y = pts.x.to_numpy(), pts.y.to_numpy()
+    if generalise == "grid":
+        cx = (np.floor(x / cell_m) + 0.5) * cell_m
+        cy = (np.floor(y / cell_m) + 0.5) * cell_m
+    else:
+        cx, cy = _hex_centres(x, y, cell_m)
+    lonlat = gpd.GeoSeries(shapely.points(cx, cy), crs=crs).to_crs(DISPLAY_CRS)
+    return pd.DataFrame(
+        {
+            "cell": pd.Series(np.round(cx, 3)).astype(str)
+            + ","
+            + pd.Series(np.round(cy, 3)).astype(str),
+            "px": lonlat.x.to_numpy(),
+            "py": lonlat.y.to_numpy(),
+            "district_name": inc["district"].astype(object).to_numpy()
+            if "district" in inc
+            else None,
+        }
+    )
+
+
+def _mode(s: pd.Series) -> object:
+    m = s.dropna().mode()
+    return m.iloc[0] if len(m) else None
+
+
+def _aggregate(inc: gpd.GeoDataFrame, frame: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Return one row per cell: counts, commonest categories, first and last month."""
+    for col in ("killed", "injured"):
+        frame[col] = pd.array(inc[col], dtype="Int64") if col in inc.columns else pd.NA
+    for col in ("victim_category", "incident_type"):
+        frame[col] = inc[col].astype(object).to_numpy() if col in inc.columns else None
+    dates = (
+        pd.to_datetime(inc["date"]) if "date" in inc.columns else pd.Series(pd.NaT, index=inc.index)
+    )
+    frame["month"] = dates.dt.to_period("M").dt.to_timestamp().to_numpy()
+    grouped = frame.groupby("cell", sort=True)
+    out = pd.DataFrame(
+        {
+            "incidents": grouped.size(),
+            "killed": grouped["killed"].sum(min_count=1),
+            "injured": grouped["injured"].sum(min_count=1),
+            "victim_category": grouped["victim_category"].agg(_mode),
+            "incident_type": grouped["incident_type"].agg(_mode),
+            "district": grouped["district_name"].agg(_mode),
+            "first_date": grouped["month"].min(),
+            "last_date": grouped["month"].max(),
+            "px": grouped["px"].first(),
+            "py": grouped["py"].first(),
+        }
+    ).reset_index(drop=True)
+    small = out["incidents"] < k
+    out["suppressed"] = small
+    for col in ("killed", "injured", "incidents"):
+        out[col] = out[col].astype("Int64").mask(small)
+    # Dates of a suppressed cell could single out an event: keep them only for k or more.
+    out["first_date"] = out["first_date"].mask(small)
+    out["last_date"] = out["last_date"].mask(small)
+    return out[out["px"].notna()]
+
+
+def public_incidents(
+    incidents: gpd.GeoDataFrame,
+    *,
+    generalise: str = "grid",
+    cell_m: float = 2000.0,
+    k: int = 3,
+    districts: gpd.GeoDataFrame | None = None,
+    district_field: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Aggregate incidents into generalised cells safe to publish.
+
+    Parameters
+    ----------
+    incidents : geopandas.GeoDataFrame
+        Validated incidents (any CRS; not changed).
+    generalise : {"grid", "hex", "district"}
+        Snap to square grid cells, to hexagons, or aggregate to ``districts``.
+    cell_m : float
+        Grid cell side, or hexagon circumradius, in metres.
+    k : int
+        Cells with fewer incidents than this show no counts ("fewer than k").
+    districts : geopandas.GeoDataFrame, optional
+        Boundaries, for ``generalise="district"``; each cell is a district's
+        representative point.
+    district_field : str, optional
+        The districts' label column (default: a column named ``name`` or ``district``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One point per cell (EPSG:4326) with ``incidents``, ``killed``, ``injured``,
+        ``victim_category`` (the most common), ``incident_type``, ``first_date``,
+        ``last_date`` (months), ``district`` and ``suppressed``; the true
+        locations, ids and free text are gone.
+
+    Examples
+    --------
+    >>> cells = public_incidents(result.kept, cell_m=5000, k=3)  # doctest: +SKIP
+    """
+    _check(generalise, cell_m, k)
+    inc = incidents.to_crs(DISPLAY_CRS)
+    inc = inc[~(inc.geometry.isna() | inc.geometry.is_empty)]
+    if inc.empty:
+        return gpd.GeoDataFrame(columns=[*PUBLIC_FIELDS["incidents"], "geometry"], crs=DISPLAY_CRS)
+    if generalise == "district":
+        cells = _district_cells(inc, districts, district_field)
+    else:
+        cells = _snapped_cells(inc, generalise, cell_m)
+    out = _aggregate(inc, cells, k)
+    geom = shapely.points(out.pop("px").to_numpy(), out.pop("py").to_numpy())
+    log.info(
+        "public incidents: %d incidents in %d cells (%s, %s m), %d cells below k=%d suppressed",
+        len(inc),
+        len(out),
+        generalise,
+        cell_m,
+        int(out["suppressed"].sum()),
+        k,
+    )
+    return gpd.GeoDataFrame(out, geometry=geom, crs=DISPLAY_CRS)
+
+
+def public_hazards(
+    hazards: gpd.GeoDataFrame, fields: Sequence[str] | None = None
+) -> gpd.GeoDataFrame:
+    """Keep only allow-listed fields of hazard areas.
+
+    Parameters
+    ----------
+    hazards : geopandas.GeoDataFrame
+        Validated hazard areas (not changed).
+    fields : list of str, optional
+        Fields to keep; each must be in :data:`PUBLIC_FIELDS` ``["hazards"]``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+    """
+    allowed = PUBLIC_FIELDS["hazards"]
+    wanted = list(fields) if fields is not None else list(allowed)
+    bad = [f for f in wanted if f not in allowed]
+    if bad:
+        raise GeomapError(
+            f"fields {bad} may not be published; public hazard fields are {list(allowed)}"
+        )
+    keep = [c for c in wanted if c in hazards.columns]
+    return gpd.GeoDataFrame(hazards[keep].copy(), geometry=hazards.geometry.copy(), crs=hazards.crs)
+
+
+#: Fields a public map shows by default, per layer.
+PUBLIC_POPUP_FIELDS: dict[str, list[str]] = {
+    "incidents": [
+        "incidents",
+        "killed",
+        "injured",
+        "victim_category",
+        "incident_type",
+        "district",
+        "first_date",
+        "last_date",
+    ],
+    "hazards": DEFAULT_POPUP_FIELDS["hazards"],
+}
+PUBLIC_TOOLTIP_FIELDS: dict[str, list[str]] = {
+    "incidents": ["incidents", "district"],
+    "hazards": ["id", "hazard_class", "status"],
+}
+#: Labels of the fields of generalised incidents.
+PUBLIC_LABELS = {
+    "incidents": "Incidents in this cell",
+    "victim_category": "Most common victim category",
+    "incident_type": "Most common type",
+    "first_date": "First (month)",
+    "last_date": "Last (month)",
+    "district": "District",
+}
+
+
+@dataclass(frozen=True)
+class PublicPolicy:
+    """How a map is made safe to publish; applied to its layers once, before any is built.
+
+    Parameters
+    ----------
+    generalise : {"grid", "hex", "district"}
+        How incident locations are generalised (see :func:`public_incidents`).
+    cell_m : float
+        Grid cell side or hexagon radius, in metres.
+    k : int
+        Counts below ``k`` are suppressed.
+
+    Examples
+    --------
+    >>> policy = PublicPolicy(generalise="hex", cell_m=5000, k=5)
+    >>> policy.check_fields({"incidents": ["killed", "victim_name"]})
+    Traceback (most recent call last):
+    ...
+    geomap._errors.GeomapError: incidents fields ['victim_name'] may not be published; ...
+    >>> policy.view().k, policy.view().incident_name
+    (5, 'Incidents (generalised to hex cells)')
+    """
+
+    generalise: str = "grid"
+    cell_m: float = 2000.0
+    k: int = 3
+
+    def __post_init__(self) -> None:
+        _check(self.generalise, self.cell_m, self.k)
+
+    @classmethod
+    def from_options(cls, options: MapOptions) -> PublicPolicy | None:
+        """Return the policy of a map with these options (None unless ``options.public``)."""
+        if not options.public:
+            return None
+        return cls(generalise=options.generalise, cell_m=options.cell_m, k=options.k)
+
+    def check_fields(self, *asked: Mapping[str, Sequence[str]] | None) -> None:
+        """Fail if a field asked for (per layer, as popup or tooltip fields) is not public."""
+        for fields in asked:
+            for layer, names in (fields or {}).items():
+                allowed = PUBLIC_FIELDS.get(layer, ())
+                bad = [f for f in names if f not in allowed]
+                if bad:
+                    raise GeomapError(
+                        f"{layer} fields {bad} may not be published; public {layer} fields "
+                        f"are {list(allowed)}"
+                    )
+
+    def apply(self, data: MapInputs) -> MapInputs:
+        """Generalise the incidents, keep public hazard fields, leave proposed areas out.
+
+        ``true_incidents`` stay as they were: aggregate figures drawn from them are
+        suppressed by count (see :meth:`view`).
+        """
+        inc, haz = data.incidents, data.hazards
+        if inc is not None and len(inc):
+            inc = public_incidents(
+                inc,
+                generalise=self.generalise,
+                cell_m=self.cell_m,
+                k=self.k,
+                districts=data.districts,
+            )
+        if haz is not None and len(haz):
+            haz = public_hazards(haz)
+        if data.proposed is not None:
+            log.warning(
+                "proposed suspected areas are left out of a public map (they trace incidents)"
+            )
+        return dataclasses.replace(data, incidents=inc, hazards=haz, proposed=None)
+
+    def view(self) -> MapView:
+        """Return what a public map's layers show: public fields and labels, counts suppressed."""
+        return MapView(
+            popup=PUBLIC_POPUP_FIELDS,
+            tooltip=PUBLIC_TOOLTIP_FIELDS,
+            labels=PUBLIC_LABELS,
+            incident_name=f"Incidents (generalised to {self.generalise} cells)",
+            incident_date="first_date",
+            suppressed_field="suppressed",
+            k=self.k,
+            colour_heading="Most common {}",
+            searchable=False,
+            public={"k": self.k, "generalise": self.generalise, "cell_m": self.cell_m},
+        )
+
+
+def prepare(data: MapInputs, options: MapOptions) -> tuple[MapInputs, MapView]:
+    """Apply the map's public policy, if it has one, to its layers; return them and the view.
+
+    This is the one place a map's public-ness is looked at: layer builders take
+    the layers and the view it returns.
+
+    Parameters
+    ----------
+    data : MapInputs
+        The map's layers.
+    options : MapOptions
+        Its options (``public``, ``generalise``, ``cell_m``, ``k``, and the fields asked for).
+
+    Returns
+    -------
+    tuple of MapInputs and MapView
+    """
+    policy = PublicPolicy.from_options(options)
+    if policy is None:
+        return data, PRIVATE_VIEW
+    policy.check_fields(options.popup_fields, options.tooltip_fields)
+    return policy.apply(data), policy.view()
