@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import pytest
 
 import geomap
@@ -322,3 +323,21 @@ def test_choropleth_style_travels_in_the_spec(incidents_gdf):
         0.7,
     )
     assert all(i["stroke"] == "#555" for i in p["districts-active"]["legend"])
+
+
+def test_summary_panel_agrees_with_the_analysis():
+    from geomap.analysis import casualty_trend
+
+    sample = geomap.load_layers(SAMPLE)
+    inc = sample["incidents"].kept.copy()
+    inc.loc[inc.index[:3], "date"] = pd.NaT  # undated incidents count from the first month
+    summary = app_config(geomap.render_map(inc, tiles=None).get_root().render())["summary"]
+    rows = {r["key"]: r["values"] for r in summary["rows"]}
+    trend = casualty_trend(inc.dropna(subset=["date"]))
+    assert rows["incidents"][-1] == trend["incidents_cum"].iloc[-1] + 3
+    assert rows["killed"][-1] == int(inc["killed"].sum())
+    assert rows["incidents"][0] >= 3
+    civilian = inc[inc["victim_category"] == "civilian"]
+    assert rows["victims-civilian"][-1] == (
+        f"{int(civilian['killed'].sum())} / {int(civilian['injured'].sum())}"
+    )

@@ -23,7 +23,6 @@ __all__ = ["DISSOLVE_SUMMARY_MAX", "slider_months", "summary_panel", "timeline_c
 #: Up to this many hazard areas, the summary panel's areas are dissolved (overlaps
 #: once; it costs a union per month).
 DISSOLVE_SUMMARY_MAX = 500
-_COUNTS = ("incidents", "killed", "injured")
 
 
 def slider_months(data: MapInputs) -> pd.PeriodIndex | None:
@@ -67,57 +66,74 @@ def _count_text(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def _running_totals(
-    incidents: gpd.GeoDataFrame, months: pd.PeriodIndex, k: int | None
-) -> dict[str, list[Any]]:
-    """Return incidents, killed and injured so far at each month's end (casualty_trend).
+def _running(trend: pd.DataFrame | None, column: str, axis: list[str]) -> np.ndarray:
+    """Return the running total of a trend's per-month column at each month of ``axis``."""
+    if trend is None or column not in trend.columns:
+        return np.zeros(len(axis))
+    per_month = trend.set_index("period")[column].reindex(axis, fill_value=0)
+    return per_month.cumsum().to_numpy(dtype=float)
 
-    Undated incidents count from the first month. A count unknown for every
-    incident is None throughout (shown as a dash, not 0).
-    """
-    dates = (
-        pd.to_datetime(incidents["date"])
-        if "date" in incidents.columns
-        else pd.Series(pd.NaT, index=incidents.index)
-    )
-    dated = dates.notna().to_numpy()
-    axis = [str(m) for m in months]
-    cum = [f"{c}_cum" for c in _COUNTS]
-    totals = pd.DataFrame(0.0, index=axis, columns=cum)
-    if dated.any():
-        trend = casualty_trend(incidents[dated].assign(date=dates[dated]), "M")
-        totals = trend.set_index("period")[cum].reindex(axis).ffill().fillna(0.0)
-    undated = incidents[~dated]
-    out: dict[str, list[Any]] = {}
-    for c in _COUNTS:
-        if c != "incidents" and c not in incidents.columns:
-            continue
-        if c != "incidents" and incidents[c].isna().all():
-            out[c] = [None] * len(axis)
-            continue
-        extra = len(undated) if c == "incidents" else float(undated[c].astype(float).sum())
-        out[c] = [_suppress(int(v), k) for v in (totals[f"{c}_cum"] + extra).to_numpy()]
-    return out
+
+def _shown(total: np.ndarray, counts: pd.Series | None, k: int | None) -> list[Any]:
+    """Return the values of a row (None throughout where every count is unknown: a dash)."""
+    if counts is not None and counts.isna().all():
+        return [None] * len(total)
+    return [_suppress(int(v), k) for v in total]
 
 
 def _incident_rows(
     incidents: gpd.GeoDataFrame, months: pd.PeriodIndex, k: int | None
 ) -> list[SummaryRow]:
-    totals = _running_totals(incidents, months, k)
+    """Return incidents, killed and injured so far at each month's end (from casualty_trend).
+
+    Undated incidents count from the first month. Per victim category, killed
+    come from a trend of killed alone and injured are the rest of its casualties.
+    """
+    dates = pd.to_datetime(incidents["date"]) if "date" in incidents.columns else pd.NaT
+    inc = incidents.assign(date=dates)
+    dated = inc["date"].notna().to_numpy()
+    axis = [str(m) for m in months]
+    trend = casualty_trend(inc[dated], "M") if dated.any() else None
+    undated = inc[~dated]
+    incidents_so_far = _running(trend, "incidents", axis) + len(undated)
     rows: list[SummaryRow] = [
-        {"key": c, "label": c.capitalize(), "values": totals[c]} for c in _COUNTS if c in totals
+        {"key": "incidents", "label": "Incidents", "values": _shown(incidents_so_far, None, k)}
     ]
-    if "victim_category" not in incidents.columns or not {"killed", "injured"} <= set(totals):
-        return rows
-    cats = incidents["victim_category"].astype(object)
+    for c in ("killed", "injured"):
+        if c in inc.columns:
+            total = _running(trend, c, axis) + float(undated[c].astype(float).sum())
+            rows.append({"key": c, "label": c.capitalize(), "values": _shown(total, inc[c], k)})
+    if {"victim_category", "killed", "injured"} <= set(inc.columns):
+        killed = casualty_trend(inc[dated].drop(columns="injured"), "M") if dated.any() else None
+        rows += _victim_rows(inc, trend, killed, axis, k)
+    return rows
+
+
+def _victim_rows(
+    inc: gpd.GeoDataFrame,
+    casualties: pd.DataFrame | None,
+    killed: pd.DataFrame | None,
+    axis: list[str],
+    k: int | None,
+) -> list[SummaryRow]:
+    """Return a "killed / injured" row per victim category present."""
+    cats = inc["victim_category"].astype(object)
+    undated = inc["date"].isna()
+    rows: list[SummaryRow] = []
     for cat in VICTIM_CATEGORY.codes:
-        sel = (cats == cat).to_numpy()
+        sel = cats == cat
         if not sel.any():
             continue
-        by_cat = _running_totals(incidents[sel], months, k)
+        late = inc.loc[sel & undated, ["killed", "injured"]].astype(float).sum()
+        dead = _running(killed, cat, axis)
+        hurt = _running(casualties, cat, axis) - dead
         texts = [
             f"{_count_text(a)} / {_count_text(b)}"
-            for a, b in zip(by_cat["killed"], by_cat["injured"], strict=True)
+            for a, b in zip(
+                _shown(dead + late["killed"], inc.loc[sel, "killed"], k),
+                _shown(hurt + late["injured"], inc.loc[sel, "injured"], k),
+                strict=True,
+            )
         ]
         rows.append(
             {
