@@ -341,3 +341,49 @@ def test_summary_panel_agrees_with_the_analysis():
     assert rows["victims-civilian"][-1] == (
         f"{int(civilian['killed'].sum())} / {int(civilian['injured'].sum())}"
     )
+
+
+def test_every_spec_keeps_to_the_typed_contract():
+    from geomap.map import contract
+
+    sample = geomap.load_layers(SAMPLE)
+    context = {n: gpd.read_file(SAMPLE, layer=n) for n in ("districts", "towns", "roads")}
+    proposed = context["districts"].head(2)[["geometry"]].assign(incidents=[["I1", "I2"], []])
+    m = geomap.render_map(
+        sample["incidents"],
+        sample["hazards"],
+        districts=context["districts"],
+        places=context["towns"],
+        roads=context["roads"],
+        proposed=proposed,
+        tiles="osm",
+    )
+    config = app_config(m.get_root().render())
+
+    def check(data, typed):
+        keys = set(data)
+        assert keys <= typed.__required_keys__ | typed.__optional_keys__, typed.__name__
+        assert keys >= typed.__required_keys__, typed.__name__
+
+    check(config, contract.PageConfig)
+    kinds = {
+        "incidents": contract.IncidentsSpec,
+        "hazards": contract.HazardsSpec,
+        "polygons": contract.PolygonsSpec,
+        "points": contract.PointsSpec,
+        "lines": contract.LinesSpec,
+        "heat": contract.HeatSpec,
+    }
+    assert {layer["kind"] for layer in config["layers"]} == set(kinds)
+    for layer in config["layers"]:
+        check(layer, kinds[layer["kind"]])
+        for item in layer.get("legend", []):
+            check(item, contract.LegendHeading if "heading" in item else contract.LegendItem)
+    specs = {layer["key"]: layer for layer in config["layers"]}
+    check(specs["incidents"]["style"], contract.IncidentStyle)
+    check(specs["hazards"]["style"], contract.HazardStyle)
+    check(specs["districts-casualties"]["choropleth"], contract.ChoroplethStyle)
+    check(config["summary"], contract.Summary)
+    check(config["timeline"], contract.Timeline)
+    for basemap in config["basemaps"]:
+        check(basemap, contract.Basemap)
