@@ -75,10 +75,6 @@ class MapInputs:
             )
         return cls(incidents=inc, hazards=haz, true_incidents=inc, **context)
 
-    def has(self, name: str) -> bool:
-        """Say whether the layer ``name`` is given and has rows."""
-        return _has_rows(getattr(self, name))
-
     def bounds(self) -> list[list[float]]:
         """``[[south, west], [north, east]]`` of the incidents and hazards drawn."""
         boxes = [g.total_bounds for g in (self.incidents, self.hazards) if g is not None and len(g)]

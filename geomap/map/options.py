@@ -100,10 +100,10 @@ class MapOptions:
     popup_fields: Mapping[str, Sequence[str]] | None = _option(
         None,
         "per layer (incidents, hazards), the fields shown on click, in order "
-        f"(default {DEFAULT_POPUP_FIELDS})",
+        "(None: DEFAULT_POPUP_FIELDS, those the layer has)",
     )
     tooltip_fields: Mapping[str, Sequence[str]] | None = _option(
-        None, f"per layer, the fields shown on hover (default {DEFAULT_TOOLTIP_FIELDS})"
+        None, "per layer, the fields shown on hover (None: DEFAULT_TOOLTIP_FIELDS)"
     )
     tiles: str | Sequence[str] | None = _option(
         DEFAULT_BASEMAPS, "basemaps by xyzservices name, the first shown; None or 'none' for none"
