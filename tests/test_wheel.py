@@ -8,6 +8,7 @@ the test needs no download of them) but never this checkout.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -40,22 +41,44 @@ def _version() -> str:
     return version("geomap")
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def _build(args: list[str], what: str) -> None:
+    proc = subprocess.run(args, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        msg = f"could not build the wheel (the build backend comes from PyPI): {proc.stderr}"
+        msg = f"could not build the {what} (the build backend comes from PyPI): {proc.stderr}"
         if os.environ.get("CI"):
             pytest.fail(msg)
         pytest.skip(msg)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel as a package index serves it: built from the sdist."""
+    pytest.importorskip("build", reason="the 'build' frontend is a test dependency")
+    out = tmp_path_factory.mktemp("dist")
+    _build([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], "sdist and wheel")
     (whl,) = out.glob("geomap-*.whl")
     return whl
+
+
+@pytest.fixture(scope="module")
+def direct_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built straight from the checkout."""
+    out = tmp_path_factory.mktemp("direct")
+    _build(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+        "wheel",
+    )
+    (whl,) = out.glob("geomap-*.whl")
+    return whl
+
+
+def _assets(whl: Path) -> dict[str, str]:
+    with zipfile.ZipFile(whl) as z:
+        return {
+            n: hashlib.sha256(z.read(n)).hexdigest()
+            for n in z.namelist()
+            if n.startswith("geomap/_static/")
+        }
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +115,12 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
 
 def _run(env: dict[str, str], *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(args), env=env, cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def test_sdist_builds_a_wheel_with_the_same_assets(wheel: Path, direct_wheel: Path) -> None:
+    assets = _assets(wheel)
+    assert any(n.endswith(".js") for n in assets)
+    assert assets == _assets(direct_wheel)
 
 
 def test_wheel_holds_assets_and_licences(wheel: Path) -> None:
