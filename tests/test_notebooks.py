@@ -7,6 +7,7 @@ import re
 import shutil
 
 import nbformat
+import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
@@ -43,8 +44,13 @@ def test_notebook_runs(path, tmp_path):
         resources={"metadata": {"path": str(tmp_path / "notebooks")}},
     )
     client.execute()
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert errors == []
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert [o for o in outputs if o.get("output_type") == "error"] == []
+    # Nothing printed to stderr: no warnings, no log noise, in what an analyst reads.
+    assert [o["text"] for o in outputs if o.get("name") == "stderr"] == []
+    first = nb.cells[0]
+    assert first.cell_type == "markdown"
+    assert "shows" in first.source.lower()
     if path.name.startswith("01-"):
         assert (tmp_path / "notebooks" / "output" / "quickstart-map.html").stat().st_size > 100_000
         # The map cell shows the map itself: its page (in an iframe's srcdoc) holds the
@@ -64,6 +70,13 @@ def test_notebook_runs(path, tmp_path):
         assert "Tractor" not in public  # nor the descriptions' free text
         assert (out / "snippet-iframe.html").read_text().startswith("<iframe ")
         assert (out / "snippet-fragment.html").read_text().startswith('<div class="geomap-embed"')
+    if path.name.startswith("04-"):
+        out = tmp_path / "notebooks" / "output"
+        rejects = pd.read_csv(out / "field-incidents-rejects.csv")
+        # What the analyst intends: only the data's own mistakes stay rejected.
+        assert sorted(rejects["field"]) == ["date", "geometry", "id"]
+        assert "AZ-00" in (out / "field-incidents-map.html").read_text()
+        assert "AZ-00" not in (out / "field-incidents-public.html").read_text()
     if path.name.startswith("02-"):
         out = tmp_path / "notebooks" / "output"
         assert (out / "report" / "report.html").stat().st_size > 0
