@@ -5,7 +5,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: map test lint pytest bench clean
+.PHONY: map test lint pytest bench notebooks clean
 
 $(VENV)/.installed: pyproject.toml package-lock.json
 	python3 -m venv $(VENV)
@@ -17,6 +17,11 @@ $(VENV)/.installed: pyproject.toml package-lock.json
 map: $(VENV)/.installed
 	$(VENV)/bin/geomap render data/karabakh-sample.gpkg -o karabakh-map.html \
 		--title "Karabakh: mine contamination (synthetic sample)"
+
+# Opens JupyterLab on notebooks/ (installs the notebook extra first).
+notebooks: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[notebook]'
+	$(VENV)/bin/jupyter lab notebooks/
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check geomap tests data benchmarks
