@@ -70,44 +70,38 @@ function locked(pkg) {
   return { ...entry, installed };
 }
 
-async function bundleApp() {
+/** The one output file of an esbuild run (minified, in memory). */
+async function esbuildOne(options) {
   const out = await esbuild.build({
     absWorkingDir: ROOT,
+    minify: true,
+    target: TARGET,
+    write: false,
+    ...options,
+  });
+  return out.outputFiles[0].contents;
+}
+
+function bundleApp() {
+  return esbuildOne({
     entryPoints: ["js/src/index.js"],
     bundle: true,
     format: "iife",
-    minify: true,
-    target: TARGET,
-    write: false,
     banner: { js: "/* geomap's map app: built by js/build.mjs from js/src (do not edit). */" },
   });
-  return out.outputFiles[0].contents;
 }
 
-async function minifyJs(file) {
-  const out = await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: [file],
-    bundle: false,
-    minify: true,
-    target: TARGET,
-    write: false,
-  });
-  return out.outputFiles[0].contents;
+function minifyJs(file) {
+  return esbuildOne({ entryPoints: [file], bundle: false });
 }
 
-async function bundleCss(file) {
-  const out = await esbuild.build({
-    absWorkingDir: ROOT,
+function bundleCss(file) {
+  return esbuildOne({
     entryPoints: [file],
     bundle: true,
-    minify: true,
-    target: TARGET,
-    write: false,
     outfile: "out.css",
     loader: { ".png": "dataurl", ".gif": "dataurl", ".svg": "dataurl" },
   });
-  return out.outputFiles[0].contents;
 }
 
 /** Every package bundled in a plugin, the plugin first, then its dependencies (sorted). */

@@ -21,7 +21,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import Point, Polygon
 
 import geomap
 from geomap import _encode
@@ -94,40 +93,17 @@ def _column_cases() -> dict[str, dict[str, Any]]:
     return out
 
 
-def _square(x: float, y: float, d: float = 0.01) -> Polygon:
-    return Polygon([(x, y), (x + d, y), (x + d, y + d), (x, y + d)])
-
-
-def _tiny_layers() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    incidents = gpd.GeoDataFrame(
-        {
-            "id": ["I1", "I2", "I3"],
-            "date": ["2021-03-01", "2021-05-17", None],
-            "incident_type": ["mine/ERW accident"] * 3,
-            "killed": [1, 0, None],
-            "injured": [0, 2, 1],
-            "victim_category": ["civilian", "civilian", "deminer"],
-            "description": ["tractor", "shepherd </script>", None],
-        },
-        geometry=[Point(46.93, 39.99), Point(46.95, 40.0), Point(47.14, 39.6)],
-        crs="EPSG:4326",
-    )
-    hazards = gpd.GeoDataFrame(
-        {
-            "id": ["H1", "H2", "H3"],
-            "hazard_class": ["CHA", "SHA", "SHA"],
-            "evidence": ["direct", "indirect", "indirect"],
-            "status": ["active", "active", "cleared"],
-            "status_date": ["2021-01-01", "2021-02-01", "2023-03-01"],
-            "date_recorded": ["2020-12-01", "2020-12-15", "2021-01-10"],
-        },
-        geometry=[_square(46.92, 39.98), _square(47.13, 39.59), _square(47.2, 39.5)],
-        crs="EPSG:4326",
-    )
-    return (
-        geomap.validate_incidents(incidents).kept,
-        geomap.validate_hazards(hazards).kept,
-    )
+def _tiny_layers(
+    incidents: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The conftest layers, validated, with a missing date and a missing count."""
+    inc = incidents.copy()
+    inc["date"] = inc["date"].astype(object)
+    inc.loc[2, "date"] = None
+    inc["killed"] = inc["killed"].astype("Int64")
+    inc.loc[4, "killed"] = None
+    inc.loc[1, "description"] = "shepherd </script>"
+    return geomap.validate_incidents(inc).kept, geomap.validate_hazards(hazards).kept
 
 
 #: The keys of a layer spec that carry encoded data (style and labels are not decoded).
@@ -139,8 +115,7 @@ def _days(values: pd.Series) -> list[int | None]:
     return [None if pd.isna(v) else (v - pd.Timestamp("1970-01-01")).days for v in dt]
 
 
-def _map_cases() -> dict[str, dict[str, Any]]:
-    inc, haz = _tiny_layers()
+def _map_cases(inc: gpd.GeoDataFrame, haz: gpd.GeoDataFrame) -> dict[str, dict[str, Any]]:
     m = geomap.render_map(
         inc,
         haz,
@@ -193,17 +168,17 @@ def _map_cases() -> dict[str, dict[str, Any]]:
     }
 
 
-def golden_files() -> dict[str, str]:
+def golden_files(incidents: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame) -> dict[str, str]:
     """Every golden file's name and text, as the encoder writes them now."""
-    cases = {**_column_cases(), **_map_cases()}
+    cases = {**_column_cases(), **_map_cases(*_tiny_layers(incidents, hazards))}
     return {
         f"{name}.json": json.dumps(case, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         for name, case in cases.items()
     }
 
 
-def test_golden_payloads_are_what_the_encoder_writes():
-    files = golden_files()
+def test_golden_payloads_are_what_the_encoder_writes(incidents_gdf, hazards_gdf):
+    files = golden_files(incidents_gdf, hazards_gdf)
     if os.environ.get(REGENERATE) == "1":
         GOLDEN.mkdir(parents=True, exist_ok=True)
         for old in GOLDEN.glob("*.json"):
