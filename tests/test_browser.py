@@ -89,6 +89,7 @@ def test_script_in_data_is_shown_never_run(browser, tmp_path, incidents_gdf):
         assert "<script>alert(3)</script>" in popup.inner_text()
         assert popup.locator("img").count() == 0
         page.locator(".leaflet-popup-close-button").click()  # it covers the next marker
+        page.locator(".leaflet-popup").wait_for(state="detached")
         markers.nth(1).click()
         second = page.locator(".leaflet-popup-content", has_text="alert(2)")
         assert "</script><script>alert(2)</script>" in second.inner_text()
