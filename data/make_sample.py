@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,30 +34,24 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point, Polygon, box
 
-SEED = 20201110
 HERE = Path(__file__).resolve().parent
+# The region, the district seeds and the vocabularies are the benchmarks' (one generator).
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.synthetic import (  # noqa: E402
+    DEVICES,
+    DISTRICT_SEEDS,
+    METRIC_CRS,
+    OPERATORS,
+    REGION_BOUNDS,
+    REGION_MID_LAT,
+    SEED,
+    STATUSES,
+)
+from geomap.model import DISPLAY_CRS  # noqa: E402
+
 GPKG_PATH = HERE / "karabakh-sample.gpkg"
 CSV_PATH = HERE / "karabakh-incidents.csv"
-
-DISPLAY_CRS = "EPSG:4326"
-METRIC_CRS = "EPSG:32638"  # UTM zone 38N
-REGION_BOUNDS = (45.9, 38.95, 47.5, 40.45)  # lon min, lat min, lon max, lat max
-
-# District seeds (lat, lon): approximate town coordinates from the DOMAIN notes.
-# Khojaly district is seeded with Khankendi.
-DISTRICT_SEEDS: tuple[tuple[str, str, float, float], ...] = (
-    ("Aghdam", "Aghdam", 39.99, 46.93),
-    ("Fuzuli", "Fuzuli", 39.60, 47.14),
-    ("Jabrayil", "Jabrayil", 39.40, 47.03),
-    ("Zangilan", "Zangilan", 39.09, 46.65),
-    ("Gubadli", "Gubadli", 39.34, 46.58),
-    ("Lachin", "Lachin", 39.64, 46.55),
-    ("Kalbajar", "Kalbajar", 40.10, 46.04),
-    ("Shusha", "Shusha", 39.76, 46.75),
-    ("Khojaly", "Khankendi", 39.82, 46.76),
-    ("Khojavend", "Khojavend", 39.79, 47.11),
-    ("Tartar", "Tartar", 40.34, 46.93),
-)
 
 ROADS: tuple[tuple[str, ...], ...] = (
     ("Fuzuli", "Shusha"),
@@ -80,18 +75,7 @@ FRONT_LINE: tuple[tuple[float, float], ...] = (
     (39.20, 47.00),
 )
 
-DEVICES = (
-    "AP mine",
-    "AT mine",
-    "improvised mine / IED",
-    "cluster munition remnant",
-    "UXO",
-    "AXO",
-    "other/unknown",
-)
-STATUSES = ("active", "cancelled", "reduced", "cleared", "handed over")
 LAND_USES = ("farmland", "road", "housing", "pasture", "forest")
-OPERATORS = ("ANAMA", "Synthetic operator A", "Synthetic operator B", "Synthetic operator C")
 
 N_HAZARDS = 400
 N_FRONT_LINE_HAZARDS = 280
@@ -168,7 +152,7 @@ def make_districts() -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         Columns ``district_id``, ``name`` and polygon geometry (EPSG:4326).
     """
-    k = math.cos(math.radians((REGION_BOUNDS[1] + REGION_BOUNDS[3]) / 2))
+    k = math.cos(math.radians(REGION_MID_LAT))
     seeds = shapely.MultiPoint([(lon * k, lat) for _, _, lat, lon in DISTRICT_SEEDS])
     minx, miny, maxx, maxy = REGION_BOUNDS
     frame = box(minx * k, miny, maxx * k, maxy)
@@ -888,7 +872,7 @@ def laea_areas(gdf: gpd.GeoDataFrame) -> pd.Series:
         Areas in m², from a Lambert azimuthal equal-area projection on the region.
     """
     lon0 = (REGION_BOUNDS[0] + REGION_BOUNDS[2]) / 2
-    lat0 = (REGION_BOUNDS[1] + REGION_BOUNDS[3]) / 2
+    lat0 = REGION_MID_LAT
     laea = f"+proj=laea +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m +no_defs"
     return gdf.to_crs(laea).area
 
