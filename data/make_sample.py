@@ -350,6 +350,46 @@ def front_line_point(rng: np.random.Generator, line: LineString) -> Point:
     return Point(base.x - dy / norm * off, base.y + dx / norm * off)
 
 
+def add_overlaps(rng: np.random.Generator, polys: list, front: list[bool], inner: list) -> None:
+    """Append the deliberate overlaps: each new polygon overlaps exactly one untouched one.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    polys : list of shapely.Polygon
+        The hazard polygons placed so far (metric CRS); extended in place.
+    front : list of bool
+        Whether each polygon lies along the front line; extended in place.
+    inner : list of shapely.Polygon
+        The districts shrunk by 100 m: every polygon lies inside one.
+    """
+    targets = rng.permutation(len(polys))
+    used = 0
+    for t in targets:
+        if used == N_OVERLAP_PAIRS:
+            break
+        target = polys[t]
+        others = [p for i, p in enumerate(polys) if i != t]
+        for _ in range(50):
+            c = target.centroid
+            a = rng.uniform(0, 2 * np.pi)
+            r = math.sqrt(target.area / math.pi) * rng.uniform(0.5, 1.1)
+            centre = Point(c.x + r * math.cos(a), c.y + r * math.sin(a))
+            size = max(target.area * rng.uniform(0.3, 1.0), MIN_AREA)
+            poly = jittered_polygon(rng, centre, size)
+            if (
+                any(g.contains(poly) for g in inner)
+                and poly.intersection(target).area > 0.05 * poly.area
+                and not shapely.intersects(poly, np.array(others)).any()
+            ):
+                polys.append(poly)
+                front.append(front[t])
+                used += 1
+                break
+    assert used == N_OVERLAP_PAIRS
+
+
 def place_hazards(
     rng: np.random.Generator,
     districts_m: list,
@@ -410,33 +450,157 @@ def place_hazards(
             polys.append(poly)
             front.append(k < N_FRONT_LINE_HAZARDS)
 
-    # Deliberate overlaps: each new polygon overlaps exactly one untouched polygon.
-    targets = rng.permutation(n_single)
-    used = 0
-    for t in targets:
-        if used == N_OVERLAP_PAIRS:
-            break
-        target = polys[t]
-        others = [p for i, p in enumerate(polys) if i != t]
-        for _ in range(50):
-            c = target.centroid
-            a = rng.uniform(0, 2 * np.pi)
-            r = math.sqrt(target.area / math.pi) * rng.uniform(0.5, 1.1)
-            centre = Point(c.x + r * math.cos(a), c.y + r * math.sin(a))
-            size = max(target.area * rng.uniform(0.3, 1.0), MIN_AREA)
-            poly = jittered_polygon(rng, centre, size)
-            if (
-                any(g.contains(poly) for g in inner)
-                and poly.intersection(target).area > 0.05 * poly.area
-                and not shapely.intersects(poly, np.array(others)).any()
-            ):
-                polys.append(poly)
-                front.append(front[t])
-                used += 1
-                break
-    assert used == N_OVERLAP_PAIRS
+    add_overlaps(rng, polys, front, inner)
     order = rng.permutation(len(polys))
     return [polys[i] for i in order], [front[i] for i in order]
+
+
+def evidence_and_sources(
+    rng: np.random.Generator, classes: list[str], front: list[bool]
+) -> tuple[list[str], list[str]]:
+    """Draw each hazard's evidence (by class) and source (by class and place).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    classes : list of str
+        ``SHA`` or ``CHA`` per hazard.
+    front : list of bool
+        Whether each polygon lies along the front line.
+
+    Returns
+    -------
+    evidence, sources : list of str
+        One value per hazard.
+    """
+    evidence = []
+    for cls in classes:
+        if cls == "CHA":
+            evidence.append(
+                str(rng.choice(["direct", "indirect", "unknown"], p=[0.88, 0.04, 0.08]))
+            )
+        else:
+            evidence.append(
+                str(
+                    rng.choice(["indirect", "direct", "none", "unknown"], p=[0.78, 0.04, 0.08, 0.1])
+                )
+            )
+
+    sources = []
+    for cls, fl in zip(classes, front, strict=True):
+        if cls == "CHA":
+            opts = [
+                "technical survey",
+                "non-technical survey",
+                "accident report",
+                "former front line record",
+            ]
+            p = [0.35, 0.35, 0.2, 0.1]
+        elif fl:
+            opts = ["former front line record", "non-technical survey", "accident report"]
+            p = [0.6, 0.3, 0.1]
+        else:
+            opts = ["non-technical survey", "accident report", "former front line record"]
+            p = [0.7, 0.2, 0.1]
+        sources.append(str(rng.choice(opts, p=p)))
+    return evidence, sources
+
+
+def hazard_codes(rng: np.random.Generator, front: list[bool]) -> dict[str, list]:
+    """Draw the hazards' attributes (all but district and land use), meeting the quotas.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    front : list of bool
+        Whether each polygon lies along the front line.
+
+    Returns
+    -------
+    dict
+        One list per column: ``hazard_class``, ``evidence``, ``device_category``,
+        ``status``, ``status_date``, ``date_recorded`` (ISO dates), ``operator``,
+        ``source``.
+    """
+    n = len(front)
+    classes: list[str] = []
+    statuses: list[str] = []
+    for cls, counts in STATUS_QUOTAS.items():
+        for status, count in zip(STATUSES, counts, strict=True):
+            classes += [cls] * count
+            statuses += [status] * count
+    perm = rng.permutation(n)
+    classes = [classes[i] for i in perm]
+    statuses = [statuses[i] for i in perm]
+    devices = [d for d, c in zip(DEVICES, DEVICE_QUOTAS, strict=True) for _ in range(c)]
+    devices = [devices[i] for i in rng.permutation(n)]
+
+    evidence, sources = evidence_and_sources(rng, classes, front)
+    operators = [str(rng.choice(OPERATORS, p=[0.5, 0.2, 0.15, 0.15])) for _ in range(n)]
+
+    recorded, changed = [], []
+    for status in statuses:
+        d0 = random_date(rng, HAZARD_FIRST_DATE, HAZARD_LAST_DATE, skew=1.6)
+        if status == "active":
+            d1 = d0
+        else:
+            d1 = min(d0 + timedelta(days=int(rng.integers(20, 720))), INCIDENT_LAST_DATE)
+        recorded.append(d0)
+        changed.append(d1)
+
+    return {
+        "hazard_class": classes,
+        "evidence": evidence,
+        "device_category": devices,
+        "status": statuses,
+        "status_date": [d.isoformat() for d in changed],
+        "date_recorded": [d.isoformat() for d in recorded],
+        "operator": operators,
+        "source": sources,
+    }
+
+
+def blocked_land_use(
+    rng: np.random.Generator,
+    polys_m: list,
+    district: list[str],
+    roads_m: list,
+    anchors_m: list,
+) -> list[str]:
+    """Draw the land use each hazard blocks: road, housing, else by district.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    polys_m : list of shapely.Polygon
+        Hazard polygons in the metric CRS.
+    district : list of str
+        The district of each polygon.
+    roads_m, anchors_m : list
+        Roads and towns/villages in the metric CRS.
+
+    Returns
+    -------
+    list of str
+        One of ``LAND_USES`` per hazard.
+    """
+    road_zone = shapely.union_all([r.buffer(300) for r in roads_m])
+    settled = shapely.union_all([a.buffer(1_500) for a in anchors_m])
+    upland = {"Kalbajar", "Lachin", "Shusha", "Gubadli", "Khojaly"}
+    land_use = []
+    for poly, dname in zip(polys_m, district, strict=True):
+        if poly.intersects(road_zone):
+            land_use.append("road")
+        elif poly.intersects(settled) and rng.random() < 0.7:
+            land_use.append("housing")
+        elif dname in upland:
+            land_use.append(str(rng.choice(["pasture", "forest", "farmland"], p=[0.45, 0.4, 0.15])))
+        else:
+            land_use.append(str(rng.choice(["farmland", "pasture", "forest"], p=[0.7, 0.2, 0.1])))
+    return land_use
 
 
 def make_hazards(
@@ -474,89 +638,17 @@ def make_hazards(
     polys_m, front = place_hazards(rng, districts_m, front_m, anchors_m)
     n = len(polys_m)
 
-    classes: list[str] = []
-    statuses: list[str] = []
-    for cls, counts in STATUS_QUOTAS.items():
-        for status, count in zip(STATUSES, counts, strict=True):
-            classes += [cls] * count
-            statuses += [status] * count
-    perm = rng.permutation(n)
-    classes = [classes[i] for i in perm]
-    statuses = [statuses[i] for i in perm]
-    devices = [d for d, c in zip(DEVICES, DEVICE_QUOTAS, strict=True) for _ in range(c)]
-    devices = [devices[i] for i in rng.permutation(n)]
-
-    evidence = []
-    for cls in classes:
-        if cls == "CHA":
-            evidence.append(
-                str(rng.choice(["direct", "indirect", "unknown"], p=[0.88, 0.04, 0.08]))
-            )
-        else:
-            evidence.append(
-                str(
-                    rng.choice(["indirect", "direct", "none", "unknown"], p=[0.78, 0.04, 0.08, 0.1])
-                )
-            )
-
-    sources = []
-    for cls, fl in zip(classes, front, strict=True):
-        if cls == "CHA":
-            opts = [
-                "technical survey",
-                "non-technical survey",
-                "accident report",
-                "former front line record",
-            ]
-            p = [0.35, 0.35, 0.2, 0.1]
-        elif fl:
-            opts = ["former front line record", "non-technical survey", "accident report"]
-            p = [0.6, 0.3, 0.1]
-        else:
-            opts = ["non-technical survey", "accident report", "former front line record"]
-            p = [0.7, 0.2, 0.1]
-        sources.append(str(rng.choice(opts, p=p)))
-
-    operators = [str(rng.choice(OPERATORS, p=[0.5, 0.2, 0.15, 0.15])) for _ in range(n)]
-
-    recorded, changed = [], []
-    for status in statuses:
-        d0 = random_date(rng, HAZARD_FIRST_DATE, HAZARD_LAST_DATE, skew=1.6)
-        if status == "active":
-            d1 = d0
-        else:
-            d1 = min(d0 + timedelta(days=int(rng.integers(20, 720))), INCIDENT_LAST_DATE)
-        recorded.append(d0)
-        changed.append(d1)
-
+    codes = hazard_codes(rng, front)
     polys = project(polys_m, METRIC_CRS, DISPLAY_CRS)
     district = district_of([p.centroid for p in polys], districts)
-
-    road_zone = shapely.union_all([r.buffer(300) for r in roads_m])
-    settled = shapely.union_all([a.buffer(1_500) for a in anchors_m])
-    upland = {"Kalbajar", "Lachin", "Shusha", "Gubadli", "Khojaly"}
-    land_use = []
-    for poly, dname in zip(polys_m, district, strict=True):
-        if poly.intersects(road_zone):
-            land_use.append("road")
-        elif poly.intersects(settled) and rng.random() < 0.7:
-            land_use.append("housing")
-        elif dname in upland:
-            land_use.append(str(rng.choice(["pasture", "forest", "farmland"], p=[0.45, 0.4, 0.15])))
-        else:
-            land_use.append(str(rng.choice(["farmland", "pasture", "forest"], p=[0.7, 0.2, 0.1])))
-
+    land_use = blocked_land_use(rng, polys_m, district, roads_m, anchors_m)
+    coded = ("hazard_class", "evidence", "device_category", "status")
     gdf = gpd.GeoDataFrame(
         {
-            "hazard_class": classes,
-            "evidence": evidence,
-            "device_category": devices,
-            "status": statuses,
-            "status_date": [d.isoformat() for d in changed],
-            "date_recorded": [d.isoformat() for d in recorded],
+            **{k: codes[k] for k in (*coded, "status_date", "date_recorded")},
             "district": district,
-            "operator": operators,
-            "source": sources,
+            "operator": codes["operator"],
+            "source": codes["source"],
             "blocked_land_use": land_use,
         },
         geometry=polys,
