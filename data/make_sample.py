@@ -829,6 +829,138 @@ def inside_point(rng: np.random.Generator, poly: Polygon) -> Point:
             return pt
 
 
+def incident_plan(rng: np.random.Generator) -> tuple[list[str], list[bool]]:
+    """Plan every incident's victim category, and whether it lies inside a hazard area.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+
+    Returns
+    -------
+    categories : list of str
+        The journalists' incident first, then deminers, military/security, civilians.
+    inside : list of bool
+        Inside a hazard polygon (every deminer, and enough others for ``N_INSIDE``).
+    """
+    n_civ = N_INCIDENTS - N_DEMINER - N_MILITARY - 1
+    cats = ["journalist"] + ["deminer"] * N_DEMINER + ["military/security"] * N_MILITARY
+    cats += ["civilian"] * n_civ
+    # Deminers are hurt at worksites (inside hazards); fill the rest of the inside quota.
+    inside = [False] + [True] * N_DEMINER
+    n_more = N_INSIDE - N_DEMINER
+    rest = np.zeros(N_INCIDENTS - 1 - N_DEMINER, dtype=bool)
+    rest[rng.choice(len(rest), size=n_more, replace=False)] = True
+    inside += [bool(x) for x in rest]
+    return cats, inside
+
+
+def journalist_point(
+    rng: np.random.Generator, roads_m: list, districts: gpd.GeoDataFrame, tree: shapely.STRtree
+) -> Point:
+    """Draw the journalists' incident: on the Tartar-Kalbajar road, in Kalbajar district.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    roads_m : list of shapely.LineString
+        Roads in the metric CRS, in ``ROADS`` order.
+    districts : geopandas.GeoDataFrame
+        District polygons in EPSG:4326.
+    tree : shapely.STRtree
+        Spatial index over the hazard polygons (metric CRS).
+
+    Returns
+    -------
+    shapely.Point
+        A point near the road, at least 30 m from every hazard polygon.
+    """
+    road = roads_m[ROADS.index(("Tartar", "Kalbajar"))]
+    kalbajar_m = project(
+        [districts.geometry[list(districts["name"]).index("Kalbajar")]], DISPLAY_CRS, METRIC_CRS
+    )[0].buffer(-300)
+    while True:
+        base = road.interpolate(rng.uniform(0, road.length))
+        pt = Point(base.x + rng.normal(0, 80), base.y + rng.normal(0, 80))
+        near = tree.query(pt, predicate="dwithin", distance=30)
+        if kalbajar_m.contains(pt) and not len(near):
+            return pt
+
+
+def inside_date(rng: np.random.Generator, category: str, hazard: pd.Series) -> date:
+    """Draw the date of an incident inside a hazard area, consistent with its history.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    category : str
+        The victim category: deminers are hurt while the area is worked.
+    hazard : pandas.Series
+        The hazard's row (``date_recorded``, ``status_date``, ``status``).
+
+    Returns
+    -------
+    datetime.date
+        The drawn date.
+    """
+    d0 = date.fromisoformat(hazard["date_recorded"])
+    d1 = date.fromisoformat(hazard["status_date"])
+    if category == "deminer":
+        last = d1 if d1 > d0 else INCIDENT_LAST_DATE
+        return random_date(rng, d0, last)
+    last = d1 if hazard["status"] != "active" else INCIDENT_LAST_DATE
+    return random_date(rng, HAZARD_FIRST_DATE, last, skew=1.8)
+
+
+def describe(
+    rng: np.random.Generator,
+    cats: list[str],
+    devices: list[str],
+    points_m: list,
+    district: list[str],
+    towns: gpd.GeoDataFrame,
+) -> list[str]:
+    """Write each incident's description: what happened, and near which place.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    cats, devices : list of str
+        Victim and device category per incident.
+    points_m : list of shapely.Point
+        The incidents in the metric CRS.
+    district : list of str
+        The district of each incident.
+    towns : geopandas.GeoDataFrame
+        Towns and villages in EPSG:4326.
+
+    Returns
+    -------
+    list of str
+        One sentence per incident.
+    """
+    anchors_m = list(towns.to_crs(METRIC_CRS).geometry)
+    descriptions = []
+    for cat, dev, pm, dname in zip(cats, devices, points_m, district, strict=True):
+        if cat == "journalist":
+            descriptions.append(
+                "Vehicle carrying a press group struck an AT mine in Kalbajar district"
+            )
+            continue
+        options = TEMPLATES[cat][dev]
+        text = options[int(rng.integers(len(options)))]
+        dists = [pm.distance(a) for a in anchors_m]
+        k = int(np.argmin(dists))
+        place = towns["name"][k]
+        where = f"near {place}" if dists[k] < 8_000 else f"in {dname} district"
+        descriptions.append(f"{text} {where}")
+    return descriptions
+
+
 def make_incidents(
     rng: np.random.Generator,
     districts: gpd.GeoDataFrame,
@@ -861,32 +993,13 @@ def make_incidents(
     anchors_m = list(towns.to_crs(METRIC_CRS).geometry)
     region_m = project([shapely.union_all(districts.geometry)], DISPLAY_CRS, METRIC_CRS)[0]
     region_m = region_m.buffer(-300)
-    kalbajar_m = project(
-        [districts.geometry[list(districts["name"]).index("Kalbajar")]], DISPLAY_CRS, METRIC_CRS
-    )[0].buffer(-300)
-
-    n_civ = N_INCIDENTS - N_DEMINER - N_MILITARY - 1
-    cats = ["journalist"] + ["deminer"] * N_DEMINER + ["military/security"] * N_MILITARY
-    cats += ["civilian"] * n_civ
-    # Deminers are hurt at worksites (inside hazards); fill the rest of the inside quota.
-    inside = [False] + [True] * N_DEMINER
-    n_more = N_INSIDE - N_DEMINER
-    rest = np.zeros(N_INCIDENTS - 1 - N_DEMINER, dtype=bool)
-    rest[rng.choice(len(rest), size=n_more, replace=False)] = True
-    inside += [bool(x) for x in rest]
+    cats, inside = incident_plan(rng)
 
     points_m, devices, dates = [], [], []
     worked = [i for i, s in enumerate(hazards["status"]) if s != "cancelled"]
     for cat, ins in zip(cats, inside, strict=True):
         if cat == "journalist":
-            road = roads_m[ROADS.index(("Tartar", "Kalbajar"))]
-            while True:
-                base = road.interpolate(rng.uniform(0, road.length))
-                pt = Point(base.x + rng.normal(0, 80), base.y + rng.normal(0, 80))
-                near = tree.query(pt, predicate="dwithin", distance=30)
-                if kalbajar_m.contains(pt) and not len(near):
-                    break
-            points_m.append(pt)
+            points_m.append(journalist_point(rng, roads_m, districts, tree))
             devices.append("AT mine")
             dates.append(JOURNALIST_DATE)
             continue
@@ -895,14 +1008,7 @@ def make_incidents(
             h = list(pool)[int(rng.integers(len(pool)))]
             points_m.append(inside_point(rng, hazards_m[h]))
             devices.append(hazards["device_category"][h])
-            d0 = date.fromisoformat(hazards["date_recorded"][h])
-            d1 = date.fromisoformat(hazards["status_date"][h])
-            if cat == "deminer":
-                last = d1 if d1 > d0 else INCIDENT_LAST_DATE
-                dates.append(random_date(rng, d0, last))
-            else:
-                last = d1 if hazards["status"][h] != "active" else INCIDENT_LAST_DATE
-                dates.append(random_date(rng, HAZARD_FIRST_DATE, last, skew=1.8))
+            dates.append(inside_date(rng, cat, hazards.iloc[h]))
             continue
         kind = str(rng.choice(["road", "village", "hazard"], p=[0.35, 0.3, 0.35]))
         points_m.append(outside_point(rng, kind, hazards_m, tree, roads_m, anchors_m, region_m))
@@ -913,21 +1019,6 @@ def make_incidents(
     killed, injured = split_casualties(rng, cats)
     points = project(points_m, METRIC_CRS, DISPLAY_CRS)
     district = district_of(points, districts)
-
-    descriptions = []
-    for cat, dev, pm, dname in zip(cats, devices, points_m, district, strict=True):
-        if cat == "journalist":
-            descriptions.append(
-                "Vehicle carrying a press group struck an AT mine in Kalbajar district"
-            )
-            continue
-        options = TEMPLATES[cat][dev]
-        text = options[int(rng.integers(len(options)))]
-        dists = [pm.distance(a) for a in anchors_m]
-        k = int(np.argmin(dists))
-        place = towns["name"][k]
-        where = f"near {place}" if dists[k] < 8_000 else f"in {dname} district"
-        descriptions.append(f"{text} {where}")
 
     gdf = gpd.GeoDataFrame(
         {
@@ -940,7 +1031,7 @@ def make_incidents(
             "victim_category": cats,
             "device_category": devices,
             "district": district,
-            "description": descriptions,
+            "description": describe(rng, cats, devices, points_m, district, towns),
         },
         geometry=points,
         crs=DISPLAY_CRS,
