@@ -21,6 +21,7 @@ run from any working directory::
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 import os
@@ -35,8 +36,29 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon, box
 
 HERE = Path(__file__).resolve().parent
-# The region, the district seeds and the vocabularies are the benchmarks' (one generator).
-sys.path.insert(0, str(HERE.parent))
+
+
+def checkout() -> Path:
+    """Find the geomap checkout whose ``benchmarks/synthetic.py`` this script uses.
+
+    The region box, the district seeds and the vocabularies are those of the benchmarks'
+    synthetic-data generator (defined once, there). This script's own checkout; for a
+    copy run elsewhere (the tests run one), the checkout of the ``geomap`` Python finds.
+
+    Returns
+    -------
+    pathlib.Path
+        The repository root.
+    """
+    if (HERE.parent / "benchmarks" / "synthetic.py").is_file():
+        return HERE.parent
+    spec = importlib.util.find_spec("geomap")
+    if spec is None or spec.origin is None:
+        raise SystemExit("make_sample.py needs geomap's checkout (benchmarks/synthetic.py)")
+    return Path(spec.origin).resolve().parent.parent
+
+
+sys.path.insert(0, str(checkout()))
 
 from benchmarks.synthetic import (  # noqa: E402
     DEVICES,
