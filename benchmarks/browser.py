@@ -185,8 +185,8 @@ INIT_JS = r"""
       const map = this.map();
       if (!map) { return false; }
       if (tool === "geomap") {
-        // geomap registers its layers when the whole map (app) has been built.
-        if (!(window.geomap && geomap.layers && Object.keys(geomap.layers).length > 0)) {
+        // geomap registers a map's handle when the whole map (app) has been built.
+        if (!(window.geomap && geomap.maps && Object.keys(geomap.maps).length > 0)) {
           return false;
         }
       } else {

@@ -41,8 +41,8 @@ includes starting the page's renderer process) until **all** of:
 * a global ``L.Map`` instance exists (folium's ``var map_<id>``);
 * the data layers are built:
 
-  - geomap: ``window.geomap && Object.keys(geomap.layers).length > 0`` (the test
-    suite's condition; geomap.js fills ``geomap.layers`` once the whole map is built);
+  - geomap: ``window.geomap && Object.keys(geomap.maps).length > 0`` (the test
+    suite's condition; the map app registers a map's handle once the whole map is built);
   - explore(): as many global ``L.GeoJSON`` instances as layers drawn (folium's
     ``var geo_json_<id>``, 2) and each on the map (``map.hasLayer``);
 
