@@ -27,7 +27,8 @@ from geomap.render import (
     render_map,
     save_map,
 )
-from geomap.validate import ValidationResult, load_layers
+from geomap.load import load_layers
+from geomap.validate import ValidationResult
 
 log = logging.getLogger("geomap")
 
