@@ -19,6 +19,7 @@ import pandas as pd
 from geomap._errors import GeomapError
 from geomap.embed import embed_html
 from geomap.io import atomic_path, read_context_layer, write_layer
+from geomap.load import load_layers
 from geomap.render import (
     CLUSTER_THRESHOLD,
     DEFAULT_BASEMAPS,
@@ -27,7 +28,6 @@ from geomap.render import (
     render_map,
     save_map,
 )
-from geomap.load import load_layers
 from geomap.validate import ValidationResult
 
 log = logging.getLogger("geomap")

@@ -39,7 +39,7 @@ CONTEXT_LAYERS = ("districts", "towns", "roads")
 
 
 def _mapping_for(kind: str, mappings: Sequence[ColumnMapping]) -> ColumnMapping | None:
-    """The mapping for ``kind``: one made for it, else the first made for any layer."""
+    """Return the mapping for ``kind``: one made for it, else the first for any layer."""
     for m in mappings:
         if m.layer == kind:
             return m

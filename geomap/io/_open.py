@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,10 +122,24 @@ def _shapefile_target(path: Path) -> str:
     return str(path)
 
 
+def _kmz_target(path: Path) -> str:
+    """Return the GDAL path of a KMZ's main KML (the first ``.kml`` in the zip)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            kmls = [n for n in zf.namelist() if n.lower().endswith(".kml")]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"{path}: could not be opened: {first_line(exc)}", path) from None
+    if not kmls:
+        raise InputError(f"{path}: the KMZ holds no .kml file", path)
+    # Read through /vsizip/: GDAL's LIBKML driver, given the .kmz itself, drops the
+    # ExtendedData fields (where the model's fields are).
+    return f"/vsizip/{path}/{kmls[0]}"
+
+
 def open_source(path: PathLike) -> Source:
     """Check that ``path`` exists and is not empty; say its format and GDAL target.
 
-    A KMZ is handed to GDAL as it is (its LIBKML driver reads the zip itself).
+    A KMZ is read through its main KML, the first ``.kml`` in the zip.
 
     Parameters
     ----------
@@ -152,7 +167,12 @@ def open_source(path: PathLike) -> Source:
     if p.is_file() and p.stat().st_size == 0:
         raise InputError(f"{p}: the file is empty", p)
     fmt = format_of(p)
-    target = _shapefile_target(p) if fmt == "Shapefile" else str(p)
+    if fmt == "Shapefile":
+        target = _shapefile_target(p)
+    elif p.suffix.lower() == ".kmz":
+        target = _kmz_target(p)
+    else:
+        target = str(p)
     return Source(p, fmt, target)
 
 

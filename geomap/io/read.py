@@ -97,9 +97,7 @@ def _to_display_crs(
         try:
             gdf = gdf.to_crs(DISPLAY_CRS)
         except Exception as exc:
-            raise InputError(
-                f"{path}: could not reproject from {src}: {first_line(exc)}"
-            ) from None
+            raise InputError(f"{path}: could not reproject from {src}: {first_line(exc)}") from None
         log.info("%s: reprojected from %s to %s", path, src, DISPLAY_CRS)
     return gdf
 

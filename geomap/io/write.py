@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -67,8 +68,10 @@ def _table_to_layer(df: pd.DataFrame) -> gpd.GeoDataFrame:
         if out[col].dtype == object:
             out[col] = out[col].map(lambda v: None if v is None or v is pd.NA else str(v))
     if "geometry_wkt" in out.columns:
-        wkt = out.pop("geometry_wkt").to_numpy(dtype=object)
-        geoms = shapely.from_wkt(wkt, on_invalid="ignore")
+        wkt = out.pop("geometry_wkt")
+        # A rejected row may have no geometry: its WKT is missing (None or NaN).
+        text = np.array([v if isinstance(v, str) else None for v in wkt], dtype=object)
+        geoms = shapely.from_wkt(text, on_invalid="ignore")
         return gpd.GeoDataFrame(out, geometry=geoms, crs=DISPLAY_CRS)
     return gpd.GeoDataFrame(out)
 

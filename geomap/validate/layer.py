@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 
 def _prepared(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A copy in EPSG:4326, indexed 0..n-1, with ``source_file`` and ``source_row``."""
+    """Return a copy in EPSG:4326, indexed 0..n-1, with ``source_file``/``source_row``."""
     gdf = gdf.copy()
     if gdf.crs is None:
         gdf = gdf.set_crs(DISPLAY_CRS)
@@ -68,7 +68,7 @@ def _kept(
     data: dict[str, pd.Series],
     keep_mask: np.ndarray,
 ) -> gpd.GeoDataFrame:
-    """The kept rows: model columns, the mapping's ``keep`` columns, source, geometry."""
+    """Return the kept rows: model and ``keep`` columns, source, geometry, area."""
     model_cols = [f.name for f in spec.fields if f.kind != "area"]
     keep_cols = [
         k for k in gdf.attrs.get("geomap_keep", []) if k in gdf.columns and k not in model_cols
@@ -243,4 +243,3 @@ def as_layer(data: object, what: str) -> gpd.GeoDataFrame:
     if not gdf.crs.equals(DISPLAY_CRS):
         gdf = gdf.to_crs(DISPLAY_CRS)
     return gdf
-

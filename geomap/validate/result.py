@@ -125,6 +125,7 @@ class Collector:
         self.notes: list[tuple[np.ndarray, str, np.ndarray]] = []
 
     def fail(self, mask: np.ndarray, fld: str, msg: object, fix: object = "") -> None:
+        """Reject the rows in ``mask``: ``fld`` is wrong, ``msg`` says how, ``fix`` what to do."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
@@ -133,6 +134,7 @@ class Collector:
         self.problems.append((idx, fld, _at(msg, idx), _at(fix, idx)))
 
     def note(self, mask: np.ndarray, fld: str, msg: object) -> None:
+        """Note ``msg`` about ``fld`` on the rows in ``mask`` (kept if nothing else is wrong)."""
         mask = np.asarray(mask, dtype=bool)
         if mask.any():
             idx = np.flatnonzero(mask)
@@ -145,8 +147,8 @@ def _at(value: object, idx: np.ndarray) -> np.ndarray:
     return np.full(len(idx), value, dtype=object)
 
 
-
 def rejected_table(gdf: gpd.GeoDataFrame, ids: pd.Series, c: Collector) -> pd.DataFrame:
+    """Return one row per rejected row: where, why, the likely fix, its values and WKT."""
     cols = ["source_file", "source_row", "id", "field", "problem", "likely_fix"]
     if not c.problems:
         return pd.DataFrame(columns=cols)
@@ -186,6 +188,7 @@ def rejected_table(gdf: gpd.GeoDataFrame, ids: pd.Series, c: Collector) -> pd.Da
 def notes_table(
     gdf: gpd.GeoDataFrame, ids: pd.Series, c: Collector, keep_mask: np.ndarray
 ) -> pd.DataFrame:
+    """Return the notes on kept rows, in row order: where, which field, what."""
     cols = ["source_file", "source_row", "id", "field", "note"]
     parts = []
     for idx, fld, msg in c.notes:
@@ -208,7 +211,7 @@ def notes_table(
 
 
 def files_table(gdf: gpd.GeoDataFrame, rejected: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
-    """Per file, in reading order: rows read, kept, rejected and repaired."""
+    """Return per file, in reading order, the rows read, kept, rejected and repaired."""
     read = gdf.groupby("source_file", sort=False).size()
     file_order = list(dict.fromkeys(gdf["source_file"]))
     for fdesc in gdf.attrs.get("geomap_files", []):
