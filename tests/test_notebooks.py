@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from .conftest import ROOT
+import geomap
+
+from .conftest import ROOT, SAMPLE
+from .test_render import app_config
 
 pytestmark = pytest.mark.notebook
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def _shown_map(output: dict) -> dict | None:
+    """The page config of a map a cell shows (folium shows a map as an iframe srcdoc)."""
+    text = "".join(output.get("data", {}).get("text/html", ""))
+    srcdoc = re.search(r'srcdoc="([^"]*)"', text)
+    page = html.unescape(srcdoc.group(1)) if srcdoc else text
+    if "geomap.app(" not in page:
+        return None
+    return app_config(page)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
@@ -32,14 +47,16 @@ def test_notebook_runs(path, tmp_path):
     assert errors == []
     if path.name.startswith("01-"):
         assert (tmp_path / "notebooks" / "output" / "quickstart-map.html").stat().st_size > 100_000
-        html_outputs = [
-            o for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})
-        ]
-        assert any(
-            "geomap.buildLayer" in "".join(o["data"]["text/html"])
-            or "iframe" in "".join(o["data"]["text/html"])
-            for o in html_outputs
-        )
+        # The map cell shows the map itself: its page (in an iframe's srcdoc) holds the
+        # app and every kept incident and hazard area of the sample.
+        maps = [_shown_map(o) for c in nb.cells for o in c.get("outputs", [])]
+        shown = [m for m in maps if m is not None]
+        assert len(shown) == 1
+        counts = {layer["key"]: layer.get("n") for layer in shown[0]["layers"]}
+        incidents = geomap.validate_incidents(geomap.read_incidents(SAMPLE))
+        hazards = geomap.validate_hazards(geomap.read_hazards(SAMPLE))
+        assert counts["incidents"] == len(incidents.kept)
+        assert counts["hazards"] == len(hazards.kept)
     if path.name.startswith("03-"):
         out = tmp_path / "notebooks" / "output"
         public = (out / "karabakh-public.html").read_text()
