@@ -123,6 +123,7 @@ class ColumnMapping:
         Returns
         -------
         ColumnMapping
+            Frozen; its ``source`` names the document in later messages.
 
         Raises
         ------

@@ -259,19 +259,21 @@ def read_hazards(paths: PathLike | Sequence[PathLike], **kwargs: Any) -> gpd.Geo
     Parameters
     ----------
     paths : path or list of paths
-        Files to read as one layer.
+        Files to read as one layer (a GeoPackage's ``hazards`` layer if it has several).
     **kwargs
         As for :func:`read_incidents`.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Unvalidated rows; pass them to :func:`geomap.validate_hazards`.
+        Unvalidated rows (``attrs["geomap_kind"]`` is ``"hazards"``); pass them to
+        :func:`geomap.validate_hazards`.
 
     Examples
     --------
-    >>> len(read_hazards("data/karabakh-sample.gpkg"))
-    400
+    >>> hazards = read_hazards("data/karabakh-sample.gpkg")
+    >>> len(hazards), hazards.attrs["geomap_kind"]
+    (400, 'hazards')
     """
     return read_layer(paths, "hazards", **kwargs)
 

@@ -199,6 +199,7 @@ def validate_hazards(gdf: gpd.GeoDataFrame, *, strict: bool = False) -> Validati
     Returns
     -------
     ValidationResult
+        Its kept rows carry ``area_m2``, each polygon's area in square metres.
 
     Examples
     --------
