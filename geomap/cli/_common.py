@@ -18,7 +18,8 @@ import pandas as pd
 
 from geomap._errors import GeomapError
 from geomap.io import read_context_layer, write_layer
-from geomap.validate import ValidationResult, load_layers
+from geomap.load import load_layers
+from geomap.validate import ValidationResult
 
 log = logging.getLogger("geomap")
 
