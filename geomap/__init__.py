@@ -19,13 +19,20 @@ from geomap._errors import (
     ValidationError,
 )
 from geomap.geo import equal_area_crs, metric_crs
-from geomap.io import detect_layers, read_hazards, read_incidents, read_layer, write_layer
+from geomap.io import (
+    ColumnMapping,
+    detect_layers,
+    load_mapping,
+    read_hazards,
+    read_incidents,
+    read_layer,
+    write_layer,
+)
+from geomap.load import load_layers
 from geomap.map import GeomapMap, render_map, save_map
-from geomap.mapping import ColumnMapping, load_mapping
 from geomap.model import HAZARDS, INCIDENTS
 from geomap.validate import (
     ValidationResult,
-    load_layers,
     validate_hazards,
     validate_incidents,
     validate_layer,

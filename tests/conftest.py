@@ -26,6 +26,10 @@ TILE_HOSTS = (
     "arcgisonline.com",
     "opentopomap.org",
 )
+#: JavaScript for the first map's handle on a page (what ``geomap.app`` returned for it).
+FIRST_MAP = "geomap.maps[Object.keys(geomap.maps)[0]]"
+#: A page's maps are drawn: each registers its handle once every layer is built.
+MAPS_READY = "window.geomap && Object.keys(geomap.maps).length > 0"
 
 
 def _require(flag: str) -> bool:
@@ -65,11 +69,25 @@ class Browser:
     def __init__(self, browser: Any) -> None:
         self._browser = browser
 
+    def raw_page(self, viewport: dict[str, int] | None = None) -> Any:
+        """A page that may reach loopback servers the test started (and nothing else)."""
+        page = self._browser.new_page(viewport=viewport or {"width": 1200, "height": 800})
+
+        def route(r: Any) -> None:
+            host = r.request.url.split("/")[2] if "://" in r.request.url else ""
+            if host.startswith(("127.0.0.1", "localhost")) or r.request.url.startswith("data:"):
+                r.continue_()
+            else:
+                r.abort()
+
+        page.route("**/*", route)
+        return page
+
     def open(
         self,
         path: Path,
         *,
-        wait_for: str = "window.geomap && Object.keys(geomap.layers).length > 0",
+        wait_for: str = MAPS_READY,
         viewport: dict[str, int] | None = None,
     ) -> tuple[Any, PageReport]:
         report = PageReport()

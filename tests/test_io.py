@@ -7,12 +7,17 @@ import warnings
 import zipfile
 from pathlib import Path
 
+import fiona
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import pytest
+from shapely.geometry import Point
 
 import geomap
 from geomap import InputError, MappingError
+from geomap.io import read_context_layer
+from geomap.load import load_context, load_inputs
 
 FORMATS = [
     "geojson",
@@ -25,6 +30,7 @@ FORMATS = [
     "csv",
     "csv-wkt",
     "kml",
+    "kmz",
 ]
 
 
@@ -67,9 +73,15 @@ def write_as(gdf: gpd.GeoDataFrame, folder: Path, fmt: str) -> Path:
         df = pd.DataFrame(gdf.drop(columns="geometry"))
         df["WKT"] = gdf.geometry.to_wkt()
         df.to_csv(path, index=False)
-    elif fmt == "kml":
+    elif fmt in ("kml", "kmz"):
         path = folder / "layer.kml"
         gdf.to_file(path, driver="KML")
+        if fmt == "kmz":  # a KMZ is a zip whose first .kml is the document
+            kmz = folder / "layer.kmz"
+            with zipfile.ZipFile(kmz, "w") as zf:
+                zf.write(path, "doc.kml")
+            path.unlink()
+            path = kmz
     else:  # pragma: no cover
         raise AssertionError(fmt)
     return path
@@ -102,10 +114,28 @@ def test_each_format_reads_back_hazards_with_areas(tmp_path, hazards_gdf, fmt):
     assert result.kept["area_m2"].between(0.9e6, 1.0e6).all()
 
 
-def test_fiona_engine_is_passed_through(tmp_path, incidents_gdf):
+def test_fiona_engine_is_passed_through(tmp_path, incidents_gdf, monkeypatch):
+    """``engine="fiona"`` reads the rows with Fiona, not pyogrio; the default does not."""
     path = write_as(incidents_gdf, tmp_path, "geojson")
+    opened: list[str] = []
+    fiona_open = fiona.open
+
+    def spy(fp, *args, **kwargs):
+        opened.append(str(fp))
+        return fiona_open(fp, *args, **kwargs)
+
+    monkeypatch.setattr(fiona, "open", spy)
+    assert len(geomap.read_incidents(path)) == 5
+    assert opened == []  # pyogrio, geopandas' default, read them
+
+    def no_pyogrio(*args, **kwargs):
+        raise AssertionError("pyogrio read the rows although engine='fiona' was given")
+
+    monkeypatch.setattr(pyogrio, "read_dataframe", no_pyogrio)
     raw = geomap.read_incidents(path, engine="fiona")
     assert len(raw) == 5
+    assert len(opened) == 1
+    assert opened[0].endswith("layer.geojson")
 
 
 def test_several_files_are_one_layer(tmp_path, incidents_gdf):
@@ -271,3 +301,52 @@ def test_geojson_reader_keeps_json_property_types(tmp_path):
     result = geomap.validate_incidents(geomap.read_incidents(path))
     assert result.kept.loc[0, "id"] == "7"
     assert result.kept.loc[0, "killed"] == 2
+
+
+def test_rejects_without_geometry_write_to_a_geopackage(tmp_path):
+    table = pd.DataFrame(
+        {"id": ["A", "B"], "problem": ["x", "y"], "geometry_wkt": ["POINT (46.9 39.9)", None]}
+    )
+    dest = geomap.write_layer(table, tmp_path / "rejects.gpkg")
+    back = gpd.read_file(dest)
+    assert list(back["id"]) == ["A", "B"]
+    assert back.geometry.iloc[0] == Point(46.9, 39.9)
+    assert back.geometry.iloc[1] is None
+
+
+def test_detect_layers_names_a_missing_layer(tmp_path, incidents_gdf, hazards_gdf):
+    path = tmp_path / "two.gpkg"
+    incidents_gdf.to_file(path, layer="a")
+    hazards_gdf.to_file(path, layer="b")
+    assert geomap.detect_layers(path, "b") == [("hazards", "b")]
+    with pytest.raises(InputError, match="has no layer 'nope'; its layers are a, b"):
+        geomap.detect_layers(path, "nope")
+
+
+def test_context_layers_given_or_found_in_an_input(tmp_path, incidents_gdf, hazards_gdf):
+    gpkg = tmp_path / "inputs.gpkg"
+    incidents_gdf.to_file(gpkg, layer="incidents")
+    hazards_gdf.to_file(gpkg, layer="districts")
+    single = tmp_path / "towns.geojson"
+    incidents_gdf.to_file(single)
+    assert len(read_context_layer(single, "towns")) == 5  # a single layer is read whole
+    assert read_context_layer(single, "towns", only_named=True) is None
+    assert len(read_context_layer(gpkg, "districts")) == 3
+    with pytest.raises(InputError, match="has no layer 'roads'; its layers are incidents, dis"):
+        read_context_layer(gpkg, "roads")
+    assert len(load_context("districts", search=[single, gpkg])) == 3
+    assert load_context("roads", search=[gpkg]) is None
+    assert len(load_context("towns", single, search=[gpkg])) == 5
+
+
+def test_load_inputs_sorts_files_and_refuses_a_kind_twice(tmp_path, incidents_gdf, hazards_gdf):
+    inc = tmp_path / "inc.geojson"
+    haz = tmp_path / "haz.geojson"
+    incidents_gdf.to_file(inc)
+    hazards_gdf.to_file(haz)
+    results = load_inputs([inc], hazards=[haz])
+    assert {k: len(r.kept) for k, r in results.items()} == {"incidents": 5, "hazards": 3}
+    with pytest.raises(geomap.GeomapError, match="incidents were given twice"):
+        load_inputs([inc], incidents=[inc])
+    with pytest.raises(InputError, match="no input files given"):
+        load_inputs()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from html.parser import HTMLParser
 
 import geopandas as gpd
@@ -14,29 +12,19 @@ import pytest
 
 import geomap
 from geomap import analysis
-from geomap._cli_analysis import add_commands
-from geomap._errors import GeomapError
+from geomap.cli import main
 from geomap.report import REPORT_FILES, write_report
 
-from .conftest import SAMPLE
+from .conftest import FIRST_MAP, MAPS_READY, SAMPLE
 
 XSS = "<img src=x onerror=alert(1)>"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run a command as geomap.cli.main will once it is wired in: GeomapError → exit 2."""
-    parser = argparse.ArgumentParser(prog="geomap")
-    parser.add_argument("-q", "--quiet", action="store_true")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS)
-    add_commands(parser.add_subparsers(dest="command", required=True), [common])
+    """Run a command as a user would: exit status, standard output, standard error."""
     capsys.readouterr()
     try:
-        args = parser.parse_args([str(a) for a in argv])
-        code = args.func(args)
-    except GeomapError as exc:
-        print(f"geomap: error: {exc}", file=sys.stderr)
-        code = 2
+        code = main([str(a) for a in argv])
     except SystemExit as exc:  # argparse's own usage errors
         code = int(exc.code or 0)
     out, err = capsys.readouterr()
@@ -194,9 +182,10 @@ def test_report_opens_offline_with_map_and_charts(browser, report):
     try:
         frame = next(f for f in page.frames if f.url.endswith("/map.html"))
         frame.wait_for_function(
-            "window.geomap && geomap.layers.incidents && geomap.layers.proposed", timeout=60_000
+            f"{MAPS_READY} && {FIRST_MAP}.layers.incidents && {FIRST_MAP}.layers.proposed",
+            timeout=60_000,
         )
-        layers = frame.evaluate("Object.keys(geomap.layers)")
+        layers = frame.evaluate(f"Object.keys({FIRST_MAP}.layers)")
         assert {"hazards", "incidents", "proposed"} <= set(layers)
         drawn = frame.locator("path.geomap-proposed").count()
         assert drawn == len(gpd.read_file(folder / "proposed-hazard-areas.gpkg")) > 0

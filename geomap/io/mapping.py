@@ -49,6 +49,29 @@ _TOP_KEYS = {"layer", "fields", "codes", "dates", "constants", "keep", "csv", "c
 _CSV_KEYS = {"latitude", "longitude", "wkt", "delimiter", "encoding"}
 
 
+class _Sections:
+    """Reads a mapping document's sections keyed by model field, checking the fields."""
+
+    def __init__(self, data: Mapping[str, Any], source: str, layer: str | None) -> None:
+        self.data, self.source, self.layer = data, source, layer
+        self.fields = (
+            set(LAYERS[layer].columns) if layer else {c for s in LAYERS.values() for c in s.columns}
+        )
+
+    def __call__(self, name: str) -> dict[str, Any]:
+        """Return section ``name`` (empty if absent); every key must be a model field."""
+        value = self.data.get(name) or {}
+        if not isinstance(value, Mapping):
+            raise MappingError(f"{self.source}: `{name}` must be a mapping of model field to value")
+        bad = set(value) - self.fields
+        if bad:
+            raise MappingError(
+                f"{self.source}: `{name}` names {sorted(bad)}, which are not fields of the "
+                f"{self.layer or 'geomap'} model; expected some of {sorted(self.fields)}"
+            )
+        return dict(value)
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     """How a user's columns and codes map onto a model layer.
@@ -100,6 +123,7 @@ class ColumnMapping:
         Returns
         -------
         ColumnMapping
+            Frozen; its ``source`` names the document in later messages.
 
         Raises
         ------
@@ -124,26 +148,10 @@ class ColumnMapping:
             raise MappingError(
                 f"{source}: `layer` was {layer!r} but is expected to be in {list(LAYERS)}"
             )
-        model_fields = (
-            set(LAYERS[layer].columns) if layer else {c for s in LAYERS.values() for c in s.columns}
-        )
-
-        def section(name: str) -> dict[str, Any]:
-            value = data.get(name) or {}
-            if not isinstance(value, Mapping):
-                raise MappingError(f"{source}: `{name}` must be a mapping of model field to value")
-            bad = set(value) - model_fields
-            if bad:
-                raise MappingError(
-                    f"{source}: `{name}` names {sorted(bad)}, which are not fields of the "
-                    f"{layer or 'geomap'} model; expected some of {sorted(model_fields)}"
-                )
-            return dict(value)
-
+        section = _Sections(data, source, layer)
         fields = {k: str(v) for k, v in section("fields").items()}
-        codes_raw = section("codes")
         codes: dict[str, dict[str, str]] = {}
-        for name, table in codes_raw.items():
+        for name, table in section("codes").items():
             if not isinstance(table, Mapping):
                 raise MappingError(
                     f"{source}: `codes.{name}` must map the user's codes to model codes"

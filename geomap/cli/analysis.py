@@ -1,64 +1,158 @@
-"""``geomap stats`` and ``geomap report``: the analysis commands, for :mod:`geomap.cli`.
+"""``geomap stats`` and ``geomap report``: the analysis, printed or written as a folder.
 
-:func:`add_commands` adds both subcommands to the ``geomap`` parser; each sets
-``func`` to its handler, which returns the exit status and raises
-:class:`~geomap.GeomapError` for a user error (``geomap.cli.main`` prints it and
-exits 2). Input is read as ``geomap render`` reads it; the districts, towns and
-roads default to same-named layers of an input GeoPackage (as in the sample).
-
-Long steps show progress on stderr: a tqdm bar on a terminal when tqdm is
-installed, else (in logs, pipes, CI) one line per step; nothing with ``-q``.
+Input is read as ``geomap render`` reads it; the districts, towns and roads default to
+same-named layers of an input GeoPackage (as in the sample). Long steps show progress on
+stderr: a tqdm bar on a terminal when tqdm is installed, else (in logs, pipes, CI) one
+line per step; nothing with ``-q``.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
 
 from geomap import analysis
 from geomap._errors import GeomapError
+from geomap.cli._common import (
+    EXIT_OK,
+    add_context_options,
+    add_input_options,
+    context,
+    count,
+    date,
+    distance,
+    load_inputs,
+    positive,
+    say,
+    write_rejects,
+)
+from geomap.report import write_report
 from geomap.validate import ValidationResult
 
-__all__ = ["add_commands"]
-
-log = logging.getLogger("geomap")
-
-
-# --------------------------------------------------------------------------- options
+try:  # a progress bar on a terminal, when tqdm (the analysis extra) is installed
+    from tqdm import tqdm as _tqdm
+except ImportError:  # pragma: no cover - plain lines instead
+    _tqdm = None
 
 
-def _distance(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of metres") from None
-    if value < 0 or value != value:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a distance ≥ 0 (metres)")
-    return value
+def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """Add ``stats`` and ``report`` to the ``geomap`` parser.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        What ``parser.add_subparsers()`` returned.
+    parents : list of ArgumentParser
+        Parents of each subparser (the ``-v``/``-q`` options after the command).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="geomap")
+    >>> add_commands(parser.add_subparsers(dest="command"), [])
+    >>> args = parser.parse_args(["stats", "data/karabakh-sample.gpkg", "--eps", "800"])
+    >>> args.func.__name__, args.eps
+    ('run_stats', 800.0)
+    """
+    s = sub.add_parser(
+        "stats",
+        parents=parents,
+        help="print a summary: links, casualties, hazard km², districts, priorities",
+        description="Read and check the layers, link incidents to hazard areas, and print "
+        "a summary table (districts and top priority areas too, when given).",
+    )
+    _add_analysis_options(s)
+    s.add_argument(
+        "--top", type=count, default=10, metavar="N", help="priority areas to print (10)"
+    )
+    s.set_defaults(func=run_stats)
+
+    r = sub.add_parser(
+        "report",
+        parents=parents,
+        help="write a report folder: map, statistics (CSV), charts (PNG), GeoPackages, HTML",
+        description="Run the whole analysis and write a folder with map.html, report.html "
+        "(map, charts and tables on one page; opens offline), the statistics as CSV, the "
+        "charts as PNG, and the proposed suspected areas and priorities as GeoPackage.",
+    )
+    _add_analysis_options(r)
+    r.add_argument(
+        "-o", "--output", default="geomap-report", metavar="FOLDER", help="folder to write"
+    )
+    r.add_argument(
+        "--title", default="Explosive ordnance contamination: analysis", help="report title"
+    )
+    r.add_argument("--subtitle", help="second line under the title, e.g. the data source")
+    r.add_argument("--top", type=count, default=20, metavar="N", help="priority areas shown (20)")
+    r.set_defaults(func=run_report)
 
 
-def _positive(text: str) -> float:
-    value = _distance(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a distance > 0 (metres)")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number ≥ 1")
-    return value
+def _add_analysis_options(p: argparse.ArgumentParser) -> None:
+    add_input_options(p)
+    c = add_context_options(p)
+    c.add_argument(
+        "--district-id",
+        metavar="FIELD",
+        help="column that identifies each district (default: found, else the row number)",
+    )
+    a = p.add_argument_group("analysis")
+    a.add_argument(
+        "--max-distance",
+        type=distance,
+        default=500.0,
+        metavar="M",
+        help="link an incident outside every hazard area to the nearest within M metres "
+        "(default 500)",
+    )
+    a.add_argument(
+        "--eps",
+        type=positive,
+        default=1000.0,
+        metavar="M",
+        help="cluster unlinked incidents within M metres of each other (DBSCAN; default 1000)",
+    )
+    a.add_argument(
+        "--min-incidents",
+        type=count,
+        default=2,
+        metavar="N",
+        help="incidents that make a cluster (default 2; 1 proposes an area around every "
+        "lone incident)",
+    )
+    a.add_argument(
+        "--buffer",
+        type=positive,
+        default=250.0,
+        metavar="M",
+        help="margin around a cluster's incidents, metres (default 250)",
+    )
+    a.add_argument(
+        "--radius",
+        type=positive,
+        default=5000.0,
+        metavar="M",
+        help="priority radius: towns within it, distance scale (default 5000)",
+    )
+    a.add_argument(
+        "--weight",
+        type=_weight,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="priority weight, repeatable; NAME one of "
+        + ", ".join(f"{k} (default {v:g})" for k, v in analysis.DEFAULT_WEIGHTS.items()),
+    )
+    a.add_argument(
+        "--record-start",
+        type=date,
+        default="1900-01-01",
+        metavar="DATE",
+        help="first date of the record: earlier incidents are flagged (default 1900-01-01)",
+    )
 
 
 def _weight(text: str) -> tuple[str, float]:
@@ -77,147 +171,17 @@ def _weight(text: str) -> tuple[str, float]:
     return name.strip(), value
 
 
-def _date(text: str) -> str:
-    stamp = pd.to_datetime(text, errors="coerce", format="%Y-%m-%d")
-    if pd.isna(stamp):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)")
-    return text
-
-
-def _add_analysis_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "files", nargs="*", metavar="FILE", help="input files (layers found by name or geometry)"
-    )
-    p.add_argument("--incidents", action="append", default=[], metavar="FILE", help="incident file")
-    p.add_argument(
-        "--hazards", action="append", default=[], metavar="FILE", help="hazard-area file"
-    )
-    c = p.add_argument_group("context layers (default: same-named layers of an input .gpkg)")
-    c.add_argument("--districts", metavar="FILE", help="district boundaries (polygons)")
-    c.add_argument(
-        "--district-id",
-        metavar="FIELD",
-        help="column that identifies each district (default: found, else the row number)",
-    )
-    c.add_argument("--towns", metavar="FILE", help="towns and villages (points)")
-    c.add_argument("--roads", metavar="FILE", help="roads (lines)")
-    c.add_argument(
-        "--no-context", action="store_true", help="do not look for context layers in the input"
-    )
-    a = p.add_argument_group("analysis")
-    a.add_argument(
-        "--max-distance",
-        type=_distance,
-        default=500.0,
-        metavar="M",
-        help="link an incident outside every hazard area to the nearest within M metres "
-        "(default 500)",
-    )
-    a.add_argument(
-        "--eps",
-        type=_positive,
-        default=1000.0,
-        metavar="M",
-        help="cluster unlinked incidents within M metres of each other (DBSCAN; default 1000)",
-    )
-    a.add_argument(
-        "--min-incidents",
-        type=_count,
-        default=2,
-        metavar="N",
-        help="incidents that make a cluster (default 2; 1 proposes an area around every "
-        "lone incident)",
-    )
-    a.add_argument(
-        "--buffer",
-        type=_positive,
-        default=250.0,
-        metavar="M",
-        help="margin around a cluster's incidents, metres (default 250)",
-    )
-    a.add_argument(
-        "--radius",
-        type=_positive,
-        default=5000.0,
-        metavar="M",
-        help="priority radius: towns within it, distance scale (default 5000)",
-    )
-    a.add_argument(
-        "--weight",
-        type=_weight,
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="priority weight, repeatable; NAME one of "
-        + ", ".join(f"{k} (default {v:g})" for k, v in analysis.DEFAULT_WEIGHTS.items()),
-    )
-    a.add_argument(
-        "--record-start",
-        type=_date,
-        default="1900-01-01",
-        metavar="DATE",
-        help="first date of the record: earlier incidents are flagged (default 1900-01-01)",
-    )
-    a.add_argument("--strict", action="store_true", help="fail if any row is rejected")
-
-
-def add_commands(sub: Any, parents: Sequence[argparse.ArgumentParser] = ()) -> None:
-    """Add the ``stats`` and ``report`` subcommands to the ``geomap`` parser.
-
-    Parameters
-    ----------
-    sub : argparse._SubParsersAction
-        What ``parser.add_subparsers()`` returned.
-    parents : sequence of ArgumentParser
-        Parents of each subparser (the ``-v``/``-q`` options after the command).
-
-    Examples
-    --------
-    >>> import argparse
-    >>> parser = argparse.ArgumentParser(prog="geomap")
-    >>> add_commands(parser.add_subparsers(dest="command"))
-    >>> args = parser.parse_args(["stats", "data/karabakh-sample.gpkg", "--eps", "800"])
-    >>> args.func.__name__, args.eps
-    ('_cmd_stats', 800.0)
-    """
-    from geomap.cli import _add_input_options  # here: geomap.cli imports this module
-
-    s = sub.add_parser(
-        "stats",
-        parents=list(parents),
-        help="print a summary: links, casualties, hazard km², districts, priorities",
-        description="Read and check the layers, link incidents to hazard areas, and print "
-        "a summary table (districts and top priority areas too, when given).",
-    )
-    _add_analysis_options(s)
-    s.add_argument(
-        "--top", type=_count, default=10, metavar="N", help="priority areas to print (10)"
-    )
-    _add_input_options(s)
-    s.set_defaults(func=_cmd_stats)
-
-    r = sub.add_parser(
-        "report",
-        parents=list(parents),
-        help="write a report folder: map, statistics (CSV), charts (PNG), GeoPackages, HTML",
-        description="Run the whole analysis and write a folder with map.html, report.html "
-        "(map, charts and tables on one page; opens offline), the statistics as CSV, the "
-        "charts as PNG, and the proposed suspected areas and priorities as GeoPackage.",
-    )
-    _add_analysis_options(r)
-    r.add_argument(
-        "-o", "--output", default="geomap-report", metavar="FOLDER", help="folder to write"
-    )
-    r.add_argument(
-        "--title", default="Explosive ordnance contamination: analysis", help="report title"
-    )
-    r.add_argument("--subtitle", help="second line under the title, e.g. the data source")
-    r.add_argument("--top", type=_count, default=20, metavar="N", help="priority areas shown (20)")
-    _add_input_options(r)
-    r.set_defaults(func=_cmd_report)
-
-
-# --------------------------------------------------------------------------- running
+def _load(args: argparse.Namespace) -> dict[str, ValidationResult]:
+    results = load_inputs(args)
+    missing = [k for k in ("incidents", "hazards") if k not in results]
+    if missing:
+        raise GeomapError(
+            f"{args.command}: no {' and no '.join(missing)} found in the input; give "
+            f"them (--{missing[0]} FILE), or name the layer (--kind/--layer)"
+        )
+    if args.rejects:
+        write_rejects(args, list(results.values()), args.rejects)
+    return results
 
 
 class _Progress:
@@ -228,11 +192,7 @@ class _Progress:
         self.bar: Any = None
         self.tqdm: Any = None
         if enabled and sys.stderr.isatty():  # a bar's redraws only make sense on a terminal
-            try:
-                from tqdm import tqdm
-            except ImportError:
-                tqdm = None
-            self.tqdm = tqdm
+            self.tqdm = _tqdm
 
     def __call__(self, step: str, number: int, total: int) -> None:
         if not self.enabled:
@@ -253,35 +213,6 @@ class _Progress:
             self.bar = None
 
 
-def _say(args: argparse.Namespace, lines: Sequence[str]) -> None:
-    from geomap.cli import _report
-
-    _report(args, lines)
-
-
-def _load(args: argparse.Namespace) -> dict[str, ValidationResult]:
-    from geomap.cli import _load_inputs, _write_rejects
-
-    results = _load_inputs(args)
-    missing = [k for k in ("incidents", "hazards") if k not in results]
-    if missing:
-        raise GeomapError(
-            f"{args.command}: no {' and no '.join(missing)} found in the input; give "
-            f"them (--{missing[0]} FILE), or name the layer (--kind/--layer)"
-        )
-    if args.rejects:
-        n = _write_rejects(list(results.values()), Path(args.rejects))
-        if n:
-            _say(args, [f"{n} rejected rows, with their reasons, written to {args.rejects}"])
-    return results
-
-
-def _context(args: argparse.Namespace, name: str, option: str | None) -> gpd.GeoDataFrame | None:
-    from geomap.cli import _context as context
-
-    return context(args, name, option)
-
-
 def _table(df: pd.DataFrame) -> list[str]:
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         return df.to_string(
@@ -289,10 +220,8 @@ def _table(df: pd.DataFrame) -> list[str]:
         ).splitlines()
 
 
-def _cmd_stats(args: argparse.Namespace) -> int:
+def run_stats(args: argparse.Namespace) -> int:
     """Print the summary table of ``geomap stats``."""
-    from geomap.cli import EXIT_OK
-
     progress = _Progress(enabled=not getattr(args, "quiet", False))
     steps = ["reading", "linking", "clustering", "areas", "districts", "priorities", "quality"]
     n = len(steps)
@@ -300,9 +229,9 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         progress(steps[0], 1, n)
         results = _load(args)
         inc, haz = results["incidents"].kept, results["hazards"].kept
-        districts = _context(args, "districts", args.districts)
-        towns = _context(args, "towns", args.towns)
-        roads = _context(args, "roads", args.roads)
+        districts = context(args, "districts")
+        towns = context(args, "towns")
+        roads = context(args, "roads")
         progress(steps[1], 2, n)
         linked = analysis.link_incidents(inc, haz, max_distance_m=args.max_distance)
         progress(steps[2], 3, n)
@@ -410,15 +339,12 @@ def _cmd_stats(args: argparse.Namespace) -> int:
             if c in prio.columns
         ]
         lines += ["", f"top {len(prio)} priority areas", *_table(pd.DataFrame(prio[cols]))]
-    _say(args, lines)
+    say(args, lines)
     return int(EXIT_OK)
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
+def run_report(args: argparse.Namespace) -> int:
     """Write the report folder of ``geomap report``."""
-    from geomap.cli import EXIT_OK
-    from geomap.report import write_report
-
     progress = _Progress(enabled=not getattr(args, "quiet", False))
     try:
         progress("reading", 1, 11)
@@ -427,9 +353,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
             args.output,
             results["incidents"],
             results["hazards"],
-            _context(args, "districts", args.districts),
-            _context(args, "towns", args.towns),
-            _context(args, "roads", args.roads),
+            context(args, "districts"),
+            context(args, "towns"),
+            context(args, "roads"),
             max_distance_m=args.max_distance,
             eps_m=args.eps,
             min_incidents=args.min_incidents,
@@ -446,7 +372,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     out = Path(args.output)
-    _say(
+    say(
         args,
         [
             f"wrote {out}/: {len(files)} files ({', '.join(sorted(files))})",

@@ -1,0 +1,137 @@
+"""Vector files through geopandas: GeoJSON, GeoPackage, Shapefile, KML/KMZ, FlatGeobuf, GeoParquet.
+
+geopandas picks the file engine (pyogrio by default, or ``engine="fiona"``);
+this module passes ``engine`` through and never re-implements a driver.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+
+import geopandas as gpd
+import pyogrio
+
+from geomap.io._open import Source, read_error
+from geomap.model import LAYERS
+
+__all__ = ["fix_kml_ids", "geometry_kind", "read_vector", "untruncate"]
+
+log = logging.getLogger(__name__)
+
+
+def read_vector(
+    src: Source, layer: str | None = None, *, engine: str | None = None, **kwargs: object
+) -> gpd.GeoDataFrame:
+    """Read one layer of a vector file (or a GeoParquet file) as it is.
+
+    Parameters
+    ----------
+    src : Source
+        From :func:`geomap.io.open_source`.
+    layer : str, optional
+        The layer, from :func:`geomap.io.choose_layer`.
+    engine : {"pyogrio", "fiona"}, optional
+        Passed to :func:`geopandas.read_file`; geopandas' default when None.
+    **kwargs
+        Passed to :func:`geopandas.read_file` (e.g. ``max_features``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+
+    Raises
+    ------
+    InputError
+        The driver could not read the file; the message names it.
+
+    Examples
+    --------
+    >>> from geomap.io._open import open_source
+    >>> len(read_vector(open_source("data/karabakh-sample.gpkg"), "towns")) > 0
+    True
+    """
+    try:
+        if src.fmt == "GeoParquet":
+            return gpd.read_parquet(src.path)
+        with warnings.catch_warnings():
+            # GDAL's own warnings (e.g. a missing .prj) are reported by the readers.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return gpd.read_file(src.target, layer=layer, engine=engine, **kwargs)
+    except Exception as exc:
+        raise read_error(src, exc) from None
+
+
+def fix_kml_ids(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Take a KML's ExtendedData ``id`` (read as ``id2``) as the id, not the Placemark's."""
+    if "id2" in gdf.columns:
+        # LIBKML reads the Placemark's XML id as `id` and an ExtendedData `id` as `id2`.
+        gdf = gdf.drop(columns="id").rename(columns={"id2": "id"})
+    return gdf
+
+
+def untruncate(gdf: gpd.GeoDataFrame, kind: str, path: object) -> gpd.GeoDataFrame:
+    """Give back model field names that the Shapefile format cut to 10 characters."""
+    renames = {
+        name[:10]: name
+        for name in LAYERS[kind].columns
+        if len(name) > 10 and name[:10] in gdf.columns and name not in gdf.columns
+    }
+    if renames:
+        log.info(
+            "%s: read Shapefile's truncated columns %s as %s",
+            path,
+            list(renames),
+            list(renames.values()),
+        )
+        gdf = gdf.rename(columns=renames)
+    return gdf
+
+
+def _kind_of_geometry_type(name: str | None) -> str | None:
+    text = (name or "").lower()
+    if "polygon" in text:
+        return "hazards"
+    if "point" in text:
+        return "incidents"
+    return None
+
+
+def geometry_kind(src: Source, layer: str | None) -> str:
+    """Say whether a layer holds incidents (points) or hazards (polygons), from metadata.
+
+    Parameters
+    ----------
+    src : Source
+        A vector or GeoParquet file.
+    layer : str, optional
+        Its layer.
+
+    Returns
+    -------
+    str
+        ``"incidents"`` or ``"hazards"``; ``"incidents"`` when nothing says otherwise.
+    """
+    if src.fmt == "GeoParquet":
+        try:
+            import pyarrow.parquet as pq
+
+            meta = json.loads(pq.read_schema(src.path).metadata[b"geo"])
+            col = meta["columns"][meta["primary_column"]]
+            types = " ".join(col.get("geometry_types", []))
+        except Exception as exc:
+            raise read_error(src, exc) from None
+        return _kind_of_geometry_type(types) or "incidents"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            info = pyogrio.read_info(src.target, layer=layer)
+    except Exception as exc:
+        raise read_error(src, exc) from None
+    kind = _kind_of_geometry_type(info.get("geometry_type"))
+    if kind is None:
+        sample = read_vector(src, layer, max_features=200)
+        kinds = sample.geometry.dropna().geom_type.map(_kind_of_geometry_type).dropna()
+        kind = kinds.mode().iloc[0] if len(kinds) else "incidents"
+    return str(kind)

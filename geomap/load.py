@@ -1,0 +1,243 @@
+"""Loading inputs: read, detect and validate files, and find their context layers.
+
+This is what every ``geomap`` command does with its input, and what a notebook
+can do with the same functions: :func:`load_layers` reads and checks files,
+sorting them into incidents and hazard areas; :func:`load_inputs` does it for
+positional files plus files given as incidents or hazards; :func:`load_context`
+reads a district, town or road layer, given or found in an input GeoPackage.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from geomap._errors import GeomapError, InputError
+from geomap.io import (
+    ColumnMapping,
+    PathLike,
+    concat_layers,
+    detect_layers,
+    load_mapping,
+    read_context_layer,
+    read_layer,
+)
+from geomap.model import LAYERS
+from geomap.validate import ValidationResult, validate_layer
+
+__all__ = ["CONTEXT_LAYERS", "load_context", "load_inputs", "load_layers"]
+
+log = logging.getLogger(__name__)
+
+#: The context layers a command reads, by the name of their layer in a GeoPackage.
+CONTEXT_LAYERS = ("districts", "towns", "roads")
+
+
+def _mapping_for(kind: str, mappings: Sequence[ColumnMapping]) -> ColumnMapping | None:
+    """Return the mapping for ``kind``: one made for it, else the first for any layer."""
+    for m in mappings:
+        if m.layer == kind:
+            return m
+    return next((m for m in mappings if m.layer is None), None)
+
+
+def _sorted_by_kind(
+    paths: Sequence[PathLike], kind: str | None, layer: str | None
+) -> dict[str, list[tuple[PathLike, str | None]]]:
+    """Each kind's (file, layer) pairs: ``kind`` for all, else as detected per file."""
+    found: dict[str, list[tuple[PathLike, str | None]]] = {}
+    for p in paths:
+        if kind is not None:
+            found.setdefault(kind, []).append((p, layer))
+            continue
+        for k, lyr in detect_layers(p, layer):
+            found.setdefault(k, []).append((p, lyr))
+    return found
+
+
+def load_layers(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    kind: str | None = None,
+    layer: str | None = None,
+    mappings: Sequence[ColumnMapping | PathLike] = (),
+    engine: str | None = None,
+    crs: str | None = None,
+    latitude: str | None = None,
+    longitude: str | None = None,
+    wkt: str | None = None,
+    strict: bool = False,
+) -> dict[str, ValidationResult]:
+    """Read and validate files, sorting them into incidents and hazard areas.
+
+    This is what ``geomap render`` and ``geomap validate`` do with their files.
+    Each file's layers are found with :func:`geomap.io.detect_layers` (a layer
+    named ``incidents`` or ``hazards``, or by geometry type) unless ``kind`` says.
+
+    Parameters
+    ----------
+    paths : path or list of paths
+        Input files; files of the same kind are read as one layer.
+    kind : {"incidents", "hazards"}, optional
+        Treat every file as this kind.
+    layer : str, optional
+        Layer to read in multi-layer files.
+    mappings : list of ColumnMapping or paths
+        Column mappings; one whose ``layer`` is set applies to that kind only.
+    engine, crs, latitude, longitude, wkt
+        As for :func:`geomap.read_layer`.
+    strict : bool, default False
+        Raise on any rejected row.
+
+    Returns
+    -------
+    dict
+        ``{"incidents": ValidationResult, "hazards": ValidationResult}``, for the
+        kinds found.
+
+    Examples
+    --------
+    >>> results = load_layers("data/karabakh-sample.gpkg")
+    >>> {k: len(r.kept) for k, r in results.items()}
+    {'incidents': 125, 'hazards': 400}
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    if kind is not None and kind not in LAYERS:
+        raise ValueError(f"`kind` was {kind!r} but is expected to be in {list(LAYERS)}")
+    loaded = [m if isinstance(m, ColumnMapping) else load_mapping(Path(m)) for m in mappings]
+    found = _sorted_by_kind(paths, kind, layer)
+    results: dict[str, ValidationResult] = {}
+    for k in ("incidents", "hazards"):
+        if k not in found:
+            continue
+        frames = [
+            read_layer(
+                p,
+                k,
+                layer=lyr,
+                mapping=_mapping_for(k, loaded),
+                engine=engine,
+                crs=crs,
+                latitude=latitude,
+                longitude=longitude,
+                wkt=wkt,
+            )
+            for p, lyr in found[k]
+        ]
+        results[k] = validate_layer(concat_layers(frames), LAYERS[k], strict=strict)
+    return results
+
+
+def load_inputs(
+    files: Sequence[PathLike] = (),
+    *,
+    incidents: Sequence[PathLike] = (),
+    hazards: Sequence[PathLike] = (),
+    kind: str | None = None,
+    strict: bool = False,
+    **options: Any,
+) -> dict[str, ValidationResult]:
+    """Read and check a command's inputs: files sorted by kind, plus files of a known kind.
+
+    Parameters
+    ----------
+    files : list of paths
+        Files whose layers are found by name or geometry (or all taken as ``kind``).
+    incidents, hazards : list of paths
+        Files that hold incidents, or hazard areas.
+    kind : {"incidents", "hazards"}, optional
+        Treat every one of ``files`` as this kind.
+    strict : bool, default False
+        Raise on any rejected row.
+    **options
+        ``layer``, ``mappings``, ``engine``, ``crs``, ``latitude``, ``longitude``,
+        ``wkt``: as for :func:`load_layers`.
+
+    Returns
+    -------
+    dict
+        ``{"incidents": ValidationResult, "hazards": ValidationResult}``, for the
+        kinds found.
+
+    Raises
+    ------
+    InputError
+        No file given.
+    GeomapError
+        A kind found both in ``files`` and in its own list.
+
+    Examples
+    --------
+    >>> results = load_inputs(incidents=["data/karabakh-incidents.csv"])
+    >>> sorted(results), len(results["incidents"].kept)
+    (['incidents'], 125)
+    """
+    if not (files or incidents or hazards):
+        raise InputError("no input files given")
+    results: dict[str, ValidationResult] = {}
+    groups = [(files, kind), (incidents, "incidents"), (hazards, "hazards")]
+    for paths, group_kind in groups:
+        if not paths:
+            continue
+        found = load_layers(list(paths), kind=group_kind, strict=strict, **options)
+        for k, res in found.items():
+            if k in results:
+                raise GeomapError(
+                    f"{k} were given twice (positional files and --{k}); give them once"
+                )
+            results[k] = res
+    return results
+
+
+def load_context(
+    name: str,
+    path: PathLike | None = None,
+    *,
+    search: Sequence[PathLike] = (),
+    engine: str | None = None,
+) -> gpd.GeoDataFrame | None:
+    """Read a context layer: the file given, else a same-named layer of an input GeoPackage.
+
+    Parameters
+    ----------
+    name : str
+        The layer, one of :data:`CONTEXT_LAYERS` (``"districts"``, ``"towns"``, ``"roads"``).
+    path : str or Path, optional
+        The file holding it (its layer ``name`` if it has several).
+    search : list of paths
+        Input files; the first GeoPackage among them with a layer ``name`` gives it
+        when ``path`` is None (pass none to take context layers only from ``path``).
+    engine : {"pyogrio", "fiona"}, optional
+        Passed to :func:`geopandas.read_file`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or None
+        The layer in EPSG:4326, unchecked; None when not given and not found.
+
+    Raises
+    ------
+    InputError
+        The file given cannot be read, or has several layers and none called ``name``.
+
+    Examples
+    --------
+    >>> towns = load_context("towns", search=["data/karabakh-sample.gpkg"])
+    >>> len(towns) > 0, load_context("towns") is None
+    (True, True)
+    """
+    if path:
+        return read_context_layer(path, name, engine=engine)
+    for f in search:
+        if str(f).lower().endswith(".gpkg"):
+            found = read_context_layer(f, name, only_named=True, engine=engine)
+            if found is not None:
+                log.info("%s: using its %r layer", f, name)
+                return found
+    return None

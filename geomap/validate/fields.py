@@ -1,0 +1,139 @@
+"""Field checks: codes from the controlled vocabularies, dates, casualty counts, ids.
+
+Every model field is checked in one pass over its column; the clean values are
+returned typed (codes as categoricals, dates as datetimes, counts as ``Int64``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geomap.model import FieldSpec, LayerSpec
+from geomap.validate.result import Collector
+
+__all__ = ["check_fields", "check_ids"]
+
+_DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%Y%m%d", "%Y-%m", "%Y")
+
+
+def _quote(values: pd.Series) -> pd.Series:
+    return "'" + values.astype(str).str.slice(0, 60) + "'"
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Values as pandas strings (missing stays missing); whole floats lose their ``.0``."""
+    if pd.api.types.is_float_dtype(values):
+        arr = values.to_numpy(dtype=float)
+        finite = arr[~np.isnan(arr)]
+        if np.all(finite == np.round(finite)):
+            return values.astype("Int64").astype("string")
+    elif values.dtype == object:
+        whole = values.map(lambda v: isinstance(v, float) and not np.isnan(v) and v.is_integer())
+        if whole.any():  # e.g. ids read as 7.0 beside "A7" in a mixed column
+            values = values.where(~whole, values[whole].map(lambda v: str(int(v))))
+    return values.astype("string")
+
+
+def _parse_dates(values: pd.Series, fmt: str | None) -> pd.Series:
+    """Parse dates leniently but never silently: unparseable values come back as NaT."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        out = pd.to_datetime(values)
+        if getattr(out.dt, "tz", None) is not None:
+            out = out.dt.tz_localize(None)
+        return out.dt.normalize().astype("datetime64[ns]")
+    text = _as_text(values).str.strip()
+    text = text.where(text != "").astype(object).where(text.notna() & (text != ""), None)
+    if fmt:
+        return pd.to_datetime(text, format=fmt, errors="coerce")
+    out = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None)
+    for f in _DATE_FORMATS:
+        todo = out.isna() & text.notna()
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(text[todo], format=f, errors="coerce")
+    return out.dt.normalize().astype("datetime64[ns]")
+
+
+def check_fields(
+    gdf: pd.DataFrame, spec: LayerSpec, date_formats: dict[str, str], c: Collector
+) -> dict[str, pd.Series]:
+    """Check every model field; return the clean column values."""
+    clean: dict[str, pd.Series] = {}
+    n = len(gdf)
+    for f in spec.fields:
+        if f.kind in {"id", "area"}:
+            continue
+        present = f.name in gdf.columns
+        raw = gdf[f.name] if present else pd.Series([None] * n, index=gdf.index, dtype=object)
+        isna = raw.isna().to_numpy() | (raw.astype(str).str.strip() == "").to_numpy()
+        if f.kind == "code":
+            clean[f.name] = _check_code(f, raw, isna, present, c)
+        elif f.kind == "date":
+            parsed = _parse_dates(raw, date_formats.get(f.name))
+            bad = ~isna & parsed.isna().to_numpy()
+            fmt = date_formats.get(f.name, "YYYY-MM-DD")
+            c.fail(bad, f.name, _quote(raw) + f" is not a date (expected {fmt})")
+            clean[f.name] = parsed
+        elif f.kind == "count":
+            num = pd.to_numeric(raw.where(~isna), errors="coerce")
+            notnum = ~isna & num.isna().to_numpy()
+            c.fail(notnum, f.name, _quote(raw) + " is not a number (expected a whole number ≥ 0)")
+            with np.errstate(invalid="ignore"):
+                neg = (~isna & ~notnum) & (num.to_numpy() < 0)
+                frac = (~isna & ~notnum & ~neg) & (num.to_numpy() % 1 != 0)
+            c.fail(neg | frac, f.name, _quote(raw) + " is not a whole number ≥ 0")
+            clean[f.name] = num.where(~(notnum | neg | frac)).round().astype("Int64")
+        else:  # text
+            txt = _as_text(raw).astype(object)
+            clean[f.name] = txt.where(~isna & txt.notna(), None)
+    return clean
+
+
+def _check_code(
+    f: FieldSpec, raw: pd.Series, isna: np.ndarray, present: bool, c: Collector
+) -> pd.Series:
+    assert f.vocabulary is not None
+    vocab = f.vocabulary
+    table = vocab.lookup()
+    # Fold only the distinct values (a few), then map them back onto the rows.
+    codes_idx, uniques = pd.factorize(raw.astype(str), use_na_sentinel=True)
+    folded = pd.Index(uniques).str.strip().str.lower().str.replace(r"[\s_\-/]+", " ", regex=True)
+    known = np.array([table.get(v) for v in folded] + [None], dtype=object)
+    codes = pd.Series(known[codes_idx], index=raw.index)
+    unknown = ~isna & codes.isna().to_numpy()
+    expected = ", ".join(repr(v) for v in vocab.codes)
+    c.fail(
+        unknown,
+        f.name,
+        _quote(raw) + f" is not a known {vocab.name}; expected one of [{expected}] "
+        "(map other codes with a mapping file's `codes` section)",
+    )
+    if f.required:
+        why = "is missing" if present else "is not in the file (map a column to it)"
+        c.fail(isna, f.name, f"{vocab.name} {why}; expected one of [{expected}]")
+    elif f.default is not None:
+        codes = codes.where(~isna, f.default)
+    return pd.Series(pd.Categorical(codes, categories=list(vocab.codes)), index=raw.index)
+
+
+def check_ids(gdf: pd.DataFrame, c: Collector) -> tuple[pd.Series, bool]:
+    """Return ids as text; make them from file and row where there are none; reject duplicates."""
+    files = gdf["source_file"].astype(str)
+    stems = files.map({f: Path(f).stem for f in files.unique()})
+    made = stems + "-" + gdf["source_row"].astype(str)
+    if "id" in gdf.columns:
+        ids = _as_text(gdf["id"]).str.strip().astype(object)
+        blank = ids.isna() | (ids == "")
+        c.note(blank.to_numpy(), "id", "no id; made one from the file name and row: " + made)
+        ids = ids.where(~blank, made)
+        generated = False
+    else:
+        ids = made
+        generated = True
+    first_row = (files + " row " + gdf["source_row"].astype(str)).groupby(ids).transform("first")
+    dup = ids.duplicated(keep="first").to_numpy() & ~c.reject
+    c.fail(dup, "id", "duplicate id " + _quote(ids) + "; first seen at " + first_row)
+    return ids.astype(object), generated

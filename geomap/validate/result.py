@@ -1,0 +1,237 @@
+"""What validation returns (:class:`ValidationResult`) and how it is gathered.
+
+The checks in :mod:`geomap.validate.geometry` and :mod:`geomap.validate.fields`
+record each row's problems (the row is rejected) and notes (the row is kept) in
+a :class:`Collector`; :func:`rejected_table` and :func:`notes_table` make the
+result's tables from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geomap.io import PROBLEM_COLUMNS, SOURCE_COLUMNS
+
+__all__ = ["Collector", "ValidationResult", "files_table", "notes_table", "rejected_table"]
+
+
+@dataclass
+class ValidationResult:
+    """What validation kept, what it rejected and why, per file.
+
+    Attributes
+    ----------
+    kept : geopandas.GeoDataFrame
+        Valid rows in EPSG:4326 with the model's columns (codes as categoricals),
+        any ``keep`` columns of the mapping, and ``source_file``/``source_row``.
+    rejected : pandas.DataFrame
+        One row per rejected input row: ``source_file``, ``source_row``, ``id``,
+        ``field``, ``problem``, ``likely_fix``, the row's own values and its
+        geometry as WKT.
+    notes : pandas.DataFrame
+        Repairs and warnings on kept rows: ``source_file``, ``source_row``, ``id``,
+        ``field``, ``note``.
+    files : pandas.DataFrame
+        Per file: ``file``, ``read``, ``kept``, ``rejected``, ``repaired``.
+    file_notes : dict
+        File-level warnings (such as an assumed CRS), by file.
+    layer : str
+        "incidents" or "hazards".
+    ids_made : bool
+        The input had no ``id`` field; ids were made from file name and row.
+    """
+
+    kept: gpd.GeoDataFrame
+    rejected: pd.DataFrame
+    notes: pd.DataFrame
+    files: pd.DataFrame
+    file_notes: dict[str, list[str]] = field(default_factory=dict)
+    layer: str = ""
+    ids_made: bool = False
+
+    @property
+    def reconciles(self) -> bool:
+        """True when, for every file, rows read = rows kept + rows rejected."""
+        f = self.files
+        return bool((f["read"] == f["kept"] + f["rejected"]).all())
+
+    def summary(self) -> list[str]:
+        """Return human-readable lines: one count line per file, then its problems.
+
+        Returns
+        -------
+        list of str
+        """
+        lines: list[str] = []
+        made = "; no id field, ids made from file name and row" if self.ids_made else ""
+        for row in self.files.itertuples(index=False):
+            file = str(row.file)
+            lines.append(
+                f"{row.file}: {row.read} {self.layer} read = {row.kept} kept + "
+                f"{row.rejected} rejected ({row.repaired} repaired{made})"
+            )
+            lines.extend(f"{file}: warning: {n}" for n in self.file_notes.get(file, []))
+            lines.extend(_grouped(self.rejected, file, "problem", "error"))
+            lines.extend(_grouped(self.notes, file, "note", "note"))
+        if len(self.files) > 1:
+            t = self.files[["read", "kept", "rejected", "repaired"]].sum()
+            lines.append(
+                f"total: {t['read']} {self.layer} read = {t['kept']} kept + {t['rejected']} "
+                f"rejected ({t['repaired']} repaired) in {len(self.files)} files"
+            )
+        return lines
+
+
+def _grouped(df: pd.DataFrame, file: str, column: str, word: str, show: int = 5) -> list[str]:
+    """Lines for one file's problems or notes, grouped by kind, first few rows each."""
+    if df.empty:
+        return []
+    sub = df[df["source_file"] == file]
+    if sub.empty:
+        return []
+    kinds = sub[column].astype(str).str.replace(r"'[^']*'", "'…'", regex=True)
+    out = []
+    for _, grp in sub.groupby(kinds, sort=False):
+        first = grp.iloc[0]
+        label = f"row {first['source_row']}"
+        if first.get("id") is not None and not pd.isna(first.get("id")):
+            label += f" (id {first['id']})"
+        more = f" [and {len(grp) - 1} more rows like it]" if len(grp) > 1 else ""
+        fix = first.get("likely_fix")
+        fix_text = f"; likely fix: {fix}" if isinstance(fix, str) and fix else ""
+        out.append(f"{file}: {label}: {word}: {first['field']}: {first[column]}{fix_text}{more}")
+        if len(out) >= show * 4:
+            break
+    return out
+
+
+class Collector:
+    """Per-row problems (reject) and notes (keep), gathered with vectorised masks.
+
+    The checks call :meth:`fail` and :meth:`note` with a row mask, a field and a
+    message (one text, or one per row); :func:`rejected_table` and
+    :func:`notes_table` turn what they gathered into the result's tables.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.reject = np.zeros(n, dtype=bool)
+        self.problems: list[tuple[np.ndarray, str, np.ndarray, np.ndarray]] = []
+        self.notes: list[tuple[np.ndarray, str, np.ndarray]] = []
+
+    def fail(self, mask: np.ndarray, fld: str, msg: object, fix: object = "") -> None:
+        """Reject the rows in ``mask``: ``fld`` is wrong, ``msg`` says how, ``fix`` what to do."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        idx = np.flatnonzero(mask)
+        self.reject[idx] = True
+        self.problems.append((idx, fld, _at(msg, idx), _at(fix, idx)))
+
+    def note(self, mask: np.ndarray, fld: str, msg: object) -> None:
+        """Note ``msg`` about ``fld`` on the rows in ``mask`` (kept if nothing else is wrong)."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            idx = np.flatnonzero(mask)
+            self.notes.append((idx, fld, _at(msg, idx)))
+
+
+def _at(value: object, idx: np.ndarray) -> np.ndarray:
+    if isinstance(value, pd.Series | np.ndarray | list):
+        return np.asarray(value, dtype=object)[idx]
+    return np.full(len(idx), value, dtype=object)
+
+
+def rejected_table(gdf: gpd.GeoDataFrame, ids: pd.Series, c: Collector) -> pd.DataFrame:
+    """Return one row per rejected row: where, why, the likely fix, its values and WKT."""
+    cols = ["source_file", "source_row", "id", "field", "problem", "likely_fix"]
+    if not c.problems:
+        return pd.DataFrame(columns=cols)
+    parts = [
+        pd.DataFrame({"_i": idx, "field": fld, "problem": msg, "likely_fix": fix})
+        for idx, fld, msg, fix in c.problems
+    ]
+    probs = pd.concat(parts, ignore_index=True)
+    agg = probs.groupby("_i", sort=True).agg(
+        field=("field", lambda s: "; ".join(dict.fromkeys(s))),
+        problem=("problem", lambda s: "; ".join(f for f in dict.fromkeys(s) if f)),
+        likely_fix=("likely_fix", lambda s: "; ".join(f for f in dict.fromkeys(s) if f)),
+    )
+    rows = agg.index.to_numpy()
+    originals = gdf.iloc[rows].drop(
+        columns=[gdf.geometry.name, *SOURCE_COLUMNS, *PROBLEM_COLUMNS], errors="ignore"
+    )
+    originals = originals.drop(columns=[k for k in ("id",) if k in originals.columns])
+    geom = gdf.geometry.iloc[rows].to_numpy()
+    out = pd.DataFrame(
+        {
+            "source_file": gdf["source_file"].iloc[rows].to_numpy(),
+            "source_row": gdf["source_row"].iloc[rows].to_numpy(),
+            "id": ids.iloc[rows].to_numpy(),
+            "field": agg["field"].to_numpy(),
+            "problem": agg["problem"].to_numpy(),
+            "likely_fix": agg["likely_fix"].to_numpy(),
+        }
+    )
+    for col in originals.columns:
+        name = col if col not in out.columns else f"value_{col}"
+        out[name] = originals[col].astype(object).to_numpy()
+    out["geometry_wkt"] = shapely.to_wkt(geom, rounding_precision=7)
+    return out
+
+
+def notes_table(
+    gdf: gpd.GeoDataFrame, ids: pd.Series, c: Collector, keep_mask: np.ndarray
+) -> pd.DataFrame:
+    """Return the notes on kept rows, in row order: where, which field, what."""
+    cols = ["source_file", "source_row", "id", "field", "note"]
+    parts = []
+    for idx, fld, msg in c.notes:
+        sel = keep_mask[idx]
+        if sel.any():
+            parts.append(pd.DataFrame({"_i": idx[sel], "field": fld, "note": msg[sel]}))
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    notes = pd.concat(parts, ignore_index=True).sort_values("_i", kind="stable")
+    rows = notes["_i"].to_numpy()
+    return pd.DataFrame(
+        {
+            "source_file": gdf["source_file"].to_numpy()[rows],
+            "source_row": gdf["source_row"].to_numpy()[rows],
+            "id": ids.to_numpy()[rows],
+            "field": notes["field"].to_numpy(),
+            "note": notes["note"].to_numpy(),
+        }
+    )
+
+
+def files_table(gdf: gpd.GeoDataFrame, rejected: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
+    """Return per file, in reading order, the rows read, kept, rejected and repaired."""
+    read = gdf.groupby("source_file", sort=False).size()
+    file_order = list(dict.fromkeys(gdf["source_file"]))
+    for fdesc in gdf.attrs.get("geomap_files", []):
+        if fdesc["path"] not in file_order:
+            file_order.append(fdesc["path"])
+    rej_counts = rejected.groupby("source_file").size() if len(rejected) else pd.Series(dtype=int)
+    rep_counts = (
+        notes[notes["note"].str.startswith("repaired")]
+        .groupby("source_file")["source_row"]
+        .nunique()
+        if len(notes)
+        else pd.Series(dtype=int)
+    )
+    files = pd.DataFrame(
+        {
+            "file": file_order,
+            "read": [int(read.get(f, 0)) for f in file_order],
+            "rejected": [int(rej_counts.get(f, 0)) for f in file_order],
+            "repaired": [int(rep_counts.get(f, 0)) for f in file_order],
+        }
+    )
+    files.insert(2, "kept", files["read"] - files["rejected"])
+    return files
