@@ -15,14 +15,7 @@ from typing import IO, Any
 import folium
 from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 
-from geomap._assets import (
-    ASSETS,
-    AssetError,
-    asset_for_url,
-    asset_text,
-    script_tag,
-    style_tag,
-)
+from geomap._assets import ASSETS, AssetError, asset_for_url, asset_text, script_tag, style_tag
 from geomap._encode import safe_json
 
 __all__ = ["GeomapMap", "add_app", "assets_available", "write_page"]
