@@ -25,10 +25,10 @@ from geomap.cli._common import (
     count,
     date,
     distance,
-    load_inputs,
+    load,
     positive,
+    rejects,
     say,
-    write_rejects,
 )
 from geomap.report import write_report
 from geomap.validate import ValidationResult
@@ -172,7 +172,7 @@ def _weight(text: str) -> tuple[str, float]:
 
 
 def _load(args: argparse.Namespace) -> dict[str, ValidationResult]:
-    results = load_inputs(args)
+    results = load(args)
     missing = [k for k in ("incidents", "hazards") if k not in results]
     if missing:
         raise GeomapError(
@@ -180,7 +180,7 @@ def _load(args: argparse.Namespace) -> dict[str, ValidationResult]:
             f"them (--{missing[0]} FILE), or name the layer (--kind/--layer)"
         )
     if args.rejects:
-        write_rejects(args, list(results.values()), args.rejects)
+        rejects(args, list(results.values()), args.rejects)
     return results
 
 
