@@ -64,7 +64,7 @@ def _frame(data: object, what: str, required: Sequence[str] = ()) -> gpd.GeoData
     """Return the layer as a GeoDataFrame in EPSG:4326, with its ``required`` columns."""
     gdf = _kept(data)
     if _is_dask(gdf):
-        gdf = gdf.compute()  # type: ignore[union-attr]
+        gdf = gdf.compute()
     gdf = as_layer(gdf, what)
     _require_columns(gdf, what, required)
     return gdf

@@ -187,7 +187,12 @@ def area_over_time(
 
     Examples
     --------
-    >>> area_over_time(hazards, ["2021-12-31", "2022-12-31"])  # doctest: +SKIP
+    >>> import geomap
+    >>> hazards = geomap.load_layers("data/karabakh-sample.gpkg")["hazards"]
+    >>> area_over_time(hazards, ["2021-12-31", "2023-12-31"])
+             end  recorded_km2  active_km2  released_km2
+    0 2021-12-31       27.6238     25.0297        2.7546
+    1 2023-12-31       50.0019     32.7117       17.6519
     """
     haz = _frame(hazards, "hazards", ["status"])
     when = pd.to_datetime(pd.Series(list(ends), dtype=object)).to_numpy(dtype="datetime64[ns]")

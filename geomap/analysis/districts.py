@@ -3,6 +3,13 @@
 A district file may be geoBoundaries' ADM2 or the sample's ``districts`` layer; the
 id and name columns are found by name unless given. :func:`district_summary` also
 takes a ``dask_geopandas.GeoDataFrame`` of incidents, counted partition by partition.
+
+Joins are on geometry only: an incident counts in the district polygon that
+covers it (a point on a shared border, in the first such district); hazard land
+is cut by district boundaries, so an area across a border is split and the parts
+add up. Names never join anything (they repeat in real boundary files, e.g. two
+"Lankaran District" in geoBoundaries' Azerbaijan ADM2); they are carried along as
+labels. The ``district`` text column of the layers is ignored.
 """
 
 from __future__ import annotations
@@ -134,12 +141,7 @@ def district_summary(
 ) -> gpd.GeoDataFrame:
     """Per district: incidents, killed, injured, active and released hazard km².
 
-    Joins are on geometry only: an incident counts in the district polygon that
-    covers it (a point on a shared border, in the first such district); hazard
-    land is cut by district boundaries, so an area across a border is split and the
-    parts add up. Names never join anything (they repeat in real boundary files,
-    e.g. two "Lankaran District" in geoBoundaries' Azerbaijan ADM2); they are
-    carried along as labels. The ``district`` text column of the layers is ignored.
+    Joins are on geometry only (see the module's notes), never on names.
 
     Incidents or hazard land outside every district are counted in one extra row
     (``district_id`` "outside"), so the column totals equal the layer totals.
@@ -172,13 +174,12 @@ def district_summary(
 
     Examples
     --------
-    >>> import geomap  # doctest: +SKIP
-    >>> layers = geomap.load_layers("data/karabakh-sample.gpkg")  # doctest: +SKIP
+    >>> import geomap
     >>> sample = "data/karabakh-sample.gpkg"
-    >>> districts = geomap.read_layer(sample, layer="districts")  # doctest: +SKIP
-    >>> inc, haz = layers["incidents"], layers["hazards"]  # doctest: +SKIP
-    >>> table = district_summary(inc, haz, districts)  # doctest: +SKIP
-    >>> int(table["casualties"].sum())  # doctest: +SKIP
+    >>> layers = geomap.load_layers(sample)
+    >>> districts = geomap.read_layer(sample, layer="districts")
+    >>> table = district_summary(layers["incidents"], layers["hazards"], districts)
+    >>> int(table["casualties"].sum())
     177
     """
     dist = _frame(districts, "districts")
@@ -187,43 +188,59 @@ def district_summary(
     ea = equal_area_crs(dist) if len(dist) else None
     counts = _counts_by_district(incidents, zones)
     km2, outside = _hazard_km2(hazards, zones, ea)
+    km2["area"] = shapely.area(project(zones, ea)) / 1e6 if ea is not None else np.zeros(len(zones))
+    table = _table(keys, names, counts.iloc[1:], km2)
+    table, geometry = _with_outside(table, list(dist.geometry.to_numpy()), counts, outside)
+    log.info(
+        "district summary: %d districts, %d incidents (%d outside every district)",
+        len(dist),
+        int(table["incidents"].sum()),
+        int(counts["incidents"].loc[-1]),
+    )
+    return gpd.GeoDataFrame(table, geometry=geometry, crs=DISPLAY_CRS)
+
+
+def _with_outside(
+    table: pd.DataFrame, geometry: list[Any], counts: pd.DataFrame, outside: dict[str, float]
+) -> tuple[pd.DataFrame, list[Any]]:
+    """Add the "outside" row when anything lies outside every district; round the table."""
+    out_counts = counts.loc[-1]
+    if out_counts["incidents"] > 0 or outside["active"] > 1e-9 or outside["released"] > 1e-9:
+        row: dict[str, object] = {"district_id": _OUTSIDE_ID, "name": _OUTSIDE_NAME}
+        row.update({c: out_counts[c] for c in counts.columns})
+        row["casualties"] = out_counts["killed"] + out_counts["injured"]
+        row.update(
+            {"active_km2": outside["active"], "released_km2": outside["released"], "area_km2": 0.0}
+        )
+        table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
+        geometry = [*geometry, None]
+    for c in [*counts.columns, "casualties"]:
+        table[c] = table[c].round().astype(int)
+    for c in ("active_km2", "released_km2", "area_km2"):
+        table[c] = table[c].astype(float).round(4)
+    return table, geometry
+
+
+def _table(
+    keys: np.ndarray,
+    names: np.ndarray | None,
+    counts: pd.DataFrame,
+    km2: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    """Return the districts' rows: ids, names, counts, casualties and km² columns."""
     table = pd.DataFrame(
         {
             "district_id": keys,
             "name": names if names is not None else np.full(len(keys), None, dtype=object),
         }
     )
-    int_cols = list(counts.columns)
-    for c in int_cols:
-        table[c] = counts[c].to_numpy()[1:]
+    for c in counts.columns:
+        table[c] = counts[c].to_numpy()
     table.insert(5, "casualties", table["killed"] + table["injured"])
     table["active_km2"] = km2["active"]
     table["released_km2"] = km2["released"]
-    table["area_km2"] = (
-        shapely.area(project(zones, ea)) / 1e6 if ea is not None else np.zeros(len(zones))
-    )
-    geometry = list(dist.geometry.to_numpy())
-    out_counts = counts.loc[-1]
-    if out_counts["incidents"] > 0 or outside["active"] > 1e-9 or outside["released"] > 1e-9:
-        row: dict[str, object] = {"district_id": _OUTSIDE_ID, "name": _OUTSIDE_NAME}
-        row.update({c: out_counts[c] for c in int_cols})
-        row["casualties"] = out_counts["killed"] + out_counts["injured"]
-        row.update(
-            {"active_km2": outside["active"], "released_km2": outside["released"], "area_km2": 0.0}
-        )
-        table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
-        geometry.append(None)
-    for c in [*int_cols, "casualties"]:
-        table[c] = table[c].round().astype(int)
-    for c in ("active_km2", "released_km2", "area_km2"):
-        table[c] = table[c].astype(float).round(4)
-    log.info(
-        "district summary: %d districts, %d incidents (%d outside every district)",
-        len(dist),
-        int(table["incidents"].sum()),
-        int(out_counts["incidents"]),
-    )
-    return gpd.GeoDataFrame(table, geometry=geometry, crs=DISPLAY_CRS)
+    table["area_km2"] = km2["area"]
+    return table
 
 
 def _counts_by_district(incidents: Layer | Any | None, zones: np.ndarray) -> pd.DataFrame:

@@ -242,31 +242,43 @@ def run_analysis(
     if settings and options is not None:
         raise TypeError("give either `options` or option keywords, not both")
     opts = AnalysisOptions(**settings) if options is None else options
-    step = _stepper(progress)
-    inc, haz = _kept(incidents), _kept(hazards)
+    context: dict[str, Any] = {"districts": districts, "towns": towns, "roads": roads}
+    t = _tables(_kept(incidents), _kept(hazards), opts, _stepper(progress), **context)
+    figures = KeyFigures.of(
+        t["linked"], t["hazards"], t["areas_by_contamination"], t["proposed"], t["quality"]
+    )
+    return AnalysisResult(options=opts, figures=figures, **t, **context)
+
+
+def _tables(
+    inc: Any,
+    haz: gpd.GeoDataFrame,
+    opts: AnalysisOptions,
+    step: Callable[[], None],
+    *,
+    districts: gpd.GeoDataFrame | None,
+    towns: gpd.GeoDataFrame | None,
+    roads: gpd.GeoDataFrame | None,
+) -> dict[str, Any]:
+    """Run each step of :data:`ANALYSIS_STEPS`; return the tables by field name."""
     step()
     linked = link_incidents(inc, haz, max_distance_m=opts.max_distance_m)
-    if _is_dask(linked):
-        linked = linked.compute()
-    if _is_dask(inc):
-        inc = inc.compute()
+    linked, inc = (x.compute() if _is_dask(x) else x for x in (linked, inc))
+    t: dict[str, Any] = {"incidents": inc, "hazards": haz, "linked": linked}
     step()
-    proposed = propose_hazard_areas(
+    t["proposed"] = propose_hazard_areas(
         linked, eps_m=opts.eps_m, min_incidents=opts.min_incidents, buffer_m=opts.buffer_m
     )
     step()
-    areas = area_summary(haz)
-    by_contamination = area_summary(haz, by=["contamination"], total=False)
+    t["areas"] = area_summary(haz)
+    t["areas_by_contamination"] = area_summary(haz, by=["contamination"], total=False)
     step()
-    trends = _trends(linked, haz)
+    t.update(_trends(linked, haz))
     step()
-    table = (
-        district_summary(linked, haz, districts, id_field=opts.district_id)
-        if districts is not None
-        else None
-    )
+    if districts is not None:
+        t["district_table"] = district_summary(linked, haz, districts, id_field=opts.district_id)
     step()
-    priorities = prioritise(
+    t["priorities"] = prioritise(
         haz,
         towns,
         roads,
@@ -276,25 +288,8 @@ def run_analysis(
         max_distance_m=opts.max_distance_m,
     )
     step()
-    quality = check_quality(haz, inc, record_start=opts.record_start)
-    figures = KeyFigures.of(linked, haz, by_contamination, proposed, quality)
-    return AnalysisResult(
-        options=opts,
-        incidents=inc,
-        hazards=haz,
-        linked=linked,
-        proposed=proposed,
-        areas=areas,
-        areas_by_contamination=by_contamination,
-        **trends,
-        priorities=priorities,
-        quality=quality,
-        figures=figures,
-        district_table=table,
-        districts=districts,
-        towns=towns,
-        roads=roads,
-    )
+    t["quality"] = check_quality(haz, inc, record_start=opts.record_start)
+    return t
 
 
 def _stepper(progress: ProgressHook | None) -> Callable[[], None]:

@@ -145,16 +145,20 @@ def prioritise(
 
     Examples
     --------
-    >>> prioritise(hazards, towns, roads, incidents, top=10)  # doctest: +SKIP
+    >>> import geomap
+    >>> sample = "data/karabakh-sample.gpkg"
+    >>> layers = geomap.load_layers(sample)
+    >>> towns, roads = (geomap.read_layer(sample, layer=n) for n in ("towns", "roads"))
+    >>> prioritise(layers["hazards"], towns, roads, layers["incidents"], top=2)[["id", "score"]]
+            id  score
+    0  HA-0333  66.75
+    1  HA-0025  59.56
     """
     if radius_m <= 0:
         raise ValueError(f"`radius_m` was {radius_m!r} but must be > 0")
     w = _weights(weights)
     haz_all = _frame(hazards, "hazards", ["status"])
-    sel = _status(haz_all).isin(list(statuses)).to_numpy() & usable(haz_all.geometry.to_numpy())
-    haz = haz_all[sel]
-    if not len(haz):
-        log.info("no hazard areas with status in %s to rank", list(statuses))
+    haz = _with_status(haz_all, statuses)
     out, factors = _areas(haz)
     crs = metric_crs(haz) if len(haz) else None
     if crs is not None:
@@ -166,6 +170,15 @@ def prioritise(
         cas = _casualties(out["id"], incidents, haz_all, max_distance_m)
         factors.update(_add(out, cas))
     return _ranked(out, haz, factors, w, top)
+
+
+def _with_status(hazards: gpd.GeoDataFrame, statuses: Sequence[str]) -> gpd.GeoDataFrame:
+    """Return the areas to rank: those with a geometry and a status in ``statuses``."""
+    geoms = hazards.geometry.to_numpy()
+    haz = hazards[_status(hazards).isin(list(statuses)).to_numpy() & usable(geoms)]
+    if not len(haz):
+        log.info("no hazard areas with status in %s to rank", list(statuses))
+    return haz
 
 
 def _add(out: pd.DataFrame, columns: tuple[_Columns, _Columns]) -> _Columns:

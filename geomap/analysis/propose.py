@@ -3,6 +3,12 @@
 Incidents that :func:`~geomap.analysis.link_incidents` left ``unlinked`` are
 clustered with DBSCAN in the data's UTM zone; each cluster becomes a buffered
 convex hull carrying its incidents' counts, dates and categories.
+
+An unlinked incident with fewer than ``min_incidents - 1`` neighbours (a lone
+accident) is **not** proposed: one point gives no extent and is weak, indirect
+evidence. It stays ``unlinked`` in the links table. Pass ``min_incidents=1`` to
+:func:`propose_hazard_areas` to propose an area (a ``buffer_m`` circle) around
+every lone incident too.
 """
 
 from __future__ import annotations
@@ -62,6 +68,13 @@ def _dbscan() -> Any:
             "pip install 'geomap[analysis]' (or: pip install scikit-learn)"
         ) from None
     return DBSCAN
+
+
+def _check_settings(eps_m: float, min_incidents: int, buffer_m: float) -> None:
+    if eps_m <= 0 or buffer_m <= 0:
+        raise ValueError(f"`eps_m` ({eps_m!r}) and `buffer_m` ({buffer_m!r}) must be > 0")
+    if int(min_incidents) != min_incidents or min_incidents < 1:
+        raise ValueError(f"`min_incidents` was {min_incidents!r} but must be a whole number ≥ 1")
 
 
 def _unlinked(linked: gpd.GeoDataFrame | Any) -> gpd.GeoDataFrame:
@@ -147,10 +160,7 @@ def propose_hazard_areas(
     Each cluster becomes the convex hull of its incidents buffered by ``buffer_m``,
     so every clustered incident lies inside its proposal.
 
-    An unlinked incident with fewer than ``min_incidents - 1`` neighbours (a lone
-    accident) is **not** proposed: one point gives no extent and is weak, indirect
-    evidence. It stays ``unlinked`` in the links table. Pass ``min_incidents=1``
-    to propose an area (a ``buffer_m`` circle) around every lone incident too.
+    A lone incident is not proposed unless ``min_incidents=1`` (see the module's notes).
 
     Parameters
     ----------
@@ -194,10 +204,7 @@ def propose_hazard_areas(
              id  n_incidents incident_ids  casualties
     0  PSHA-001            2         a, b           3
     """
-    if eps_m <= 0 or buffer_m <= 0:
-        raise ValueError(f"`eps_m` ({eps_m!r}) and `buffer_m` ({buffer_m!r}) must be > 0")
-    if int(min_incidents) != min_incidents or min_incidents < 1:
-        raise ValueError(f"`min_incidents` was {min_incidents!r} but must be a whole number ≥ 1")
+    _check_settings(eps_m, min_incidents, buffer_m)
     un = _unlinked(linked)
     if un.empty:
         log.info("no unlinked incidents: no suspected hazard areas proposed")
@@ -212,11 +219,8 @@ def propose_hazard_areas(
         return _none()
     shapes = _hulls(x[sel], y[sel], lab[sel], buffer_m)
     out = _proposals(_evidence(un[sel], lab[sel]), shapes, crs)
+    counts = (len(out), int(sel.sum()), len(un), eps_m)
     log.info(
-        "proposed %d suspected hazard areas from %d of %d unlinked incidents (eps %g m)",
-        len(out),
-        int(sel.sum()),
-        len(un),
-        eps_m,
+        "proposed %d suspected hazard areas from %d of %d unlinked incidents (eps %g m)", *counts
     )
     return out

@@ -235,9 +235,11 @@ def timeline(
 
     Examples
     --------
-    >>> t = timeline(incidents, hazards)  # doctest: +SKIP
-    >>> t["periods"][:2], t["casualties"]["casualties_cum"][:2]  # doctest: +SKIP
-    (['2020-11', '2020-12'], [6, 9])
+    >>> import geomap
+    >>> layers = geomap.load_layers("data/karabakh-sample.gpkg")
+    >>> t = timeline(layers["incidents"], layers["hazards"])
+    >>> t["periods"][:2], t["casualties"]["casualties_cum"][:2]
+    (['2020-11', '2020-12'], [3, 6])
     """
     return timeline_of(
         casualty_trend(incidents, freq) if incidents is not None else None,

@@ -14,7 +14,7 @@ import pandas as pd
 
 from geomap.analysis import AnalysisResult
 from geomap.io import atomic_path, write_layer
-from geomap.report import charts
+from geomap.report.charts import casualty_chart, cumulative_chart, release_chart
 
 __all__ = ["CHART_CAPTIONS", "write_charts", "write_tables", "write_text"]
 
@@ -102,7 +102,7 @@ def write_charts(out: Path, result: AnalysisResult) -> dict[str, Path]:
         File name → path of each chart.
     """
     release, casualties = result.release_monthly, result.casualties_monthly
-    charts.release_chart(release, out / "release-trend.png")
-    charts.casualty_chart(casualties, out / "casualties-by-month.png")
-    charts.cumulative_chart(release, casualties, out / "cumulative.png")
+    release_chart(release, out / "release-trend.png")
+    casualty_chart(casualties, out / "casualties-by-month.png")
+    cumulative_chart(release, casualties, out / "cumulative.png")
     return {name: out / name for name in CHART_CAPTIONS}
