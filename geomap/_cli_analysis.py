@@ -24,7 +24,7 @@ import pandas as pd
 
 from geomap import analysis
 from geomap._errors import GeomapError
-from geomap.analysis import ANALYSIS_STEPS, run_analysis
+from geomap.analysis import ANALYSIS_STEPS, AnalysisOptions, run_analysis
 from geomap.report import write_report
 from geomap.validate import ValidationResult
 
@@ -291,6 +291,21 @@ def _table(df: pd.DataFrame) -> list[str]:
         ).splitlines()
 
 
+def _options(args: argparse.Namespace) -> AnalysisOptions:
+    """Return the analysis options of ``geomap stats`` and ``geomap report``."""
+    return AnalysisOptions(
+        max_distance_m=args.max_distance,
+        eps_m=args.eps,
+        min_incidents=args.min_incidents,
+        buffer_m=args.buffer,
+        weights=dict(args.weight),
+        radius_m=args.radius,
+        record_start=args.record_start,
+        top=args.top,
+        district_id=args.district_id,
+    )
+
+
 def _cmd_stats(args: argparse.Namespace) -> int:
     """Print the summary table of ``geomap stats``."""
     from geomap.cli import EXIT_OK
@@ -305,15 +320,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
             districts=_context(args, "districts", args.districts),
             towns=_context(args, "towns", args.towns),
             roads=_context(args, "roads", args.roads),
-            max_distance_m=args.max_distance,
-            eps_m=args.eps,
-            min_incidents=args.min_incidents,
-            buffer_m=args.buffer,
-            weights=dict(args.weight),
-            radius_m=args.radius,
-            record_start=args.record_start,
-            top=args.top,
-            district_id=args.district_id,
+            options=_options(args),
             progress=lambda step, i, total: progress(step, i + 1, total + 1),
         )
     finally:
@@ -337,15 +344,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             _context(args, "districts", args.districts),
             _context(args, "towns", args.towns),
             _context(args, "roads", args.roads),
-            max_distance_m=args.max_distance,
-            eps_m=args.eps,
-            min_incidents=args.min_incidents,
-            buffer_m=args.buffer,
-            weights=dict(args.weight),
-            radius_m=args.radius,
-            top=args.top,
-            record_start=args.record_start,
-            district_id=args.district_id,
+            options=_options(args),
             title=args.title,
             subtitle=args.subtitle,
             progress=lambda step, i, total: progress(step, i + 1, total + 1),

@@ -38,7 +38,7 @@ numbers are the same as in memory.
 
 from geomap.analysis._common import Layer
 from geomap.analysis.areas import area_over_time, area_summary
-from geomap.analysis.districts import district_summary
+from geomap.analysis.districts import DISTRICT_COLUMNS, district_summary
 from geomap.analysis.link import LINK_CODES, link_incidents
 from geomap.analysis.pipeline import (
     ANALYSIS_STEPS,
@@ -48,7 +48,7 @@ from geomap.analysis.pipeline import (
     ProgressHook,
     run_analysis,
 )
-from geomap.analysis.priorities import DEFAULT_WEIGHTS, prioritise
+from geomap.analysis.priorities import DEFAULT_WEIGHTS, PRIORITY_COLUMNS, prioritise
 from geomap.analysis.propose import propose_hazard_areas
 from geomap.analysis.quality import check_quality
 from geomap.analysis.trends import casualty_trend, release_trend, timeline, timeline_of
@@ -56,7 +56,9 @@ from geomap.analysis.trends import casualty_trend, release_trend, timeline, time
 __all__ = [
     "ANALYSIS_STEPS",
     "DEFAULT_WEIGHTS",
+    "DISTRICT_COLUMNS",
     "LINK_CODES",
+    "PRIORITY_COLUMNS",
     "AnalysisOptions",
     "AnalysisResult",
     "KeyFigures",

@@ -39,12 +39,23 @@ from geomap.analysis.areas import _dissolve
 from geomap.geo import equal_area_crs, project, repair, usable
 from geomap.model import DISPLAY_CRS, VICTIM_CATEGORY
 
-__all__ = ["district_summary"]
+__all__ = ["DISTRICT_COLUMNS", "district_summary"]
 
 log = logging.getLogger(__name__)
 
 _DISTRICT_ID_FIELDS = ("district_id", "shapeID", "id", "ID", "code", "pcode", "ADM2_PCODE")
 _DISTRICT_NAME_FIELDS = ("name", "shapeName", "NAME", "district", "ADM2_EN", "NAME_2")
+#: The headline columns of :func:`district_summary`, as ``geomap stats`` and the report show them.
+DISTRICT_COLUMNS = (
+    "district_id",
+    "name",
+    "incidents",
+    "killed",
+    "injured",
+    "casualties",
+    "active_km2",
+    "released_km2",
+)
 _OUTSIDE_ID = "outside"
 _OUTSIDE_NAME = "(outside every district)"
 

@@ -17,9 +17,9 @@ import pandas as pd
 
 from geomap.analysis._common import Layer, _counts, _is_dask, _kept
 from geomap.analysis.areas import area_summary
-from geomap.analysis.districts import district_summary
+from geomap.analysis.districts import DISTRICT_COLUMNS, district_summary
 from geomap.analysis.link import link_incidents
-from geomap.analysis.priorities import prioritise
+from geomap.analysis.priorities import PRIORITY_COLUMNS, prioritise
 from geomap.analysis.propose import propose_hazard_areas
 from geomap.analysis.quality import check_quality
 from geomap.analysis.trends import casualty_trend, release_trend, timeline_of
@@ -322,18 +322,9 @@ def _trends(linked: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame) -> dict[str, An
 
 # --------------------------------------------------------------------------- stats text
 
-_DISTRICT_COLUMNS = ["district_id", "name", "incidents", "killed", "injured", "casualties"]
-_DISTRICT_COLUMNS += ["active_km2", "released_km2"]
-_STATS_PRIORITY_COLUMNS = (
-    "rank",
-    "score",
-    "id",
-    "hazard_class",
-    "area_km2",
-    "nearest_town",
-    "town_distance_m",
-    "road_distance_m",
-    "casualties",
+#: The priority columns ``geomap stats`` prints (narrower than the report's).
+_STATS_PRIORITY_COLUMNS = tuple(
+    c for c in PRIORITY_COLUMNS if c not in ("district", "towns_within", "nearest_road")
 )
 
 
@@ -375,7 +366,7 @@ def _figure_lines(f: KeyFigures, opts: AnalysisOptions) -> list[str]:
 
 def _district_rows(table: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return the district table as ``geomap stats`` shows it, with a total row."""
-    shown = pd.DataFrame(table[_DISTRICT_COLUMNS])
+    shown = pd.DataFrame(table[list(DISTRICT_COLUMNS)])
     total_row = shown.sum(numeric_only=True).to_frame().T
     total_row.insert(0, "name", "")
     total_row.insert(0, "district_id", "total")

@@ -40,7 +40,7 @@ from geomap.analysis.link import link_incidents
 from geomap.geo import equal_area_crs, metric_crs, project, usable
 from geomap.model import DISPLAY_CRS
 
-__all__ = ["DEFAULT_WEIGHTS", "prioritise"]
+__all__ = ["DEFAULT_WEIGHTS", "PRIORITY_COLUMNS", "prioritise"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,22 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
     "towns_within": 0.15,
     "area": 0.10,
 }
+
+#: The columns of :func:`prioritise`'s table that the report shows (those present).
+PRIORITY_COLUMNS = (
+    "rank",
+    "score",
+    "id",
+    "hazard_class",
+    "district",
+    "area_km2",
+    "nearest_town",
+    "town_distance_m",
+    "towns_within",
+    "nearest_road",
+    "road_distance_m",
+    "casualties",
+)
 
 #: Columns with factor arrays, as each helper below returns them.
 _Columns = dict[str, Any]

@@ -44,7 +44,13 @@ from typing import Any
 
 import geopandas as gpd
 
-from geomap.analysis import ANALYSIS_STEPS, AnalysisResult, ProgressHook, run_analysis
+from geomap.analysis import (
+    ANALYSIS_STEPS,
+    AnalysisOptions,
+    AnalysisResult,
+    ProgressHook,
+    run_analysis,
+)
 from geomap.render import DEFAULT_BASEMAPS, render_map, save_map
 from geomap.report.files import CHART_CAPTIONS, write_charts, write_tables, write_text
 from geomap.report.page import report_page
@@ -106,6 +112,7 @@ def write_report(
     subtitle: str | None = None,
     tiles: str | Sequence[str] | None = DEFAULT_BASEMAPS,
     progress: ProgressHook | None = None,
+    options: AnalysisOptions | None = None,
     **settings: Any,
 ) -> dict[str, Path]:
     """Analyse the layers and write the report folder (see the module's list of files).
@@ -127,6 +134,8 @@ def write_report(
         either way.
     progress : callable, optional
         ``progress(step, number, total)`` before each step.
+    options : AnalysisOptions, optional
+        The analysis settings, or instead:
     **settings
         Fields of :class:`geomap.analysis.AnalysisOptions`: ``max_distance_m``,
         ``eps_m``, ``min_incidents``, ``buffer_m``, ``weights``, ``radius_m``,
@@ -156,8 +165,10 @@ def write_report(
         if progress is not None:
             progress(step, number, total)
 
+    if options is None:
+        settings = {"top": 20, **settings}
     context = {"districts": districts, "towns": towns, "roads": roads}
-    result = run_analysis(incidents, hazards, **context, progress=hook, **{"top": 20, **settings})
+    result = run_analysis(incidents, hazards, **context, options=options, progress=hook, **settings)
     return write_analysis(
         folder,
         result,
@@ -209,7 +220,7 @@ def write_analysis(
             progress(name, number, total)
 
     step(first_step)
-    files = write_charts(out, result)
+    files = write_charts(out, result.release_monthly, result.casualties_monthly)
     step(first_step + 1)
     files["map.html"] = _write_map(out / "map.html", result, title, subtitle, tiles)
     step(first_step + 2)

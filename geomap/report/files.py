@@ -86,22 +86,22 @@ def write_tables(out: Path, result: AnalysisResult) -> dict[str, Path]:
     return files
 
 
-def write_charts(out: Path, result: AnalysisResult) -> dict[str, Path]:
+def write_charts(out: Path, release: pd.DataFrame, casualties: pd.DataFrame) -> dict[str, Path]:
     """Draw the three charts of :data:`CHART_CAPTIONS` as PNG files into ``out``.
 
     Parameters
     ----------
     out : Path
         The report folder (it must exist).
-    result : AnalysisResult
-        What :func:`geomap.analysis.run_analysis` returned.
+    release, casualties : DataFrame
+        Monthly :func:`~geomap.analysis.release_trend` and
+        :func:`~geomap.analysis.casualty_trend` tables.
 
     Returns
     -------
     dict
-        File name → path of each chart.
+        Chart file name → path, in the order of :data:`CHART_CAPTIONS`.
     """
-    release, casualties = result.release_monthly, result.casualties_monthly
     release_chart(release, out / "release-trend.png")
     casualty_chart(casualties, out / "casualties-by-month.png")
     cumulative_chart(release, casualties, out / "cumulative.png")

@@ -15,7 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geomap.analysis import AnalysisResult, KeyFigures
+from geomap.analysis import DISTRICT_COLUMNS, PRIORITY_COLUMNS, AnalysisResult, KeyFigures
 
 __all__ = ["report_page"]
 
@@ -43,23 +43,6 @@ th{background:#f0f0f0}td:nth-child(-n+2){text-align:left}
 .note{color:#555;font-size:12px}
 @media print{iframe{height:420px}section{break-inside:avoid}}
 """
-
-_DISTRICT_COLUMNS = ["district_id", "name", "incidents", "killed", "injured", "casualties"]
-_DISTRICT_COLUMNS += ["active_km2", "released_km2"]
-_PRIORITY_COLUMNS = (
-    "rank",
-    "score",
-    "id",
-    "hazard_class",
-    "district",
-    "area_km2",
-    "nearest_town",
-    "town_distance_m",
-    "towns_within",
-    "nearest_road",
-    "road_distance_m",
-    "casualties",
-)
 
 
 def _png_uri(path: Path) -> str:
@@ -150,7 +133,7 @@ def _districts(table: gpd.GeoDataFrame | None) -> list[str]:
         return []
     return [
         '<section id="districts"><h2>Districts</h2>',
-        _table_html(pd.DataFrame(table[_DISTRICT_COLUMNS])),
+        _table_html(pd.DataFrame(table[list(DISTRICT_COLUMNS)])),
         '<p class="note">Joined on geometry: each incident counts in the district '
         "polygon it lies in; hazard land is split at district boundaries, overlaps "
         "dissolved.</p></section>",
@@ -158,7 +141,7 @@ def _districts(table: gpd.GeoDataFrame | None) -> list[str]:
 
 
 def _priorities(priorities: gpd.GeoDataFrame, top: int) -> list[str]:
-    cols = [c for c in _PRIORITY_COLUMNS if c in priorities.columns]
+    cols = [c for c in PRIORITY_COLUMNS if c in priorities.columns]
     return [
         f'<section id="priorities"><h2>Priorities: top {top} active hazard areas</h2>',
         _table_html(pd.DataFrame(priorities[cols]), max_rows=top),
