@@ -5,7 +5,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: map test lint pytest bench clean
+.PHONY: map test lint pytest jstest bench notebooks clean
 
 $(VENV)/.installed: pyproject.toml package-lock.json
 	python3 -m venv $(VENV)
@@ -18,15 +18,29 @@ map: $(VENV)/.installed
 	$(VENV)/bin/geomap render data/karabakh-sample.gpkg -o karabakh-map.html \
 		--title "Karabakh: mine contamination (synthetic sample)"
 
+# Opens JupyterLab on notebooks/ (installs the notebook extra first).
+notebooks: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[notebook]'
+	$(VENV)/bin/jupyter lab notebooks/
+
+# Python: ruff, mypy, the stage contract (import-linter). JavaScript: biome, and a check
+# that the committed map app and plugin bundles are what js/ and package-lock.json build.
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check geomap tests data benchmarks
 	$(VENV)/bin/ruff format --check geomap tests data benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
+	npm run --silent lint
+	npm run --silent check
 
 pytest: $(VENV)/.installed
 	$(PY) -m pytest
 
-test: lint pytest
+# The map app's unit tests (node's test runner) on golden payloads the Python encoder wrote.
+jstest: $(VENV)/.installed
+	npm test
+
+test: lint jstest pytest
 
 # Speed and size, measured (not in the tests): geomap vs explore(), and the analysis at 1M x 50k.
 bench: $(VENV)/.installed

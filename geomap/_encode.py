@@ -26,7 +26,7 @@ I4_MISSING = -2_147_483_648
 def safe_json(obj: Any) -> str:
     r"""Return JSON that is safe inside a ``<script>`` element.
 
-    ``<``, ``>`` and ``&`` are written as ``\\u003c`` etc., so no value can close
+    ``<``, ``>`` and ``&`` are written as ``\u003c`` etc., so no value can close
     the script or open a comment; U+2028/2029 are escaped for old JS engines.
 
     Parameters
@@ -40,8 +40,8 @@ def safe_json(obj: Any) -> str:
 
     Examples
     --------
-    >>> safe_json({"a": "</script>"})
-    '{"a":"\\\\u003c/script\\\\u003e"}'
+    >>> print(safe_json({"a": "</script>"}))
+    {"a":"\u003c/script\u003e"}
     """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for char, escape in _SCRIPT_ESCAPES:

@@ -65,6 +65,20 @@ class Browser:
     def __init__(self, browser: Any) -> None:
         self._browser = browser
 
+    def raw_page(self, viewport: dict[str, int] | None = None) -> Any:
+        """A page that may reach loopback servers the test started (and nothing else)."""
+        page = self._browser.new_page(viewport=viewport or {"width": 1200, "height": 800})
+
+        def route(r: Any) -> None:
+            host = r.request.url.split("/")[2] if "://" in r.request.url else ""
+            if host.startswith(("127.0.0.1", "localhost")) or r.request.url.startswith("data:"):
+                r.continue_()
+            else:
+                r.abort()
+
+        page.route("**/*", route)
+        return page
+
     def open(
         self,
         path: Path,

@@ -209,7 +209,7 @@ def test_console_script_no_traceback(tmp_path):
     """The installed `geomap` command, as a user runs it."""
     missing = tmp_path / "nowhere.geojson"
     exe = Path(sys.executable).with_name("geomap")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "geomap.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "geomap"]
     proc = subprocess.run(
         [*cmd, "validate", str(missing)], capture_output=True, text=True, cwd=tmp_path
     )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from html.parser import HTMLParser
 
 import geopandas as gpd
@@ -14,8 +12,7 @@ import pytest
 
 import geomap
 from geomap import analysis
-from geomap._cli_analysis import add_commands
-from geomap._errors import GeomapError
+from geomap.cli import main
 from geomap.report import REPORT_FILES, write_report
 
 from .conftest import SAMPLE
@@ -24,19 +21,10 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run a command as geomap.cli.main will once it is wired in: GeomapError → exit 2."""
-    parser = argparse.ArgumentParser(prog="geomap")
-    parser.add_argument("-q", "--quiet", action="store_true")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS)
-    add_commands(parser.add_subparsers(dest="command", required=True), [common])
+    """Run a command as a user would: exit status, standard output, standard error."""
     capsys.readouterr()
     try:
-        args = parser.parse_args([str(a) for a in argv])
-        code = args.func(args)
-    except GeomapError as exc:
-        print(f"geomap: error: {exc}", file=sys.stderr)
-        code = 2
+        code = main([str(a) for a in argv])
     except SystemExit as exc:  # argparse's own usage errors
         code = int(exc.code or 0)
     out, err = capsys.readouterr()

@@ -1,0 +1,279 @@
+"""``geomap stats`` and ``geomap report``: the analysis, printed or written as a folder.
+
+Input is read as ``geomap render`` reads it; the districts, towns and roads default to
+same-named layers of an input GeoPackage (as in the sample). Long steps show progress on
+stderr: a tqdm bar on a terminal when tqdm is installed, else (in logs, pipes, CI) one
+line per step; nothing with ``-q``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from geomap import analysis
+from geomap._errors import GeomapError
+from geomap.analysis import ANALYSIS_STEPS, AnalysisOptions, run_analysis
+from geomap.cli._common import (
+    EXIT_OK,
+    add_context_options,
+    add_input_options,
+    context,
+    count,
+    date,
+    distance,
+    load_inputs,
+    positive,
+    say,
+    write_rejects,
+)
+from geomap.report import write_report
+from geomap.validate import ValidationResult
+
+try:  # a progress bar on a terminal, when tqdm (the analysis extra) is installed
+    from tqdm import tqdm as _tqdm
+except ImportError:  # pragma: no cover - plain lines instead
+    _tqdm = None
+
+
+def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """Add ``stats`` and ``report`` to the ``geomap`` parser.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        What ``parser.add_subparsers()`` returned.
+    parents : list of ArgumentParser
+        Parents of each subparser (the ``-v``/``-q`` options after the command).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="geomap")
+    >>> add_commands(parser.add_subparsers(dest="command"), [])
+    >>> args = parser.parse_args(["stats", "data/karabakh-sample.gpkg", "--eps", "800"])
+    >>> args.func.__name__, args.eps
+    ('run_stats', 800.0)
+    """
+    s = sub.add_parser(
+        "stats",
+        parents=parents,
+        help="print a summary: links, casualties, hazard km², districts, priorities",
+        description="Read and check the layers, link incidents to hazard areas, and print "
+        "a summary table (districts and top priority areas too, when given).",
+    )
+    _add_analysis_options(s)
+    s.add_argument(
+        "--top", type=count, default=10, metavar="N", help="priority areas to print (10)"
+    )
+    s.set_defaults(func=run_stats)
+
+    r = sub.add_parser(
+        "report",
+        parents=parents,
+        help="write a report folder: map, statistics (CSV), charts (PNG), GeoPackages, HTML",
+        description="Run the whole analysis and write a folder with map.html, report.html "
+        "(map, charts and tables on one page; opens offline), the statistics as CSV, the "
+        "charts as PNG, and the proposed suspected areas and priorities as GeoPackage.",
+    )
+    _add_analysis_options(r)
+    r.add_argument(
+        "-o", "--output", default="geomap-report", metavar="FOLDER", help="folder to write"
+    )
+    r.add_argument(
+        "--title", default="Explosive ordnance contamination: analysis", help="report title"
+    )
+    r.add_argument("--subtitle", help="second line under the title, e.g. the data source")
+    r.add_argument("--top", type=count, default=20, metavar="N", help="priority areas shown (20)")
+    r.set_defaults(func=run_report)
+
+
+def _add_analysis_options(p: argparse.ArgumentParser) -> None:
+    add_input_options(p)
+    c = add_context_options(p)
+    c.add_argument(
+        "--district-id",
+        metavar="FIELD",
+        help="column that identifies each district (default: found, else the row number)",
+    )
+    a = p.add_argument_group("analysis")
+    a.add_argument(
+        "--max-distance",
+        type=distance,
+        default=500.0,
+        metavar="M",
+        help="link an incident outside every hazard area to the nearest within M metres "
+        "(default 500)",
+    )
+    a.add_argument(
+        "--eps",
+        type=positive,
+        default=1000.0,
+        metavar="M",
+        help="cluster unlinked incidents within M metres of each other (DBSCAN; default 1000)",
+    )
+    a.add_argument(
+        "--min-incidents",
+        type=count,
+        default=2,
+        metavar="N",
+        help="incidents that make a cluster (default 2; 1 proposes an area around every "
+        "lone incident)",
+    )
+    a.add_argument(
+        "--buffer",
+        type=positive,
+        default=250.0,
+        metavar="M",
+        help="margin around a cluster's incidents, metres (default 250)",
+    )
+    a.add_argument(
+        "--radius",
+        type=positive,
+        default=5000.0,
+        metavar="M",
+        help="priority radius: towns within it, distance scale (default 5000)",
+    )
+    a.add_argument(
+        "--weight",
+        type=_weight,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="priority weight, repeatable; NAME one of "
+        + ", ".join(f"{k} (default {v:g})" for k, v in analysis.DEFAULT_WEIGHTS.items()),
+    )
+    a.add_argument(
+        "--record-start",
+        type=date,
+        default="1900-01-01",
+        metavar="DATE",
+        help="first date of the record: earlier incidents are flagged (default 1900-01-01)",
+    )
+
+
+def _weight(text: str) -> tuple[str, float]:
+    name, sep, raw = text.partition("=")
+    known = list(analysis.DEFAULT_WEIGHTS)
+    if not sep or name.strip() not in known:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected NAME=VALUE with NAME one of {', '.join(known)}"
+        )
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: {raw!r} is not a number") from None
+    if value < 0 or value != value:
+        raise argparse.ArgumentTypeError(f"{text!r}: a weight must be ≥ 0")
+    return name.strip(), value
+
+
+def _load(args: argparse.Namespace) -> dict[str, ValidationResult]:
+    results = load_inputs(args)
+    missing = [k for k in ("incidents", "hazards") if k not in results]
+    if missing:
+        raise GeomapError(
+            f"{args.command}: no {' and no '.join(missing)} found in the input; give "
+            f"them (--{missing[0]} FILE), or name the layer (--kind/--layer)"
+        )
+    if args.rejects:
+        write_rejects(args, list(results.values()), args.rejects)
+    return results
+
+
+class _Progress:
+    """Progress of numbered steps on stderr: a tqdm bar, plain lines, or nothing."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.tqdm: Any = None
+        if enabled and sys.stderr.isatty():  # a bar's redraws only make sense on a terminal
+            self.tqdm = _tqdm
+
+    def __call__(self, step: str, number: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.tqdm is None:
+            sys.stderr.write(f"[{number}/{total}] {step}\n")
+            sys.stderr.flush()
+            return
+        if self.bar is None:
+            self.bar = self.tqdm(total=total, unit="step", file=sys.stderr, leave=False)
+        self.bar.set_description(step)
+        self.bar.update(number - self.bar.n - 1 if number > 1 else 0)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.update(self.bar.total - self.bar.n)
+            self.bar.close()
+            self.bar = None
+
+
+def _options(args: argparse.Namespace) -> AnalysisOptions:
+    """Return the analysis options of ``geomap stats`` and ``geomap report``."""
+    return AnalysisOptions(
+        max_distance_m=args.max_distance,
+        eps_m=args.eps,
+        min_incidents=args.min_incidents,
+        buffer_m=args.buffer,
+        weights=dict(args.weight),
+        radius_m=args.radius,
+        record_start=args.record_start,
+        top=args.top,
+        district_id=args.district_id,
+    )
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    """Print the summary table of ``geomap stats``."""
+    progress = _Progress(enabled=not getattr(args, "quiet", False))
+    try:
+        progress("reading", 1, len(ANALYSIS_STEPS) + 1)
+        results = _load(args)
+        result = run_analysis(
+            results["incidents"].kept,
+            results["hazards"].kept,
+            districts=context(args, "districts"),
+            towns=context(args, "towns"),
+            roads=context(args, "roads"),
+            options=_options(args),
+            progress=lambda step, i, total: progress(step, i + 1, total + 1),
+        )
+    finally:
+        progress.close()
+    say(args, result.summary_lines())
+    return int(EXIT_OK)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Write the report folder of ``geomap report``."""
+    progress = _Progress(enabled=not getattr(args, "quiet", False))
+    try:
+        progress("reading", 1, 11)
+        results = _load(args)
+        files = write_report(
+            args.output,
+            results["incidents"],
+            results["hazards"],
+            context(args, "districts"),
+            context(args, "towns"),
+            context(args, "roads"),
+            options=_options(args),
+            title=args.title,
+            subtitle=args.subtitle,
+            progress=lambda step, i, total: progress(step, i + 1, total + 1),
+        )
+    finally:
+        progress.close()
+    out = Path(args.output)
+    say(
+        args,
+        [
+            f"wrote {out}/: {len(files)} files ({', '.join(sorted(files))})",
+            f"open {out / 'report.html'} (works offline)",
+        ],
+    )
+    return int(EXIT_OK)

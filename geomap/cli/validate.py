@@ -1,0 +1,53 @@
+"""``geomap validate``: check files and report rows read = kept + rejected, per file."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from geomap._errors import GeomapError
+from geomap.cli._common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    add_input_options,
+    error,
+    load_file,
+    say,
+    write_rejects,
+)
+from geomap.validate import ValidationResult
+
+
+def add_command(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """Add ``validate`` to the ``geomap`` parser."""
+    v = sub.add_parser(
+        "validate",
+        parents=parents,
+        help="check files; print a summary per file; write rejected rows with reasons",
+        description="Check files and report, per file, rows read = kept + rejected. "
+        "Rejected rows go to --rejects (default geomap-rejects.csv). Exit 2 if any row "
+        "is rejected or a file cannot be read.",
+    )
+    v.add_argument("files", nargs="+", metavar="FILE")
+    add_input_options(v, files=False)
+    v.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check each file; exit 2 if any cannot be read or any row is rejected."""
+    status = EXIT_OK
+    results: list[ValidationResult] = []
+    for f in args.files:
+        try:
+            found = load_file(args, f)
+        except GeomapError as exc:
+            error(str(exc))
+            status = EXIT_USAGE
+            continue
+        for res in found.values():
+            say(args, res.summary())
+            results.append(res)
+            if len(res.rejected):
+                status = EXIT_USAGE
+    write_rejects(args, results, args.rejects or "geomap-rejects.csv")
+    return status
