@@ -13,7 +13,7 @@ import pytest
 import geomap
 from geomap import analysis
 from geomap.cli import main
-from geomap.report import REPORT_FILES, write_report
+from geomap.report import REPORT_FILES, write_analysis, write_report
 
 from .conftest import SAMPLE
 
@@ -151,6 +151,20 @@ def test_report_page_shows_map_charts_and_tables(report):
     # Nothing on the page reaches for the network.
     links = [a.get("src") or a.get("href") or "" for _, a in page.tags]
     assert not [u for u in links if u.startswith(("http:", "https:", "//"))]
+
+
+def test_write_analysis_writes_an_analysis_already_run(tmp_path, sample_layers, report):
+    folder, _, _ = report
+    layers = dict(sample_layers)
+    result = analysis.run_analysis(
+        layers.pop("incidents"), layers.pop("hazards"), **layers, record_start="2020-11-10", top=20
+    )
+    steps: list[tuple[str, int, int]] = []
+    files = write_analysis(tmp_path, result, tiles=None, progress=lambda *a: steps.append(a))
+    assert sorted(files) == sorted(REPORT_FILES)
+    assert [s[1:] for s in steps] == [(1, 3), (2, 3), (3, 3)]
+    for name in ("links.csv", "districts.csv", "priorities.csv", "quality.csv", "timeline.json"):
+        assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name
 
 
 def test_report_escapes_user_text(tmp_path, sample_layers):

@@ -80,9 +80,23 @@ def _link_arrays(
     rest = np.flatnonzero(ok & (code == 2))
     if not len(rest):
         return pos, code, dist
+    hit, target, metres = _nearest_within(points[rest], haz, float(max_distance_m))
+    idx = rest[hit]
+    pos[idx] = target
+    code[idx] = 1
+    dist[idx] = metres
+    return pos, code, dist
+
+
+def _nearest_within(
+    points: np.ndarray, haz: _Hazards, d: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (point position, hazard position, metres) of the points within ``d`` of an area.
+
+    Each point gets its nearest area (ties go to the first in layer order).
+    """
     assert haz.crs is not None
-    x, y = project_xy(points[rest], haz.crs)
-    d = float(max_distance_m)
+    x, y = project_xy(points, haz.crs)
     bnd = shapely.bounds(haz.metric)
     # Candidates: hazard envelopes grown by d (few boxes) against a tree of the points.
     pts = shapely.points(x, y)
@@ -99,7 +113,8 @@ def _link_arrays(
     near = env <= d
     a, b, env = a[near], b[near], env[near]
     if not len(a):
-        return pos, code, dist
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
     new = np.r_[True, a[1:] != a[:-1]]
     starts = np.flatnonzero(new)
     group = np.cumsum(new) - 1
@@ -118,11 +133,7 @@ def _link_arrays(
     true[more] = shapely.distance(pts[a[more]], haz.metric[b[more]])
     winners = first_where(true == np.minimum.reduceat(true, starts)[group])
     hit = winners[true[winners] <= d]
-    idx = rest[a[hit]]
-    pos[idx] = b[hit]
-    code[idx] = 1
-    dist[idx] = true[hit]
-    return pos, code, dist
+    return a[hit], b[hit], true[hit]
 
 
 def _link_frame(
