@@ -44,8 +44,7 @@ test: lint jstest pytest
 
 # Speed and size, measured (not in the tests): geomap vs explore(), and the analysis at 1M x 50k.
 bench: $(VENV)/.installed
-	$(PY) benchmarks/bench_render.py
-	$(PY) benchmarks/bench_analysis.py
+	$(PY) -m benchmarks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache karabakh-map.html karabakh-map-rejects.csv

@@ -21,9 +21,11 @@ run from any working directory::
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 import os
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,30 +35,45 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point, Polygon, box
 
-SEED = 20201110
 HERE = Path(__file__).resolve().parent
+
+
+def checkout() -> Path:
+    """Find the geomap checkout whose ``benchmarks/synthetic.py`` this script uses.
+
+    The region box, the district seeds and the vocabularies are those of the benchmarks'
+    synthetic-data generator (defined once, there). This script's own checkout; for a
+    copy run elsewhere (the tests run one), the checkout of the ``geomap`` Python finds.
+
+    Returns
+    -------
+    pathlib.Path
+        The repository root.
+    """
+    if (HERE.parent / "benchmarks" / "synthetic.py").is_file():
+        return HERE.parent
+    spec = importlib.util.find_spec("geomap")
+    if spec is None or spec.origin is None:
+        raise SystemExit("make_sample.py needs geomap's checkout (benchmarks/synthetic.py)")
+    return Path(spec.origin).resolve().parent.parent
+
+
+sys.path.insert(0, str(checkout()))
+
+from benchmarks.synthetic import (  # noqa: E402
+    DEVICES,
+    DISTRICT_SEEDS,
+    METRIC_CRS,
+    OPERATORS,
+    REGION_BOUNDS,
+    REGION_MID_LAT,
+    SEED,
+    STATUSES,
+)
+from geomap.model import DISPLAY_CRS  # noqa: E402
+
 GPKG_PATH = HERE / "karabakh-sample.gpkg"
 CSV_PATH = HERE / "karabakh-incidents.csv"
-
-DISPLAY_CRS = "EPSG:4326"
-METRIC_CRS = "EPSG:32638"  # UTM zone 38N
-REGION_BOUNDS = (45.9, 38.95, 47.5, 40.45)  # lon min, lat min, lon max, lat max
-
-# District seeds (lat, lon): approximate town coordinates from the DOMAIN notes.
-# Khojaly district is seeded with Khankendi.
-DISTRICT_SEEDS: tuple[tuple[str, str, float, float], ...] = (
-    ("Aghdam", "Aghdam", 39.99, 46.93),
-    ("Fuzuli", "Fuzuli", 39.60, 47.14),
-    ("Jabrayil", "Jabrayil", 39.40, 47.03),
-    ("Zangilan", "Zangilan", 39.09, 46.65),
-    ("Gubadli", "Gubadli", 39.34, 46.58),
-    ("Lachin", "Lachin", 39.64, 46.55),
-    ("Kalbajar", "Kalbajar", 40.10, 46.04),
-    ("Shusha", "Shusha", 39.76, 46.75),
-    ("Khojaly", "Khankendi", 39.82, 46.76),
-    ("Khojavend", "Khojavend", 39.79, 47.11),
-    ("Tartar", "Tartar", 40.34, 46.93),
-)
 
 ROADS: tuple[tuple[str, ...], ...] = (
     ("Fuzuli", "Shusha"),
@@ -80,18 +97,7 @@ FRONT_LINE: tuple[tuple[float, float], ...] = (
     (39.20, 47.00),
 )
 
-DEVICES = (
-    "AP mine",
-    "AT mine",
-    "improvised mine / IED",
-    "cluster munition remnant",
-    "UXO",
-    "AXO",
-    "other/unknown",
-)
-STATUSES = ("active", "cancelled", "reduced", "cleared", "handed over")
 LAND_USES = ("farmland", "road", "housing", "pasture", "forest")
-OPERATORS = ("ANAMA", "Synthetic operator A", "Synthetic operator B", "Synthetic operator C")
 
 N_HAZARDS = 400
 N_FRONT_LINE_HAZARDS = 280
@@ -168,7 +174,7 @@ def make_districts() -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         Columns ``district_id``, ``name`` and polygon geometry (EPSG:4326).
     """
-    k = math.cos(math.radians((REGION_BOUNDS[1] + REGION_BOUNDS[3]) / 2))
+    k = math.cos(math.radians(REGION_MID_LAT))
     seeds = shapely.MultiPoint([(lon * k, lat) for _, _, lat, lon in DISTRICT_SEEDS])
     minx, miny, maxx, maxy = REGION_BOUNDS
     frame = box(minx * k, miny, maxx * k, maxy)
@@ -366,6 +372,46 @@ def front_line_point(rng: np.random.Generator, line: LineString) -> Point:
     return Point(base.x - dy / norm * off, base.y + dx / norm * off)
 
 
+def add_overlaps(rng: np.random.Generator, polys: list, front: list[bool], inner: list) -> None:
+    """Append the deliberate overlaps: each new polygon overlaps exactly one untouched one.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    polys : list of shapely.Polygon
+        The hazard polygons placed so far (metric CRS); extended in place.
+    front : list of bool
+        Whether each polygon lies along the front line; extended in place.
+    inner : list of shapely.Polygon
+        The districts shrunk by 100 m: every polygon lies inside one.
+    """
+    targets = rng.permutation(len(polys))
+    used = 0
+    for t in targets:
+        if used == N_OVERLAP_PAIRS:
+            break
+        target = polys[t]
+        others = [p for i, p in enumerate(polys) if i != t]
+        for _ in range(50):
+            c = target.centroid
+            a = rng.uniform(0, 2 * np.pi)
+            r = math.sqrt(target.area / math.pi) * rng.uniform(0.5, 1.1)
+            centre = Point(c.x + r * math.cos(a), c.y + r * math.sin(a))
+            size = max(target.area * rng.uniform(0.3, 1.0), MIN_AREA)
+            poly = jittered_polygon(rng, centre, size)
+            if (
+                any(g.contains(poly) for g in inner)
+                and poly.intersection(target).area > 0.05 * poly.area
+                and not shapely.intersects(poly, np.array(others)).any()
+            ):
+                polys.append(poly)
+                front.append(front[t])
+                used += 1
+                break
+    assert used == N_OVERLAP_PAIRS
+
+
 def place_hazards(
     rng: np.random.Generator,
     districts_m: list,
@@ -426,33 +472,157 @@ def place_hazards(
             polys.append(poly)
             front.append(k < N_FRONT_LINE_HAZARDS)
 
-    # Deliberate overlaps: each new polygon overlaps exactly one untouched polygon.
-    targets = rng.permutation(n_single)
-    used = 0
-    for t in targets:
-        if used == N_OVERLAP_PAIRS:
-            break
-        target = polys[t]
-        others = [p for i, p in enumerate(polys) if i != t]
-        for _ in range(50):
-            c = target.centroid
-            a = rng.uniform(0, 2 * np.pi)
-            r = math.sqrt(target.area / math.pi) * rng.uniform(0.5, 1.1)
-            centre = Point(c.x + r * math.cos(a), c.y + r * math.sin(a))
-            size = max(target.area * rng.uniform(0.3, 1.0), MIN_AREA)
-            poly = jittered_polygon(rng, centre, size)
-            if (
-                any(g.contains(poly) for g in inner)
-                and poly.intersection(target).area > 0.05 * poly.area
-                and not shapely.intersects(poly, np.array(others)).any()
-            ):
-                polys.append(poly)
-                front.append(front[t])
-                used += 1
-                break
-    assert used == N_OVERLAP_PAIRS
+    add_overlaps(rng, polys, front, inner)
     order = rng.permutation(len(polys))
     return [polys[i] for i in order], [front[i] for i in order]
+
+
+def evidence_and_sources(
+    rng: np.random.Generator, classes: list[str], front: list[bool]
+) -> tuple[list[str], list[str]]:
+    """Draw each hazard's evidence (by class) and source (by class and place).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    classes : list of str
+        ``SHA`` or ``CHA`` per hazard.
+    front : list of bool
+        Whether each polygon lies along the front line.
+
+    Returns
+    -------
+    evidence, sources : list of str
+        One value per hazard.
+    """
+    evidence = []
+    for cls in classes:
+        if cls == "CHA":
+            evidence.append(
+                str(rng.choice(["direct", "indirect", "unknown"], p=[0.88, 0.04, 0.08]))
+            )
+        else:
+            evidence.append(
+                str(
+                    rng.choice(["indirect", "direct", "none", "unknown"], p=[0.78, 0.04, 0.08, 0.1])
+                )
+            )
+
+    sources = []
+    for cls, fl in zip(classes, front, strict=True):
+        if cls == "CHA":
+            opts = [
+                "technical survey",
+                "non-technical survey",
+                "accident report",
+                "former front line record",
+            ]
+            p = [0.35, 0.35, 0.2, 0.1]
+        elif fl:
+            opts = ["former front line record", "non-technical survey", "accident report"]
+            p = [0.6, 0.3, 0.1]
+        else:
+            opts = ["non-technical survey", "accident report", "former front line record"]
+            p = [0.7, 0.2, 0.1]
+        sources.append(str(rng.choice(opts, p=p)))
+    return evidence, sources
+
+
+def hazard_codes(rng: np.random.Generator, front: list[bool]) -> dict[str, list]:
+    """Draw the hazards' attributes (all but district and land use), meeting the quotas.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    front : list of bool
+        Whether each polygon lies along the front line.
+
+    Returns
+    -------
+    dict
+        One list per column: ``hazard_class``, ``evidence``, ``device_category``,
+        ``status``, ``status_date``, ``date_recorded`` (ISO dates), ``operator``,
+        ``source``.
+    """
+    n = len(front)
+    classes: list[str] = []
+    statuses: list[str] = []
+    for cls, counts in STATUS_QUOTAS.items():
+        for status, count in zip(STATUSES, counts, strict=True):
+            classes += [cls] * count
+            statuses += [status] * count
+    perm = rng.permutation(n)
+    classes = [classes[i] for i in perm]
+    statuses = [statuses[i] for i in perm]
+    devices = [d for d, c in zip(DEVICES, DEVICE_QUOTAS, strict=True) for _ in range(c)]
+    devices = [devices[i] for i in rng.permutation(n)]
+
+    evidence, sources = evidence_and_sources(rng, classes, front)
+    operators = [str(rng.choice(OPERATORS, p=[0.5, 0.2, 0.15, 0.15])) for _ in range(n)]
+
+    recorded, changed = [], []
+    for status in statuses:
+        d0 = random_date(rng, HAZARD_FIRST_DATE, HAZARD_LAST_DATE, skew=1.6)
+        if status == "active":
+            d1 = d0
+        else:
+            d1 = min(d0 + timedelta(days=int(rng.integers(20, 720))), INCIDENT_LAST_DATE)
+        recorded.append(d0)
+        changed.append(d1)
+
+    return {
+        "hazard_class": classes,
+        "evidence": evidence,
+        "device_category": devices,
+        "status": statuses,
+        "status_date": [d.isoformat() for d in changed],
+        "date_recorded": [d.isoformat() for d in recorded],
+        "operator": operators,
+        "source": sources,
+    }
+
+
+def blocked_land_use(
+    rng: np.random.Generator,
+    polys_m: list,
+    district: list[str],
+    roads_m: list,
+    anchors_m: list,
+) -> list[str]:
+    """Draw the land use each hazard blocks: road, housing, else by district.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    polys_m : list of shapely.Polygon
+        Hazard polygons in the metric CRS.
+    district : list of str
+        The district of each polygon.
+    roads_m, anchors_m : list
+        Roads and towns/villages in the metric CRS.
+
+    Returns
+    -------
+    list of str
+        One of ``LAND_USES`` per hazard.
+    """
+    road_zone = shapely.union_all([r.buffer(300) for r in roads_m])
+    settled = shapely.union_all([a.buffer(1_500) for a in anchors_m])
+    upland = {"Kalbajar", "Lachin", "Shusha", "Gubadli", "Khojaly"}
+    land_use = []
+    for poly, dname in zip(polys_m, district, strict=True):
+        if poly.intersects(road_zone):
+            land_use.append("road")
+        elif poly.intersects(settled) and rng.random() < 0.7:
+            land_use.append("housing")
+        elif dname in upland:
+            land_use.append(str(rng.choice(["pasture", "forest", "farmland"], p=[0.45, 0.4, 0.15])))
+        else:
+            land_use.append(str(rng.choice(["farmland", "pasture", "forest"], p=[0.7, 0.2, 0.1])))
+    return land_use
 
 
 def make_hazards(
@@ -490,89 +660,17 @@ def make_hazards(
     polys_m, front = place_hazards(rng, districts_m, front_m, anchors_m)
     n = len(polys_m)
 
-    classes: list[str] = []
-    statuses: list[str] = []
-    for cls, counts in STATUS_QUOTAS.items():
-        for status, count in zip(STATUSES, counts, strict=True):
-            classes += [cls] * count
-            statuses += [status] * count
-    perm = rng.permutation(n)
-    classes = [classes[i] for i in perm]
-    statuses = [statuses[i] for i in perm]
-    devices = [d for d, c in zip(DEVICES, DEVICE_QUOTAS, strict=True) for _ in range(c)]
-    devices = [devices[i] for i in rng.permutation(n)]
-
-    evidence = []
-    for cls in classes:
-        if cls == "CHA":
-            evidence.append(
-                str(rng.choice(["direct", "indirect", "unknown"], p=[0.88, 0.04, 0.08]))
-            )
-        else:
-            evidence.append(
-                str(
-                    rng.choice(["indirect", "direct", "none", "unknown"], p=[0.78, 0.04, 0.08, 0.1])
-                )
-            )
-
-    sources = []
-    for cls, fl in zip(classes, front, strict=True):
-        if cls == "CHA":
-            opts = [
-                "technical survey",
-                "non-technical survey",
-                "accident report",
-                "former front line record",
-            ]
-            p = [0.35, 0.35, 0.2, 0.1]
-        elif fl:
-            opts = ["former front line record", "non-technical survey", "accident report"]
-            p = [0.6, 0.3, 0.1]
-        else:
-            opts = ["non-technical survey", "accident report", "former front line record"]
-            p = [0.7, 0.2, 0.1]
-        sources.append(str(rng.choice(opts, p=p)))
-
-    operators = [str(rng.choice(OPERATORS, p=[0.5, 0.2, 0.15, 0.15])) for _ in range(n)]
-
-    recorded, changed = [], []
-    for status in statuses:
-        d0 = random_date(rng, HAZARD_FIRST_DATE, HAZARD_LAST_DATE, skew=1.6)
-        if status == "active":
-            d1 = d0
-        else:
-            d1 = min(d0 + timedelta(days=int(rng.integers(20, 720))), INCIDENT_LAST_DATE)
-        recorded.append(d0)
-        changed.append(d1)
-
+    codes = hazard_codes(rng, front)
     polys = project(polys_m, METRIC_CRS, DISPLAY_CRS)
     district = district_of([p.centroid for p in polys], districts)
-
-    road_zone = shapely.union_all([r.buffer(300) for r in roads_m])
-    settled = shapely.union_all([a.buffer(1_500) for a in anchors_m])
-    upland = {"Kalbajar", "Lachin", "Shusha", "Gubadli", "Khojaly"}
-    land_use = []
-    for poly, dname in zip(polys_m, district, strict=True):
-        if poly.intersects(road_zone):
-            land_use.append("road")
-        elif poly.intersects(settled) and rng.random() < 0.7:
-            land_use.append("housing")
-        elif dname in upland:
-            land_use.append(str(rng.choice(["pasture", "forest", "farmland"], p=[0.45, 0.4, 0.15])))
-        else:
-            land_use.append(str(rng.choice(["farmland", "pasture", "forest"], p=[0.7, 0.2, 0.1])))
-
+    land_use = blocked_land_use(rng, polys_m, district, roads_m, anchors_m)
+    coded = ("hazard_class", "evidence", "device_category", "status")
     gdf = gpd.GeoDataFrame(
         {
-            "hazard_class": classes,
-            "evidence": evidence,
-            "device_category": devices,
-            "status": statuses,
-            "status_date": [d.isoformat() for d in changed],
-            "date_recorded": [d.isoformat() for d in recorded],
+            **{k: codes[k] for k in (*coded, "status_date", "date_recorded")},
             "district": district,
-            "operator": operators,
-            "source": sources,
+            "operator": codes["operator"],
+            "source": codes["source"],
             "blocked_land_use": land_use,
         },
         geometry=polys,
@@ -753,6 +851,138 @@ def inside_point(rng: np.random.Generator, poly: Polygon) -> Point:
             return pt
 
 
+def incident_plan(rng: np.random.Generator) -> tuple[list[str], list[bool]]:
+    """Plan every incident's victim category, and whether it lies inside a hazard area.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+
+    Returns
+    -------
+    categories : list of str
+        The journalists' incident first, then deminers, military/security, civilians.
+    inside : list of bool
+        Inside a hazard polygon (every deminer, and enough others for ``N_INSIDE``).
+    """
+    n_civ = N_INCIDENTS - N_DEMINER - N_MILITARY - 1
+    cats = ["journalist"] + ["deminer"] * N_DEMINER + ["military/security"] * N_MILITARY
+    cats += ["civilian"] * n_civ
+    # Deminers are hurt at worksites (inside hazards); fill the rest of the inside quota.
+    inside = [False] + [True] * N_DEMINER
+    n_more = N_INSIDE - N_DEMINER
+    rest = np.zeros(N_INCIDENTS - 1 - N_DEMINER, dtype=bool)
+    rest[rng.choice(len(rest), size=n_more, replace=False)] = True
+    inside += [bool(x) for x in rest]
+    return cats, inside
+
+
+def journalist_point(
+    rng: np.random.Generator, roads_m: list, districts: gpd.GeoDataFrame, tree: shapely.STRtree
+) -> Point:
+    """Draw the journalists' incident: on the Tartar-Kalbajar road, in Kalbajar district.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    roads_m : list of shapely.LineString
+        Roads in the metric CRS, in ``ROADS`` order.
+    districts : geopandas.GeoDataFrame
+        District polygons in EPSG:4326.
+    tree : shapely.STRtree
+        Spatial index over the hazard polygons (metric CRS).
+
+    Returns
+    -------
+    shapely.Point
+        A point near the road, at least 30 m from every hazard polygon.
+    """
+    road = roads_m[ROADS.index(("Tartar", "Kalbajar"))]
+    kalbajar_m = project(
+        [districts.geometry[list(districts["name"]).index("Kalbajar")]], DISPLAY_CRS, METRIC_CRS
+    )[0].buffer(-300)
+    while True:
+        base = road.interpolate(rng.uniform(0, road.length))
+        pt = Point(base.x + rng.normal(0, 80), base.y + rng.normal(0, 80))
+        near = tree.query(pt, predicate="dwithin", distance=30)
+        if kalbajar_m.contains(pt) and not len(near):
+            return pt
+
+
+def inside_date(rng: np.random.Generator, category: str, hazard: pd.Series) -> date:
+    """Draw the date of an incident inside a hazard area, consistent with its history.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    category : str
+        The victim category: deminers are hurt while the area is worked.
+    hazard : pandas.Series
+        The hazard's row (``date_recorded``, ``status_date``, ``status``).
+
+    Returns
+    -------
+    datetime.date
+        The drawn date.
+    """
+    d0 = date.fromisoformat(hazard["date_recorded"])
+    d1 = date.fromisoformat(hazard["status_date"])
+    if category == "deminer":
+        last = d1 if d1 > d0 else INCIDENT_LAST_DATE
+        return random_date(rng, d0, last)
+    last = d1 if hazard["status"] != "active" else INCIDENT_LAST_DATE
+    return random_date(rng, HAZARD_FIRST_DATE, last, skew=1.8)
+
+
+def describe(
+    rng: np.random.Generator,
+    cats: list[str],
+    devices: list[str],
+    points_m: list,
+    district: list[str],
+    towns: gpd.GeoDataFrame,
+) -> list[str]:
+    """Write each incident's description: what happened, and near which place.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random generator.
+    cats, devices : list of str
+        Victim and device category per incident.
+    points_m : list of shapely.Point
+        The incidents in the metric CRS.
+    district : list of str
+        The district of each incident.
+    towns : geopandas.GeoDataFrame
+        Towns and villages in EPSG:4326.
+
+    Returns
+    -------
+    list of str
+        One sentence per incident.
+    """
+    anchors_m = list(towns.to_crs(METRIC_CRS).geometry)
+    descriptions = []
+    for cat, dev, pm, dname in zip(cats, devices, points_m, district, strict=True):
+        if cat == "journalist":
+            descriptions.append(
+                "Vehicle carrying a press group struck an AT mine in Kalbajar district"
+            )
+            continue
+        options = TEMPLATES[cat][dev]
+        text = options[int(rng.integers(len(options)))]
+        dists = [pm.distance(a) for a in anchors_m]
+        k = int(np.argmin(dists))
+        place = towns["name"][k]
+        where = f"near {place}" if dists[k] < 8_000 else f"in {dname} district"
+        descriptions.append(f"{text} {where}")
+    return descriptions
+
+
 def make_incidents(
     rng: np.random.Generator,
     districts: gpd.GeoDataFrame,
@@ -785,32 +1015,13 @@ def make_incidents(
     anchors_m = list(towns.to_crs(METRIC_CRS).geometry)
     region_m = project([shapely.union_all(districts.geometry)], DISPLAY_CRS, METRIC_CRS)[0]
     region_m = region_m.buffer(-300)
-    kalbajar_m = project(
-        [districts.geometry[list(districts["name"]).index("Kalbajar")]], DISPLAY_CRS, METRIC_CRS
-    )[0].buffer(-300)
-
-    n_civ = N_INCIDENTS - N_DEMINER - N_MILITARY - 1
-    cats = ["journalist"] + ["deminer"] * N_DEMINER + ["military/security"] * N_MILITARY
-    cats += ["civilian"] * n_civ
-    # Deminers are hurt at worksites (inside hazards); fill the rest of the inside quota.
-    inside = [False] + [True] * N_DEMINER
-    n_more = N_INSIDE - N_DEMINER
-    rest = np.zeros(N_INCIDENTS - 1 - N_DEMINER, dtype=bool)
-    rest[rng.choice(len(rest), size=n_more, replace=False)] = True
-    inside += [bool(x) for x in rest]
+    cats, inside = incident_plan(rng)
 
     points_m, devices, dates = [], [], []
     worked = [i for i, s in enumerate(hazards["status"]) if s != "cancelled"]
     for cat, ins in zip(cats, inside, strict=True):
         if cat == "journalist":
-            road = roads_m[ROADS.index(("Tartar", "Kalbajar"))]
-            while True:
-                base = road.interpolate(rng.uniform(0, road.length))
-                pt = Point(base.x + rng.normal(0, 80), base.y + rng.normal(0, 80))
-                near = tree.query(pt, predicate="dwithin", distance=30)
-                if kalbajar_m.contains(pt) and not len(near):
-                    break
-            points_m.append(pt)
+            points_m.append(journalist_point(rng, roads_m, districts, tree))
             devices.append("AT mine")
             dates.append(JOURNALIST_DATE)
             continue
@@ -819,14 +1030,7 @@ def make_incidents(
             h = list(pool)[int(rng.integers(len(pool)))]
             points_m.append(inside_point(rng, hazards_m[h]))
             devices.append(hazards["device_category"][h])
-            d0 = date.fromisoformat(hazards["date_recorded"][h])
-            d1 = date.fromisoformat(hazards["status_date"][h])
-            if cat == "deminer":
-                last = d1 if d1 > d0 else INCIDENT_LAST_DATE
-                dates.append(random_date(rng, d0, last))
-            else:
-                last = d1 if hazards["status"][h] != "active" else INCIDENT_LAST_DATE
-                dates.append(random_date(rng, HAZARD_FIRST_DATE, last, skew=1.8))
+            dates.append(inside_date(rng, cat, hazards.iloc[h]))
             continue
         kind = str(rng.choice(["road", "village", "hazard"], p=[0.35, 0.3, 0.35]))
         points_m.append(outside_point(rng, kind, hazards_m, tree, roads_m, anchors_m, region_m))
@@ -837,21 +1041,6 @@ def make_incidents(
     killed, injured = split_casualties(rng, cats)
     points = project(points_m, METRIC_CRS, DISPLAY_CRS)
     district = district_of(points, districts)
-
-    descriptions = []
-    for cat, dev, pm, dname in zip(cats, devices, points_m, district, strict=True):
-        if cat == "journalist":
-            descriptions.append(
-                "Vehicle carrying a press group struck an AT mine in Kalbajar district"
-            )
-            continue
-        options = TEMPLATES[cat][dev]
-        text = options[int(rng.integers(len(options)))]
-        dists = [pm.distance(a) for a in anchors_m]
-        k = int(np.argmin(dists))
-        place = towns["name"][k]
-        where = f"near {place}" if dists[k] < 8_000 else f"in {dname} district"
-        descriptions.append(f"{text} {where}")
 
     gdf = gpd.GeoDataFrame(
         {
@@ -864,7 +1053,7 @@ def make_incidents(
             "victim_category": cats,
             "device_category": devices,
             "district": district,
-            "description": descriptions,
+            "description": describe(rng, cats, devices, points_m, district, towns),
         },
         geometry=points,
         crs=DISPLAY_CRS,
@@ -888,7 +1077,7 @@ def laea_areas(gdf: gpd.GeoDataFrame) -> pd.Series:
         Areas in m², from a Lambert azimuthal equal-area projection on the region.
     """
     lon0 = (REGION_BOUNDS[0] + REGION_BOUNDS[2]) / 2
-    lat0 = (REGION_BOUNDS[1] + REGION_BOUNDS[3]) / 2
+    lat0 = REGION_MID_LAT
     laea = f"+proj=laea +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m +no_defs"
     return gdf.to_crs(laea).area
 

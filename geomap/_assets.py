@@ -1,16 +1,18 @@
-"""JavaScript and CSS assets for self-contained maps, from installed packages.
+"""JavaScript and CSS assets for self-contained maps, from the installed package.
 
-A self-contained map inlines every asset it needs, so it draws with no network.
-The assets come from package registries at install time, never from a CDN at
-render time and never copied into this repository:
+A self-contained map inlines every asset it needs, so it draws with no network,
+and nothing at render time needs Node.js, npm or a ``node_modules`` folder:
 
-* Leaflet 1.9.3 (the version folium links) from PyPI's ``xstatic-leaflet``;
-* Leaflet plugins (supercluster, leaflet.heat, fullscreen, measure, mini-map,
-  locate) from the npm registry, pinned with integrity hashes in
-  ``package-lock.json`` and installed by ``npm ci`` into ``node_modules/`` beside
-  the package (``make`` does it), or into the folder ``GEOMAP_NODE_MODULES`` names.
+* Leaflet 1.9.3 (the version folium links) comes from PyPI's ``xstatic-leaflet``;
+* the map app and the Leaflet plugins (supercluster, pako, leaflet.heat,
+  fullscreen, measure, mini-map, locate) are package data in
+  ``geomap/_static/dist/``: built by ``npm run build`` (``js/build.mjs``, esbuild)
+  from ``js/src`` and the npm packages pinned in ``package-lock.json``, with the
+  images their CSS points at inlined as ``data:`` URIs, and committed
+  (``npm run check`` fails when they are out of date). Their licences are in
+  ``geomap/_static/THIRD_PARTY_LICENSES``.
 
-Images that the CSS points at are inlined as ``data:`` URIs.
+Each plugin is a separate file, so a map inlines only the plugins it uses.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import base64
 import functools
 import importlib
 import logging
-import os
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -32,26 +33,32 @@ log = logging.getLogger(__name__)
 LEAFLET_VERSION = "1.9.3"
 
 
+#: The folder of the built assets inside the package (see js/build.mjs).
+DIST = "_static/dist"
+
+
 @dataclass(frozen=True)
 class Asset:
-    """One JS or CSS file: where a CDN serves it, and which package installs it."""
+    """One JS or CSS file: where a CDN serves it, and where the installed package has it."""
 
     name: str
     kind: str  # "js" or "css"
     cdn: str
-    package: str  # an XStatic module, or "npm:<package>" for node_modules/<package>
+    package: str  # an XStatic module, or "geomap" for geomap's own package data
     file: str
     pip: str  # what to install when it is missing
 
 
 def _npm(name: str, kind: str, package: str, version: str, file: str) -> Asset:
+    """Describe a plugin from npm: linked from the CDN, inlined from ``geomap/_static/dist``."""
+    built = f"{DIST}/{name.removesuffix('_css')}.{kind}"
     return Asset(
         name,
         kind,
         f"https://cdn.jsdelivr.net/npm/{package}@{version}/{file}",
-        f"npm:{package}",
-        file,
-        f"npm ci (package-lock.json pins {package}@{version})",
+        "geomap",
+        built,
+        "geomap (reinstall it: the package data is incomplete)",
     )
 
 
@@ -117,25 +124,6 @@ def _xstatic_dir(module: str, pip: str) -> Path:
     return Path(mod.BASE_DIR)
 
 
-def node_modules() -> Path:
-    """Return where npm assets are: ``$GEOMAP_NODE_MODULES``, else beside the package."""
-    env = os.environ.get("GEOMAP_NODE_MODULES")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "node_modules"
-
-
-def _npm_dir(package: str, how: str) -> Path:
-    folder = node_modules() / package
-    if not folder.is_dir():
-        raise AssetError(
-            f"{package} is not installed in {node_modules()}; self-contained maps inline it from "
-            f"there: run `npm ci` in the geomap checkout ({how}), set GEOMAP_NODE_MODULES, "
-            "or render with cdn=True / --cdn"
-        )
-    return folder
-
-
 def _inline_css_urls(css: str, base: Path) -> str:
     """Replace ``url(relative.png)`` in CSS by ``data:`` URIs read from ``base``."""
 
@@ -153,6 +141,18 @@ def _inline_css_urls(css: str, base: Path) -> str:
         return f"url(data:{mime};base64,{data})"
 
     return re.sub(r"""url\((['"]?)([^'")]+)\1\)""", repl, css)
+
+
+def _package_text(file: str) -> str:
+    """Return the text of a file of geomap's package data (``file`` relative to the package)."""
+    path = resources.files("geomap").joinpath(*file.split("/"))
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AssetError(
+            f"geomap/{file} is missing from the installed geomap; reinstall geomap "
+            "(in a checkout: npm ci && npm run build)"
+        ) from None
 
 
 @functools.cache
@@ -173,14 +173,14 @@ def asset_text(name: str) -> str:
     AssetError
         The package that carries the asset is not installed.
     """
-    if name in ("geomap.js", "geomap.css"):
-        return (resources.files("geomap") / "_static" / name).read_text(encoding="utf-8")
+    if name == "geomap.js":
+        return _package_text(f"{DIST}/geomap.js")
+    if name == "geomap.css":
+        return _package_text("_static/geomap.css")
     asset = ASSETS[name]
-    if asset.package.startswith("npm:"):
-        base = _npm_dir(asset.package[4:], asset.pip)
-    else:
-        base = _xstatic_dir(asset.package, asset.pip)
-    path = base / asset.file
+    if asset.package == "geomap":
+        return _package_text(asset.file)
+    path = _xstatic_dir(asset.package, asset.pip) / asset.file
     if not path.is_file():
         raise AssetError(f"{path} is missing from the installed {asset.pip}; reinstall it")
     text = path.read_text(encoding="utf-8")

@@ -59,17 +59,18 @@ def equal_area_crs(gdf: gpd.GeoDataFrame) -> CRS:
     Parameters
     ----------
     gdf : geopandas.GeoDataFrame
-        A layer with a CRS and at least one non-empty geometry.
+        Any layer with a CRS and some non-empty geometry; its bounds give the centre.
 
     Returns
     -------
     pyproj.CRS
+        A ``+proj=laea`` CRS in metres.
 
     Examples
     --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import Point
-    >>> equal_area_crs(gpd.GeoDataFrame(geometry=[Point(46.9, 39.9)], crs=4326)).is_projected
+    >>> from geopandas import GeoDataFrame
+    >>> from shapely import box
+    >>> equal_area_crs(GeoDataFrame(geometry=[box(46, 39, 47, 40)], crs=4326)).is_projected
     True
     """
     minx, miny, maxx, maxy = gdf.to_crs(DISPLAY_CRS).total_bounds

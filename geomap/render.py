@@ -738,6 +738,9 @@ def _district_layers(
                     "breaks": breaks,
                     "colors": colors[: len(breaks)],
                     "nodata": "#eeeeee",
+                    "stroke": "#555",
+                    "weight": 1,
+                    "fillOpacity": 0.7,
                 },
                 "legend": [
                     *_choropleth_legend(breaks, colors, unit),
@@ -1007,6 +1010,9 @@ def render_map(
                 "dash": {"SHA": "6 4"},
                 "fallback": "#999999",
                 "className": "geomap-hazard",
+                "weight": {"CHA": 2.5, "SHA": 1.5},
+                "fillOpacity": {"active": 0.45, "released": 0.3},
+                "opacity": 0.9,
             },
             "legends": _hazard_legends(shown),
         }
@@ -1113,7 +1119,13 @@ def render_map(
                 "scale": CASUALTY_SCALE,
                 "suppressedField": "suppressed" if public else None,
                 "className": "geomap-incident",
+                "stroke": "#222",
+                "weight": 1,
+                "fillOpacity": 0.85,
+                "suppressedFill": "#ffffff",
+                "suppressedOpacity": 0.6,
             },
+            "cluster": {"radius": 70, "maxZoom": 12},
             "legend": _incident_legend(inc, public_k),
         }
         date_col = "first_date" if public else "date"
@@ -1132,6 +1144,10 @@ def render_map(
                     "name": "Heat map (weighted by casualties)",
                     "show": False,
                     "weight": size_by,
+                    "radius": 18,
+                    "blur": 15,
+                    "maxZoom": 12,
+                    "minOpacity": 0.3,
                     "legend": [
                         {"label": "more casualties", "fill": "#ff0000", "stroke": "#ff0000"},
                         {"label": "fewer", "fill": "#0000ff", "stroke": "#0000ff"},
@@ -1198,6 +1214,7 @@ def render_map(
     enabled["scale"] = "scale" in wanted
     summary = _summary(true_inc, haz, months, public_k) if months is not None else None
     config = {
+        "version": 1,
         "id": f"geomap-{uuid.uuid4().hex[:10]}",
         "title": title,
         "subtitle": subtitle,

@@ -26,6 +26,10 @@ TILE_HOSTS = (
     "arcgisonline.com",
     "opentopomap.org",
 )
+#: JavaScript for the first map's handle on a page (what ``geomap.app`` returned for it).
+FIRST_MAP = "geomap.maps[Object.keys(geomap.maps)[0]]"
+#: A page's maps are drawn: each registers its handle once every layer is built.
+MAPS_READY = "window.geomap && Object.keys(geomap.maps).length > 0"
 
 
 def _require(flag: str) -> bool:
@@ -83,7 +87,7 @@ class Browser:
         self,
         path: Path,
         *,
-        wait_for: str = "window.geomap && Object.keys(geomap.layers).length > 0",
+        wait_for: str = MAPS_READY,
         viewport: dict[str, int] | None = None,
     ) -> tuple[Any, PageReport]:
         report = PageReport()

@@ -8,7 +8,7 @@ import pytest
 import geomap
 from geomap.cli import main
 
-from .conftest import COLOMBIA, ROOT, SAMPLE
+from .conftest import COLOMBIA, FIRST_MAP, ROOT, SAMPLE
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,7 @@ def test_sample_map_draws_every_kept_feature_offline(browser, sample_map):
 def test_popup_shows_fields_as_text(browser, sample_map):
     page, report = browser.open(sample_map)
     try:
-        page.evaluate("geomap.layers.incidents.group.getLayers()[0].openPopup()")
+        page.locator("path.geomap-incident").first.click()  # as a person would
         popup = page.locator(".leaflet-popup-content .geomap-popup")
         popup.wait_for()
         text = popup.inner_text()
@@ -82,17 +82,21 @@ def test_script_in_data_is_shown_never_run(browser, tmp_path, incidents_gdf):
     try:
         markers = page.locator("path.geomap-incident")
         assert markers.count() == 5
-        page.evaluate("geomap.layers.incidents.group.getLayers()[0].openPopup()")
+        markers.nth(0).click()
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for()
         assert XSS in popup.inner_text()
         assert "<script>alert(3)</script>" in popup.inner_text()
         assert popup.locator("img").count() == 0
-        page.evaluate("geomap.layers.incidents.group.getLayers()[1].openPopup()")
+        page.locator(".leaflet-popup-close-button").click()  # it covers the next marker
+        page.locator(".leaflet-popup").wait_for(state="detached")
+        markers.nth(1).click()
         second = page.locator(".leaflet-popup-content", has_text="alert(2)")
         assert "</script><script>alert(2)</script>" in second.inner_text()
         assert page.locator(".geomap-title").inner_text() == "<img src=y onerror=alert(4)>"
-        page.wait_for_timeout(300)
+        # Every image has loaded or failed (so any onerror has run), and none but tiles exist.
+        page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+        assert page.locator("img:not(.leaflet-tile)").count() == 0
         assert report.dialogs == []
         assert report.errors == []
         assert page.locator("img[src='x'], img[src='y']").count() == 0
@@ -109,7 +113,7 @@ def test_colombia_map_draws_every_kept_event(browser, realdata, tmp_path):
     rejected = pd.read_csv(tmp_path / "colombia-rejects.csv")
     page, report = browser.open(out)
     try:
-        drawn = page.evaluate("geomap.layers.incidents.count()")
+        drawn = page.evaluate(f"{FIRST_MAP}.layers.incidents.count()")
         assert drawn == 36527 - len(rejected) == 36526
         assert report.errors == []
         assert report.non_tile_requests == []
@@ -135,7 +139,8 @@ def test_deflated_text_columns_show_in_popups(browser, tmp_path, incidents_gdf):
     geomap.save_map(m, path)
     page, report = browser.open(path)
     try:
-        page.evaluate("geomap.layers.incidents.group.getLayers()[1234].openPopup()")
+        # 2,000 markers on 5 spots cannot be clicked one by one: open row 1234's popup.
+        page.evaluate(f"{FIRST_MAP}.layers.incidents.group.getLayers()[1234].openPopup()")
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for()
         assert "Field report 1234: <b>not bold</b> near the road" in popup.inner_text()

@@ -89,6 +89,15 @@ def test_two_maps_in_a_host_page(browser, tmp_path, sample, second_kind):
         assert fig1.locator(".geomap-title").inner_text() == "Map one"
         if second_kind == "fragment":
             assert page.evaluate("Object.keys(geomap.maps).length") == 2
+            # Each map has its own handle and state: map two (incidents only) has no hazards.
+            states = page.evaluate(
+                "Object.values(geomap.maps).map(s => "
+                "[s.cfg.title, 'hazards' in s.layers, s.map.getContainer().closest('figure').id])"
+            )
+            assert states == [
+                ["Map one", True, "figure-1"],
+                ["Map two (public)", False, "figure-2"],
+            ]
             fig2 = page.locator("#figure-2")
         else:
             frame = page.frame_locator("#figure-2 iframe")

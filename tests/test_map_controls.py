@@ -8,7 +8,7 @@ import pytest
 
 import geomap
 
-from .conftest import SAMPLE
+from .conftest import FIRST_MAP, SAMPLE
 
 pytestmark = pytest.mark.browser
 
@@ -122,9 +122,12 @@ def test_time_slider_changes_map_and_summary(browser, full_map):
         slider = page.locator(".geomap-slider input")
         months = int(slider.get_attribute("max")) + 1
         slider.fill("10")
-        page.wait_for_function("document.querySelector('.geomap-slider output').textContent !== ''")
-        page.wait_for_timeout(200)
         label = page.locator(".geomap-slider output").inner_text()
+        # The map follows the slider once the user stops moving it (debounced).
+        page.wait_for_function(
+            "t => document.querySelector('.geomap-summary-when').textContent === t",
+            arg=f"Up to the end of {label}",
+        )
         cutoff = pd.Period(label, "M").to_timestamp(how="end")
         inc = layers["incidents"].kept
         expected = int((inc["date"] <= cutoff).sum())
@@ -135,7 +138,11 @@ def test_time_slider_changes_map_and_summary(browser, full_map):
         assert page.locator("path.geomap-hazard").count() == recorded
         assert summary.locator(".geomap-summary-when").inner_text() == f"Up to the end of {label}"
         slider.fill(str(months - 1))
-        page.wait_for_timeout(200)
+        last = page.locator(".geomap-slider output").inner_text()
+        page.wait_for_function(
+            "t => document.querySelector('.geomap-summary-when').textContent === t",
+            arg=f"Up to the end of {last}",
+        )
         assert cell.inner_text() == "125"
         assert report.errors == []
     finally:
@@ -191,7 +198,7 @@ def test_controls_are_there_and_work(browser, full_map):
         assert "Path distance" in page.locator(".leaflet-control-measure").inner_text()
         # Locate-me fails quietly with no GPS (no alert), and says so on the map.
         page.locator(".leaflet-control-locate a").click()
-        page.wait_for_timeout(500)
+        assert "Location unavailable" in page.locator(".geomap-locate-msg").inner_text()
         assert report.dialogs == []
         assert report.errors == []
         assert report.non_tile_requests == []
@@ -214,10 +221,9 @@ def test_clustering_above_threshold(browser, tmp_path):
         )
         singles = page.locator("path.geomap-incident").count()
         assert total + singles == 125
-        zoom = page.evaluate("geomap.maps[Object.keys(geomap.maps)[0]].map.getZoom()")
+        zoom = page.evaluate(f"{FIRST_MAP}.map.getZoom()")
         clusters.first.click()
-        page.wait_for_timeout(400)
-        assert page.evaluate("geomap.maps[Object.keys(geomap.maps)[0]].map.getZoom()") > zoom
+        page.wait_for_function(f"z => {FIRST_MAP}.map.getZoom() > z", arg=zoom)
         assert report.errors == []
     finally:
         page.close()

@@ -10,6 +10,7 @@ import pytest
 
 import geomap
 from geomap import GeomapError
+from geomap._assets import ASSETS, asset_text
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -83,7 +84,15 @@ def test_self_contained_has_no_external_script_or_css(layers):
     assert tags.links == []
     inline = "\n".join(tags.inline)
     assert "Leaflet" in inline  # Leaflet itself
-    assert "Supercluster" in inline or "L.heatLayer" in inline  # plugins too
+    # Exactly the plugins this map uses (5 incidents: a heat map, no clustering).
+    used = {"pako", "leaflet_heat"} | {
+        f"leaflet_{c}{css}"
+        for c in ("fullscreen", "measure", "minimap", "locate")
+        for css in ("", "_css")
+    }
+    for name, asset in ASSETS.items():
+        text = inline if asset.kind == "js" else html  # styles: anywhere in the page
+        assert (asset_text(name) in text) == (name in used | {"leaflet", "leaflet_css"}), name
     assert "cdn.jsdelivr" not in html.replace("cdn.jsdelivr.net/npm/leaflet", "")
     assert "url(images/" not in html  # CSS images are inlined as data: URIs
 

@@ -15,7 +15,7 @@ from geomap import analysis
 from geomap.cli import main
 from geomap.report import REPORT_FILES, write_analysis, write_report
 
-from .conftest import SAMPLE
+from .conftest import FIRST_MAP, MAPS_READY, SAMPLE
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -196,9 +196,10 @@ def test_report_opens_offline_with_map_and_charts(browser, report):
     try:
         frame = next(f for f in page.frames if f.url.endswith("/map.html"))
         frame.wait_for_function(
-            "window.geomap && geomap.layers.incidents && geomap.layers.proposed", timeout=60_000
+            f"{MAPS_READY} && {FIRST_MAP}.layers.incidents && {FIRST_MAP}.layers.proposed",
+            timeout=60_000,
         )
-        layers = frame.evaluate("Object.keys(geomap.layers)")
+        layers = frame.evaluate(f"Object.keys({FIRST_MAP}.layers)")
         assert {"hazards", "incidents", "proposed"} <= set(layers)
         drawn = frame.locator("path.geomap-proposed").count()
         assert drawn == len(gpd.read_file(folder / "proposed-hazard-areas.gpkg")) > 0

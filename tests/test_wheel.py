@@ -33,7 +33,7 @@ CONTROLS = (
     ".leaflet-control-locate",
     ".leaflet-control-scale",
     ".leaflet-control-zoom",
-    ".leaflet-control-layers",
+    ".geomap-panel",
 )
 
 
@@ -167,7 +167,7 @@ def test_wheel_map_has_every_control(installed: dict[str, str], tmp_path: Path, 
             assert report.errors == []
             assert report.non_tile_requests == []
             counts = {sel: page.locator(sel).count() for sel in CONTROLS}
-            entries = page.locator(".leaflet-control-layers label").all_inner_texts()
+            entries = page.locator(".geomap-entry label").all_inner_texts()
             seen[name] = (counts, sorted(re.sub(r"\s+", " ", e).strip() for e in entries))
         finally:
             page.close()

@@ -1,0 +1,246 @@
+// Build every JavaScript and CSS asset a map needs into geomap's package data.
+//
+//   node js/build.mjs           write geomap/_static/dist/ and geomap/_static/THIRD_PARTY_LICENSES
+//   node js/build.mjs --check   build into a temporary folder and fail if anything differs
+//
+// The app (js/src, bundled into one IIFE) and each Leaflet plugin from the npm packages
+// pinned in package-lock.json (minified; the images their CSS points at inlined as data:
+// URIs) go into geomap/_static/dist/, one file per asset, so a map inlines only what it
+// uses. The output is committed: a wheel or sdist needs no Node.js, and `--check` proves
+// the committed files are what the sources and the lockfile make.
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const STATIC = join(ROOT, "geomap", "_static");
+const TARGET = ["es2020"];
+
+/** Each plugin asset: its name in geomap/_assets.py, npm package, and files in it. */
+const PLUGINS = [
+  { name: "supercluster", pkg: "supercluster", js: "dist/supercluster.min.js" },
+  { name: "pako", pkg: "pako", js: "dist/pako_inflate.min.js" },
+  { name: "leaflet_heat", pkg: "leaflet.heat", js: "dist/leaflet-heat.js" },
+  {
+    name: "leaflet_fullscreen",
+    pkg: "leaflet.fullscreen",
+    js: "Control.FullScreen.js",
+    css: "Control.FullScreen.css",
+  },
+  {
+    name: "leaflet_measure",
+    pkg: "leaflet-measure",
+    js: "dist/leaflet-measure.js",
+    css: "dist/leaflet-measure.css",
+  },
+  {
+    name: "leaflet_minimap",
+    pkg: "leaflet-minimap",
+    js: "dist/Control.MiniMap.min.js",
+    css: "dist/Control.MiniMap.min.css",
+  },
+  {
+    name: "leaflet_locate",
+    pkg: "leaflet.locatecontrol",
+    js: "dist/L.Control.Locate.min.js",
+    css: "dist/L.Control.Locate.min.css",
+  },
+];
+
+/** Licences a package's LICENSE file states but its package.json does not name. */
+const LICENCE_NAMES = { "leaflet.heat": "BSD-2-Clause" };
+
+const LOCK = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8"));
+
+/** The lockfile entry of an installed package, checked against what node_modules holds. */
+function locked(pkg) {
+  const entry = LOCK.packages[`node_modules/${pkg}`];
+  if (!entry) {
+    throw new Error(`${pkg} is not in package-lock.json`);
+  }
+  const installed = JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json")));
+  if (installed.version !== entry.version) {
+    throw new Error(
+      `node_modules has ${pkg}@${installed.version}, package-lock.json pins ${entry.version}: run npm ci`,
+    );
+  }
+  return { ...entry, installed };
+}
+
+/** The one output file of an esbuild run (minified, in memory). */
+async function esbuildOne(options) {
+  const out = await esbuild.build({
+    absWorkingDir: ROOT,
+    minify: true,
+    target: TARGET,
+    write: false,
+    ...options,
+  });
+  return out.outputFiles[0].contents;
+}
+
+function bundleApp() {
+  return esbuildOne({
+    entryPoints: ["js/src/index.js"],
+    bundle: true,
+    format: "iife",
+    banner: { js: "/* geomap's map app: built by js/build.mjs from js/src (do not edit). */" },
+  });
+}
+
+function minifyJs(file) {
+  return esbuildOne({ entryPoints: [file], bundle: false });
+}
+
+function bundleCss(file) {
+  return esbuildOne({
+    entryPoints: [file],
+    bundle: true,
+    outfile: "out.css",
+    loader: { ".png": "dataurl", ".gif": "dataurl", ".svg": "dataurl" },
+  });
+}
+
+/** Every package bundled in a plugin, the plugin first, then its dependencies (sorted). */
+function bundledPackages() {
+  const seen = new Set();
+  const walk = (pkg) => {
+    if (seen.has(pkg)) {
+      return;
+    }
+    seen.add(pkg);
+    for (const dep of Object.keys(locked(pkg).dependencies || {}).sort()) {
+      walk(dep);
+    }
+  };
+  for (const p of PLUGINS) {
+    walk(p.pkg);
+  }
+  return [...seen].sort();
+}
+
+function licenceText(pkg) {
+  const dir = join(ROOT, "node_modules", pkg);
+  const file = readdirSync(dir)
+    .sort()
+    .find((f) => /^licen[cs]e/i.test(f));
+  if (!file) {
+    throw new Error(`${pkg} has no LICENSE file`);
+  }
+  return readFileSync(join(dir, file), "utf8").trim();
+}
+
+function licenceSection(title, url, text) {
+  const rule = "=".repeat(72);
+  return `${rule}\n${title}\n${url}\n${"-".repeat(72)}\n${text}\n`;
+}
+
+function thirdPartyLicences() {
+  const head =
+    "Third-party software in geomap's map pages, with its licence.\n" +
+    "The npm packages are bundled in geomap/_static/dist (built by js/build.mjs from the\n" +
+    "versions pinned in package-lock.json); Leaflet comes from PyPI's xstatic-leaflet.\n" +
+    "This file is generated: do not edit.\n\n";
+  const leaflet = locked("leaflet");
+  const parts = [
+    licenceSection(
+      "Leaflet 1.9.3 (from PyPI's xstatic-leaflet 1.9.3.0) - BSD-2-Clause",
+      "https://leafletjs.com",
+      licenceText(leaflet.installed.name),
+    ),
+  ];
+  for (const pkg of bundledPackages()) {
+    const entry = locked(pkg);
+    const licence = entry.installed.license || LICENCE_NAMES[pkg];
+    parts.push(
+      licenceSection(
+        `${pkg} ${entry.version} - ${licence}`,
+        `https://www.npmjs.com/package/${pkg}/v/${entry.version}`,
+        licenceText(pkg),
+      ),
+    );
+  }
+  return head + parts.join("\n");
+}
+
+/** Every output file: its path under geomap/_static, and its bytes. */
+async function build() {
+  const files = { "dist/geomap.js": await bundleApp() };
+  const manifest = {};
+  for (const p of PLUGINS) {
+    const entry = locked(p.pkg);
+    const base = join("node_modules", p.pkg);
+    files[`dist/${p.name}.js`] = await minifyJs(join(base, p.js));
+    manifest[p.name] = { package: p.pkg, version: entry.version, js: p.js };
+    if (p.css) {
+      files[`dist/${p.name}.css`] = await bundleCss(join(base, p.css));
+      manifest[p.name].css = p.css;
+    }
+  }
+  for (const [name, bytes] of Object.entries(files)) {
+    const m = manifest[name.slice(5).replace(/\.(js|css)$/, "")];
+    if (m) {
+      m[name.endsWith(".css") ? "cssSha256" : "jsSha256"] = createHash("sha256")
+        .update(bytes)
+        .digest("hex");
+    }
+  }
+  files["dist/manifest.json"] = `${JSON.stringify(manifest, null, 2)}\n`;
+  files.THIRD_PARTY_LICENSES = thirdPartyLicences();
+  return files;
+}
+
+function write(files, root) {
+  rmSync(join(root, "dist"), { recursive: true, force: true });
+  mkdirSync(join(root, "dist"), { recursive: true });
+  for (const [name, bytes] of Object.entries(files)) {
+    writeFileSync(join(root, name), bytes);
+  }
+}
+
+function listed(root) {
+  const dist = readdirSync(join(root, "dist")).map((f) => `dist/${f}`);
+  return [...dist, "THIRD_PARTY_LICENSES"].sort();
+}
+
+/** The names of files that differ between two output folders (missing or extra too). */
+function differences(a, b) {
+  const names = [...new Set([...listed(a), ...listed(b)])].sort();
+  return names.filter((n) => {
+    try {
+      return !readFileSync(join(a, n)).equals(readFileSync(join(b, n)));
+    } catch {
+      return true;
+    }
+  });
+}
+
+async function main() {
+  const files = await build();
+  if (!process.argv.includes("--check")) {
+    write(files, STATIC);
+    console.log(`wrote ${Object.keys(files).length} files to ${STATIC}`);
+    return;
+  }
+  const tmp = mkdtempSync(join(tmpdir(), "geomap-build-"));
+  try {
+    write(files, tmp);
+    const stale = differences(tmp, STATIC);
+    if (stale.length) {
+      console.error(
+        `geomap/_static is out of date with js/src and package-lock.json: ${stale.join(", ")}\n` +
+          "run `npm ci && npm run build` and commit the result",
+      );
+      process.exitCode = 1;
+    } else {
+      console.log("geomap/_static/dist and THIRD_PARTY_LICENSES are up to date");
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,137 @@
+/* The app: builds one map's layers (by kind, from a registry) and controls from its config.
+ * Everything it makes belongs to that map's state; nothing is page-wide. */
+import { fullscreenControl } from "./controls/fullscreen.js";
+import { locateControl } from "./controls/locate.js";
+import { measureControl } from "./controls/measure.js";
+import { minimapControl } from "./controls/minimap.js";
+import { layerPanel } from "./controls/panel.js";
+import { scaleControl } from "./controls/scale.js";
+import { searchControl } from "./controls/search.js";
+import { sliderControl } from "./controls/slider.js";
+import { summaryControl } from "./controls/summary.js";
+import { titleControl } from "./controls/title.js";
+import { checkVersion } from "./decode.js";
+import { HazardsLayer } from "./layers/hazards.js";
+import { HeatLayer } from "./layers/heat.js";
+import { IncidentsLayer } from "./layers/incidents.js";
+import { LinesLayer } from "./layers/lines.js";
+import { PointsLayer } from "./layers/points.js";
+import { PolygonsLayer } from "./layers/polygons.js";
+
+/** Layer kind (a spec's `kind`) -> the class that draws it. */
+export const LAYER_KINDS = {
+  hazards: HazardsLayer,
+  incidents: IncidentsLayer,
+  heat: HeatLayer,
+  polygons: PolygonsLayer,
+  points: PointsLayer,
+  lines: LinesLayer,
+};
+
+/** Optional controls, by the name the config's `controls` switches on. */
+const CONTROLS = {
+  fullscreen: fullscreenControl,
+  locate: locateControl,
+  measure: measureControl,
+  minimap: minimapControl,
+  scale: scaleControl,
+};
+
+function clock() {
+  return globalThis.performance ? performance.now() : Date.now();
+}
+
+function addBasemaps(map, state, cfg) {
+  cfg.basemaps.forEach((b, k) => {
+    const t = L.tileLayer(b.url, {
+      attribution: b.attribution,
+      maxZoom: b.maxZoom || 19,
+      subdomains: b.subdomains || "abc",
+    });
+    state.basemaps[b.name] = t;
+    if (k === 0) {
+      t.addTo(map);
+    }
+  });
+}
+
+function addLayers(map, state, cfg) {
+  for (const spec of cfg.layers) {
+    const t0 = clock();
+    const Kind = LAYER_KINDS[spec.kind];
+    if (!Kind) {
+      throw new Error(`geomap: unknown layer kind ${JSON.stringify(spec.kind)} (${spec.key})`);
+    }
+    new Kind(map, spec, state).attach(state);
+    state.timings[spec.key] = clock() - t0;
+  }
+}
+
+function addControls(map, state, cfg) {
+  titleControl(map, cfg);
+  if (cfg.search) {
+    searchControl(map, state, cfg.search.places || []);
+  }
+  layerPanel(map, state, cfg);
+  const on = cfg.controls || {};
+  for (const [name, add] of Object.entries(CONTROLS)) {
+    if (on[name]) {
+      add(map, cfg);
+    }
+  }
+}
+
+function refreshCounts(state) {
+  for (const e of state.entries) {
+    if (e.countEl && e.counter) {
+      e.countEl.textContent = ` (${e.counter().toLocaleString("en-US")})`;
+    }
+  }
+}
+
+/**
+ * Build a map's layers and controls from its page config.
+ *
+ * @param {L.Map} map the Leaflet map (folium made it)
+ * @param {object} cfg the page config geomap.render_map wrote
+ * @returns {object} the map's state: its layers (by key), panel entries, setMonth(k)
+ */
+export function app(map, cfg) {
+  checkVersion(cfg);
+  // Choropleths go under everything else drawn.
+  map.createPane("geomap-below").style.zIndex = 350;
+  if (cfg.icons) {
+    L.Icon.Default.mergeOptions(cfg.icons);
+    L.Icon.Default.prototype.options.imagePath = "";
+  }
+  const state = {
+    id: cfg.id,
+    map,
+    cfg,
+    layers: {},
+    entries: [],
+    basemaps: {},
+    searchables: {},
+    timed: [],
+    timings: {},
+  };
+  addBasemaps(map, state, cfg);
+  addLayers(map, state, cfg);
+  addControls(map, state, cfg);
+  const summary = cfg.summary ? summaryControl(map, cfg.summary) : null;
+  state.setMonth = (k) => {
+    const T = k === null ? null : cfg.timeline.days[k];
+    for (const layer of state.timed) {
+      layer.setTime(T);
+    }
+    state.month = k;
+    refreshCounts(state);
+    summary?.(k);
+  };
+  if (cfg.timeline) {
+    sliderControl(map, cfg.timeline, state.setMonth);
+  }
+  refreshCounts(state);
+  summary?.(null);
+  return state;
+}

@@ -1,0 +1,105 @@
+/* One panel: basemaps, then groups of layers, each with its checkbox and legend. */
+import { el } from "../format.js";
+import { legendBox } from "./legend.js";
+
+function basemapChoices(map, state, cfg) {
+  const box = el("fieldset", "geomap-group");
+  box.appendChild(el("legend", null, "Basemap"));
+  const choices = cfg.basemaps.map((b) => ({ label: b.name, layer: state.basemaps[b.name] }));
+  choices.push({ label: "None", layer: null });
+  choices.forEach((c, k) => {
+    const lab = el("label", "geomap-row");
+    const input = el("input");
+    input.type = "radio";
+    input.name = `geomap-base-${state.id}`;
+    input.checked = k === 0;
+    input.addEventListener("change", () => {
+      for (const t of Object.values(state.basemaps)) {
+        map.removeLayer(t);
+      }
+      if (c.layer) {
+        map.addLayer(c.layer);
+        c.layer.bringToBack();
+      }
+    });
+    lab.appendChild(input);
+    lab.appendChild(el("span", null, c.label));
+    box.appendChild(lab);
+  });
+  return box;
+}
+
+function entryRow(map, entry) {
+  const row = el("div", "geomap-entry");
+  row.setAttribute("data-layer", entry.key);
+  const lab = el("label", "geomap-row");
+  const input = el("input");
+  input.type = "checkbox";
+  input.checked = entry.show;
+  entry.countEl = el("span", "geomap-count");
+  lab.appendChild(input);
+  lab.appendChild(el("span", "geomap-entry-name", entry.name));
+  lab.appendChild(entry.countEl);
+  row.appendChild(lab);
+  const legend = entry.legend?.length ? legendBox(entry.legend) : null;
+  if (legend) {
+    row.appendChild(legend);
+  }
+  const sync = () => {
+    if (input.checked) {
+      map.addLayer(entry.layer);
+    } else {
+      map.removeLayer(entry.layer);
+    }
+    if (legend) {
+      legend.style.display = input.checked ? "" : "none";
+    }
+  };
+  input.addEventListener("change", sync);
+  entry.input = input;
+  sync();
+  return row;
+}
+
+function panelBody(map, state, cfg) {
+  const body = el("div", "geomap-panel-body");
+  if (cfg.basemaps.length) {
+    body.appendChild(basemapChoices(map, state, cfg));
+  }
+  const groups = {};
+  for (const entry of state.entries) {
+    let g = groups[entry.group];
+    if (!g) {
+      g = el("fieldset", "geomap-group");
+      g.appendChild(el("legend", null, entry.group));
+      body.appendChild(g);
+      groups[entry.group] = g;
+    }
+    g.appendChild(entryRow(map, entry));
+  }
+  return body;
+}
+
+export function layerPanel(map, state, cfg) {
+  const ctl = L.control({ position: "topright" });
+  ctl.onAdd = () => {
+    const div = el("div", "geomap-panel leaflet-control");
+    const head = el("div", "geomap-panel-head");
+    const toggle = el("button", "geomap-panel-toggle", "Layers & legend");
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "true");
+    head.appendChild(toggle);
+    div.appendChild(head);
+    const body = panelBody(map, state, cfg);
+    div.appendChild(body);
+    toggle.addEventListener("click", () => {
+      const open = body.style.display === "none";
+      body.style.display = open ? "" : "none";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    return div;
+  };
+  ctl.addTo(map);
+}

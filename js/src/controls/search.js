@@ -1,0 +1,80 @@
+/* Search box: an incident or hazard id first, then a place or district by name. */
+import { el } from "../format.js";
+
+function findPlace(places, q) {
+  return (
+    places.find((p) => p.label.toLowerCase() === q) ||
+    places.find((p) => p.label.toLowerCase().includes(q)) ||
+    null
+  );
+}
+
+function showPlace(map, hit) {
+  const b = hit.bounds;
+  if (b) {
+    map.fitBounds([
+      [b[1], b[0]],
+      [b[3], b[2]],
+    ]);
+  } else {
+    map.setView([hit.y, hit.x], 13);
+  }
+  const at = b ? [(b[1] + b[3]) / 2, (b[0] + b[2]) / 2] : [hit.y, hit.x];
+  const text = hit.label + (hit.kind ? ` (${hit.kind})` : "");
+  L.popup()
+    .setLatLng(at)
+    .setContent(el("div", "geomap-popup", text))
+    .openOn(map);
+}
+
+/** Reveal what `q` (lower case) names; false when nothing does. */
+function search(map, state, places, q) {
+  for (const layer of Object.values(state.searchables)) {
+    const i = layer.find(q);
+    if (i !== null) {
+      layer.reveal(i);
+      return true;
+    }
+  }
+  const hit = findPlace(places, q);
+  if (hit) {
+    showPlace(map, hit);
+  }
+  return hit !== null;
+}
+
+export function searchControl(map, state, places) {
+  const ctl = L.control({ position: "topleft" });
+  ctl.onAdd = () => {
+    const div = el("div", "geomap-search leaflet-control");
+    const form = el("form");
+    const input = el("input");
+    input.type = "search";
+    input.placeholder = "Search id, district or place";
+    input.setAttribute("aria-label", "Search by id, district or place");
+    const list = el("datalist");
+    list.id = `geomap-search-${state.id}`;
+    input.setAttribute("list", list.id);
+    for (const p of places) {
+      const o = el("option");
+      o.value = p.label;
+      list.appendChild(o);
+    }
+    const msg = el("div", "geomap-search-msg");
+    form.appendChild(input);
+    form.appendChild(list);
+    div.appendChild(form);
+    div.appendChild(msg);
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const q = input.value.trim().toLowerCase();
+      msg.textContent = "";
+      if (q && !search(map, state, places, q)) {
+        msg.textContent = `Nothing found for \u201c${input.value}\u201d`;
+      }
+    });
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  };
+  ctl.addTo(map);
+}

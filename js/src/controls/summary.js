@@ -1,0 +1,55 @@
+/* Key figures up to the slider's month; folds, and starts folded in a small map. */
+import { el, show } from "../format.js";
+
+function figures(s, cells) {
+  const t = el("table");
+  for (const r of s.rows) {
+    const tr = el("tr", r.indent ? "geomap-indent" : null);
+    tr.appendChild(el("th", null, r.label));
+    const td = el("td");
+    td.setAttribute("data-key", r.key);
+    cells[r.key] = td;
+    tr.appendChild(td);
+    t.appendChild(tr);
+  }
+  return t;
+}
+
+/** Add the summary; returns the function that shows month k (null: all). */
+export function summaryControl(map, s) {
+  const ctl = L.control({ position: "bottomleft" });
+  const cells = {};
+  ctl.onAdd = () => {
+    const div = el("div", "geomap-summary leaflet-control");
+    const head = el("button", "geomap-summary-title", s.title);
+    head.type = "button";
+    div.appendChild(head);
+    cells.when = el("div", "geomap-summary-when");
+    div.appendChild(cells.when);
+    const t = figures(s, cells);
+    div.appendChild(t);
+    const note = s.note ? el("div", "geomap-summary-note", s.note) : null;
+    if (note) {
+      div.appendChild(note);
+    }
+    const setOpen = (open) => {
+      t.style.display = open ? "" : "none";
+      if (note) {
+        note.style.display = open ? "" : "none";
+      }
+      head.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    setOpen(map.getSize().y >= 560);
+    head.addEventListener("click", () => setOpen(t.style.display === "none"));
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  };
+  ctl.addTo(map);
+  return (k) => {
+    cells.when.textContent = k === null ? "" : `Up to the end of ${s.months[k]}`;
+    for (const r of s.rows) {
+      const v = r.values[k === null ? r.values.length - 1 : k];
+      cells[r.key].textContent = v === null ? "\u2014" : show(v);
+    }
+  };
+}

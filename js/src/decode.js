@@ -1,0 +1,189 @@
+/* The one place the page config's wire format is decoded (written by geomap/_encode.py).
+ *
+ * Columns travel as base64 typed arrays ({b64, t, na}), dictionaries ({d | dz, i}),
+ * days since 1970 ({days}), deflated JSON lists ({z}) or plain JSON lists; polygons
+ * as a binary ragged array (ring, part and geometry offsets, and coordinates either
+ * absolute {xy} or as ring starts and int16 steps {starts, steps}).
+ * Nothing here touches Leaflet or the DOM, so node --test runs it as is.
+ */
+
+/** The page config versions this app understands. */
+export const CONFIG_VERSION = 1;
+
+/** Missing value of an int32 column (dates as days, casualty counts). */
+export const DAY_MISSING = -2147483648;
+
+/** Throw unless the page config is of a version this app can draw. */
+export function checkVersion(cfg) {
+  if (cfg.version !== CONFIG_VERSION) {
+    throw new Error(
+      `geomap: page config version ${JSON.stringify(cfg.version)} is not supported ` +
+        `(this geomap.js reads version ${CONFIG_VERSION}); render the map again with the same geomap`,
+    );
+  }
+}
+
+export function bytes(b64) {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) {
+    out[i] = bin.charCodeAt(i);
+  }
+  return out;
+}
+
+const ARRAYS = {
+  u1: Uint8Array,
+  u2: Uint16Array,
+  i2: Int16Array,
+  i4: Int32Array,
+  f8: Float64Array,
+};
+
+/** A typed array from {b64, t}. */
+export function typed(col) {
+  const Type = ARRAYS[col.t];
+  if (!Type) {
+    throw new Error(`geomap: unknown column type ${col.t}`);
+  }
+  return new Type(bytes(col.b64).buffer);
+}
+
+function inflateRaw(data) {
+  const pako = globalThis.pako;
+  if (!pako) {
+    throw new Error("geomap: a column is deflated but pako is not on the page");
+  }
+  return pako.inflateRaw(data, { to: "string" });
+}
+
+/* Deflated JSON (a long list of text), inflated the first time it is needed. */
+function inflated(b64) {
+  let value = null;
+  return () => {
+    if (value === null) {
+      value = JSON.parse(inflateRaw(bytes(b64)));
+    }
+    return value;
+  };
+}
+
+function dictionary(col) {
+  const codes = typed(col.i);
+  const na = col.i.na;
+  const words = col.d ? () => col.d : inflated(col.dz);
+  return (i) => {
+    const k = codes[i];
+    return k === na ? null : words()[k];
+  };
+}
+
+/** YYYY-MM-DD of a day number since 1970-01-01, or null for a missing day. */
+export function isoDay(v) {
+  return v === DAY_MISSING ? null : new Date(v * 86400000).toISOString().slice(0, 10);
+}
+
+/** A function of a row index returning the column's plain value (null when missing). */
+export function getter(col) {
+  if (col === undefined || col === null) {
+    return () => null;
+  }
+  if (col.d || col.dz) {
+    return dictionary(col);
+  }
+  if (col.days) {
+    const d = typed(col.days);
+    return (i) => isoDay(d[i]);
+  }
+  if (col.z) {
+    const list = inflated(col.z);
+    return (i) => list()[i] ?? null;
+  }
+  if (col.b64) {
+    const arr = typed(col);
+    const miss = col.na;
+    return (i) => (arr[i] === miss ? null : arr[i]);
+  }
+  return (i) => col[i] ?? null;
+}
+
+/** Getters for every column of a layer, by name. */
+export function getters(cols) {
+  const out = {};
+  for (const k of Object.keys(cols || {})) {
+    out[k] = getter(cols[k]);
+  }
+  return out;
+}
+
+/** A whole column as a plain array of n values. */
+export function column(col, n) {
+  const get = getter(col);
+  return Array.from({ length: n }, (_, i) => get(i));
+}
+
+/** Days since 1970 for the time slider: a column of the layer, or an array of its own. */
+export function timeArray(spec, key) {
+  const t = spec.time?.[key];
+  if (t === undefined || t === null) {
+    return null;
+  }
+  return typeof t === "string" ? typed(spec.cols[t].days) : typed(t);
+}
+
+/** Coordinates of points as [lat, lng] functions of the row index. */
+export function points(spec) {
+  const xs = typed(spec.x);
+  const ys = typed(spec.y);
+  const s = 1 / spec.scale;
+  return { lat: (i) => ys[i] * s, lng: (i) => xs[i] * s };
+}
+
+/* Absolute int coordinates from absolute values, or from ring starts and int16 steps. */
+function coordinates(g, ring) {
+  if (g.xy) {
+    return typed(g.xy);
+  }
+  const steps = new Int16Array(bytes(g.steps.b64).buffer);
+  const starts = typed(g.starts);
+  const out = new Int32Array(steps.length);
+  for (let r = 0; r < ring.length - 1; r++) {
+    let x = starts[2 * r];
+    let y = starts[2 * r + 1];
+    for (let c = ring[r]; c < ring[r + 1]; c++) {
+      if (c > ring[r]) {
+        x += steps[2 * c];
+        y += steps[2 * c + 1];
+      }
+      out[2 * c] = x;
+      out[2 * c + 1] = y;
+    }
+  }
+  return out;
+}
+
+/** Polygons from a ragged binary MultiPolygon array, as Leaflet lat-lngs (rings of [lat, lng]). */
+export function polygons(g) {
+  const ring = typed(g.ring);
+  const part = typed(g.part);
+  const geom = typed(g.geom);
+  const xy = coordinates(g, ring);
+  const s = 1 / g.scale;
+  const out = new Array(geom.length - 1);
+  for (let gi = 0; gi < geom.length - 1; gi++) {
+    const parts = [];
+    for (let pi = geom[gi]; pi < geom[gi + 1]; pi++) {
+      const rings = [];
+      for (let ri = part[pi]; ri < part[pi + 1]; ri++) {
+        const pts = [];
+        for (let ci = ring[ri]; ci < ring[ri + 1]; ci++) {
+          pts.push([xy[2 * ci + 1] * s, xy[2 * ci] * s]);
+        }
+        rings.push(pts);
+      }
+      parts.push(rings);
+    }
+    out[gi] = parts.length === 1 ? parts[0] : parts;
+  }
+  return out;
+}

@@ -1,0 +1,167 @@
+/* Incidents: circle markers sized by casualties, or clusters (supercluster) when many. */
+import { getters, points, timeArray } from "../decode.js";
+import { bindInfo, table } from "../format.js";
+import { entry, findId, renderer, visibleAt } from "./shared.js";
+
+function radius(st, get, i) {
+  let total = 0;
+  for (const n of st.sizeBy || []) {
+    const v = get[n] ? get[n](i) : null;
+    if (v) {
+      total += v;
+    }
+  }
+  return st.base + st.scale * Math.sqrt(total);
+}
+
+/** The marker style of row i; every number and colour comes from the spec. */
+export function incidentStyle(st, get, i) {
+  const cat = get[st.colorBy] ? get[st.colorBy](i) : null;
+  const suppressed = st.suppressedField && get[st.suppressedField]?.(i);
+  return {
+    radius: radius(st, get, i),
+    color: st.stroke,
+    weight: st.weight,
+    fillColor: suppressed ? st.suppressedFill : st.palette[cat] || st.fallback,
+    fillOpacity: suppressed ? st.suppressedOpacity : st.fillOpacity,
+    className: st.className,
+  };
+}
+
+function clusterIcon(n) {
+  const size = n < 100 ? 30 : n < 1000 ? 38 : 46;
+  return L.divIcon({ className: "geomap-cluster", iconSize: [size, size] });
+}
+
+export class IncidentsLayer {
+  constructor(map, spec) {
+    this.spec = spec;
+    this.map = map;
+    this.get = getters(spec.cols);
+    const p = points(spec);
+    this.lat = p.lat;
+    this.lng = p.lng;
+    this.t = timeArray(spec, "t");
+    this.group = L.layerGroup();
+    this.renderer = renderer(spec);
+    this.T = null;
+    this.visible = [];
+    this.markers = null;
+    this.index = null;
+    if (spec.mode === "cluster") {
+      map.on("moveend", () => {
+        if (map.hasLayer(this.group)) {
+          this.drawClusters();
+        }
+      });
+      this.group.on("add", () => this.drawClusters());
+    } else {
+      this.markers = new Array(spec.n);
+    }
+    this.setTime(null);
+  }
+
+  attach(state) {
+    state.layers.incidents = this;
+    if (this.spec.searchable) {
+      state.searchables.incidents = this;
+    }
+    state.timed.push(this);
+    state.entries.push(entry(this.spec, this.group, () => this.count()));
+  }
+
+  marker(i) {
+    const opts = incidentStyle(this.spec.style, this.get, i);
+    if (this.renderer) {
+      opts.renderer = this.renderer;
+    }
+    const m = L.circleMarker([this.lat(i), this.lng(i)], opts);
+    bindInfo(m, this.spec, this.get, i);
+    m.geomapIndex = i;
+    return m;
+  }
+
+  setTime(T) {
+    this.T = T;
+    const vis = [];
+    for (let i = 0; i < this.spec.n; i++) {
+      if (visibleAt(this.t, i, T)) {
+        vis.push(i);
+      }
+    }
+    this.visible = vis;
+    if (this.spec.mode === "cluster") {
+      const feats = vis.map((i) => ({
+        properties: { i },
+        geometry: { coordinates: [this.lng(i), this.lat(i)] },
+      }));
+      const { radius, maxZoom } = this.spec.cluster;
+      this.index = new Supercluster({ radius, maxZoom }).load(feats);
+      if (this.map.hasLayer(this.group)) {
+        this.drawClusters();
+      }
+      return;
+    }
+    this.group.clearLayers();
+    for (const k of vis) {
+      if (!this.markers[k]) {
+        this.markers[k] = this.marker(k);
+      }
+      this.group.addLayer(this.markers[k]);
+    }
+  }
+
+  clusterMarker(f) {
+    const c = f.geometry.coordinates;
+    const n = f.properties.point_count;
+    const m = L.marker([c[1], c[0]], { icon: clusterIcon(n), keyboard: false });
+    m.on("add", () => {
+      const e = m.getElement();
+      if (e) {
+        e.textContent = n >= 10000 ? `${Math.round(n / 1000)}k` : String(n);
+      }
+    });
+    m.bindTooltip(`${n.toLocaleString("en-US")} incidents: click to zoom in`);
+    m.on("click", () => {
+      const z = this.index.getClusterExpansionZoom(f.properties.cluster_id);
+      this.map.setView([c[1], c[0]], Math.min(z, 18));
+    });
+    return m;
+  }
+
+  drawClusters() {
+    if (!this.index) {
+      return;
+    }
+    const b = this.map.getBounds();
+    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+    const found = this.index.getClusters(bbox, Math.round(this.map.getZoom()));
+    this.group.clearLayers();
+    for (const f of found) {
+      this.group.addLayer(
+        f.properties.cluster ? this.clusterMarker(f) : this.marker(f.properties.i),
+      );
+    }
+  }
+
+  count() {
+    return this.visible.length;
+  }
+
+  find(text) {
+    return findId(this, text);
+  }
+
+  reveal(i) {
+    const ll = [this.lat(i), this.lng(i)];
+    this.map.setView(ll, Math.max(this.map.getZoom(), 14));
+    if (!this.map.hasLayer(this.group)) {
+      this.map.addLayer(this.group);
+    }
+    const fields = this.spec.popup.length ? this.spec.popup : ["id"];
+    L.popup({ maxWidth: 360 })
+      .setLatLng(ll)
+      .setContent(table(this.spec.labels, this.get, fields, i, "geomap-popup"))
+      .openOn(this.map);
+  }
+}
