@@ -60,7 +60,7 @@ def run(
         code = main([str(a) for a in args])
     except SystemExit as exc:  # argparse's usage errors
         code = int(exc.code or 0)
-    except BaseException as exc:  # noqa: BLE001 - a traceback is what the user would see
+    except BaseException as exc:  # a traceback is what the user would see
         pytest.fail(f"geomap {' '.join(map(str, args))}: traceback: {exc!r}")
     out, err = capsys.readouterr()
     outcome = Outcome(code, out, err)
