@@ -583,3 +583,96 @@ def test_area_over_time_counts_overlaps_once():
     assert list(t["released_km2"].round(4)) == pytest.approx([0, 0, 0, one], abs=1e-3)
     summed = area_over_time(haz, ["2021-12-31"], dissolve=False)
     assert summed["active_km2"].iloc[0] == pytest.approx(2 * one, rel=1e-3)  # overlap twice
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+@pytest.fixture(scope="module")
+def result(sample):
+    steps: list[tuple[str, int, int]] = []
+    out = analysis.run_analysis(
+        sample["incidents"],
+        sample["hazards"],
+        districts=sample["districts"],
+        towns=sample["towns"],
+        roads=sample["roads"],
+        record_start="2020-11-10",
+        progress=lambda *a: steps.append(a),
+    )
+    return out, steps
+
+
+def test_run_analysis_reports_each_step(result):
+    _, steps = result
+    n = len(analysis.ANALYSIS_STEPS)
+    assert steps == [(name, i, n) for i, name in enumerate(analysis.ANALYSIS_STEPS, 1)]
+
+
+def test_run_analysis_tables_equal_the_functions(sample, linked, result):
+    out, _ = result
+    inc, haz = sample["incidents"], sample["hazards"]
+    pd.testing.assert_frame_equal(out.linked, linked)
+    proposed = analysis.propose_hazard_areas(linked)
+    pd.testing.assert_frame_equal(pd.DataFrame(out.proposed), pd.DataFrame(proposed))
+    pd.testing.assert_frame_equal(out.areas, analysis.area_summary(haz))
+    pd.testing.assert_frame_equal(out.release_yearly, analysis.release_trend(haz, "Y"))
+    pd.testing.assert_frame_equal(out.casualties_monthly, analysis.casualty_trend(linked, "M"))
+    assert out.timeline == analysis.timeline(linked, haz, "M")
+    districts = analysis.district_summary(linked, haz, sample["districts"])
+    pd.testing.assert_frame_equal(pd.DataFrame(out.district_table), pd.DataFrame(districts))
+    ranked = analysis.prioritise(haz, sample["towns"], sample["roads"], linked)
+    pd.testing.assert_frame_equal(pd.DataFrame(out.priorities), pd.DataFrame(ranked))
+    quality = analysis.check_quality(haz, inc, record_start="2020-11-10")
+    pd.testing.assert_frame_equal(out.quality, quality)
+
+
+def test_run_analysis_key_figures_equal_the_tables(sample, linked, result):
+    f = result[0].figures
+    counts = linked["link"].value_counts()
+    assert (f.incidents, f.inside, f.nearby, f.unlinked) == (
+        len(sample["incidents"]),
+        counts["inside"],
+        counts["nearby"],
+        counts["unlinked"],
+    )
+    assert (f.casualties, f.killed, f.injured) == (177, 56, 121)
+    assert f.killed_by_victim is not None
+    assert f.killed_by_victim["civilian"] == 35
+    assert f.killed_by_victim["journalist"] == 3
+    by = analysis.area_summary(sample["hazards"], by=["contamination"]).set_index("contamination")
+    assert f.active_km2 == by.loc["contaminated", "area_km2"]
+    assert f.released_km2 == by.loc["released", "area_km2"]
+    proposed = analysis.propose_hazard_areas(linked)
+    assert (f.proposed, f.clustered) == (len(proposed), proposed["n_incidents"].sum())
+    assert f.hazard_areas == len(sample["hazards"])
+    assert f.quality_by_check == {"overlap": f.quality_flags}
+
+
+def test_run_analysis_stats_text(result):
+    lines = result[0].summary_lines(top=3)
+    assert lines[:7] == [
+        "",
+        "incidents         125  inside a hazard area 55 · within 500 m 18 · unlinked 52",
+        "casualties        177  killed 56 · injured 121",
+        "killed by victim       civilian 35 · deminer 3 · journalist 3 · military/security 15",
+        "hazard areas      400  active 32.76 km² · released 21.29 km² (overlaps dissolved)",
+        "proposed areas      3  from 8 of 52 unlinked incidents (within 1000 m, at least 2)",
+        "quality flags      30  overlap 30",
+    ]
+    assert lines[7:9] == ["", "districts"]
+    total = next(line for line in lines if line.strip().startswith("total"))
+    assert total.split() == ["total", "125", "56", "121", "177", "32.76", "21.29"]
+    assert lines[-5] == "top 3 priority areas"
+    assert lines[-3].split()[:3] == ["1", "66.75", "HA-0333"]
+
+
+def test_run_analysis_options(sample):
+    with pytest.raises(TypeError):
+        analysis.run_analysis(sample["incidents"], sample["hazards"], epsilon_m=5)
+    opts = analysis.AnalysisOptions(max_distance_m=0, eps_m=800)
+    out = analysis.run_analysis(sample["incidents"], sample["hazards"], options=opts)
+    assert out.options is opts
+    assert out.figures.nearby == 0
+    assert out.district_table is None
+    assert "within 0 m 0" in out.summary_lines()[1]

@@ -15,6 +15,7 @@ import pytest
 import geomap
 from geomap import analysis
 from geomap._errors import GeomapError
+from geomap.analysis._common import _require_dask
 
 from .conftest import SAMPLE
 
@@ -101,4 +102,4 @@ def test_dask_incidents_in_another_crs(client, layers):
 def test_missing_dask_is_explained(monkeypatch):
     monkeypatch.setitem(sys.modules, "dask_geopandas", None)
     with pytest.raises(GeomapError, match=r"pip install 'geomap\[dask\]'"):
-        analysis._require_dask()
+        _require_dask()

@@ -13,7 +13,7 @@ import pytest
 import geomap
 from geomap import analysis
 from geomap.cli import main
-from geomap.report import REPORT_FILES, write_report
+from geomap.report import REPORT_FILES, write_analysis, write_report
 
 from .conftest import FIRST_MAP, MAPS_READY, SAMPLE
 
@@ -153,6 +153,20 @@ def test_report_page_shows_map_charts_and_tables(report):
     assert not [u for u in links if u.startswith(("http:", "https:", "//"))]
 
 
+def test_write_analysis_writes_an_analysis_already_run(tmp_path, sample_layers, report):
+    folder, _, _ = report
+    layers = dict(sample_layers)
+    result = analysis.run_analysis(
+        layers.pop("incidents"), layers.pop("hazards"), **layers, record_start="2020-11-10", top=20
+    )
+    steps: list[tuple[str, int, int]] = []
+    files = write_analysis(tmp_path, result, tiles=None, progress=lambda *a: steps.append(a))
+    assert sorted(files) == sorted(REPORT_FILES)
+    assert [s[1:] for s in steps] == [(1, 3), (2, 3), (3, 3)]
+    for name in ("links.csv", "districts.csv", "priorities.csv", "quality.csv", "timeline.json"):
+        assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name
+
+
 def test_report_escapes_user_text(tmp_path, sample_layers):
     inc = sample_layers["incidents"].kept.copy()
     linked = analysis.link_incidents(inc, sample_layers["hazards"])
@@ -215,7 +229,7 @@ def test_stats_prints_the_summary(capsys):
     assert total.split()[1:5] == ["125", "56", "121", "177"]
     assert "top 10 priority areas" in out
     assert "HA-" in out
-    assert "[2/7] linking" in err  # progress, on stderr
+    assert "[2/8] linking" in err  # progress, on stderr (reading, then 7 analysis steps)
 
 
 def test_stats_quiet_prints_no_progress(capsys):

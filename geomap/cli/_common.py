@@ -10,15 +10,14 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from geomap._errors import GeomapError
-from geomap.io import read_context_layer, write_layer
-from geomap.load import load_layers
+from geomap.io import write_rejects
+from geomap.load import load_context, load_inputs, load_layers
 from geomap.validate import ValidationResult
 
 log = logging.getLogger("geomap")
@@ -146,22 +145,18 @@ def load_file(args: argparse.Namespace, path: str) -> dict[str, ValidationResult
     return load_layers([path], kind=args.kind, **_load_options(args))
 
 
-def load_inputs(args: argparse.Namespace) -> dict[str, ValidationResult]:
+def load(args: argparse.Namespace) -> dict[str, ValidationResult]:
     """Read and check the command's input files; print their summaries."""
     if not (args.files or args.incidents or args.hazards):
         raise GeomapError(f"{args.command}: give input files (FILE..., --incidents or --hazards)")
-    opts = _load_options(args)
-    results: dict[str, ValidationResult] = {}
-    groups = [(args.files, args.kind), (args.incidents, "incidents"), (args.hazards, "hazards")]
-    for files, kind in groups:
-        if not files:
-            continue
-        for k, res in load_layers(files, kind=kind, strict=args.strict, **opts).items():
-            if k in results:
-                raise GeomapError(
-                    f"{k} were given twice (positional files and --{k}); give them once"
-                )
-            results[k] = res
+    results = load_inputs(
+        args.files,
+        incidents=args.incidents,
+        hazards=args.hazards,
+        kind=args.kind,
+        strict=args.strict,
+        **_load_options(args),
+    )
     for res in results.values():
         say(args, res.summary())
     return results
@@ -169,31 +164,16 @@ def load_inputs(args: argparse.Namespace) -> dict[str, ValidationResult]:
 
 def context(args: argparse.Namespace, name: str) -> gpd.GeoDataFrame | None:
     """Read a context layer: the file its option names, else a same-named .gpkg layer."""
-    option = getattr(args, name)
-    if option:
-        return read_context_layer(option, name)
-    if args.no_context:
-        return None
-    for f in [*args.files, *args.incidents, *args.hazards]:
-        if str(f).lower().endswith(".gpkg"):
-            found = read_context_layer(f, name, only_named=True)
-            if found is not None:
-                log.info("%s: using its %r layer", f, name)
-                return found
-    return None
+    search = () if args.no_context else [*args.files, *args.incidents, *args.hazards]
+    return load_context(name, getattr(args, name), search=search, engine=args.engine)
 
 
-def write_rejects(
-    args: argparse.Namespace, results: Sequence[ValidationResult], path: Path | str
-) -> int:
+def rejects(args: argparse.Namespace, results: Sequence[ValidationResult], path: str) -> int:
     """Write every rejected row, with its reason, to ``path``; say so. Return how many."""
-    frames = [r.rejected.assign(layer=r.layer) for r in results if len(r.rejected)]
-    if not frames:
-        return 0
-    table = pd.concat(frames, ignore_index=True)
-    write_layer(table, path)
-    say(args, [f"{len(table)} rejected rows, with their reasons, written to {path}"])
-    return len(table)
+    n = write_rejects(results, path)
+    if n:
+        say(args, [f"{n} rejected rows, with their reasons, written to {path}"])
+    return n
 
 
 # --------------------------------------------------------------------------- output

@@ -13,10 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from geomap import analysis
 from geomap._errors import GeomapError
+from geomap.analysis import ANALYSIS_STEPS, AnalysisOptions, run_analysis
 from geomap.cli._common import (
     EXIT_OK,
     add_context_options,
@@ -25,10 +24,10 @@ from geomap.cli._common import (
     count,
     date,
     distance,
-    load_inputs,
+    load,
     positive,
+    rejects,
     say,
-    write_rejects,
 )
 from geomap.report import write_report
 from geomap.validate import ValidationResult
@@ -172,7 +171,7 @@ def _weight(text: str) -> tuple[str, float]:
 
 
 def _load(args: argparse.Namespace) -> dict[str, ValidationResult]:
-    results = load_inputs(args)
+    results = load(args)
     missing = [k for k in ("incidents", "hazards") if k not in results]
     if missing:
         raise GeomapError(
@@ -180,7 +179,7 @@ def _load(args: argparse.Namespace) -> dict[str, ValidationResult]:
             f"them (--{missing[0]} FILE), or name the layer (--kind/--layer)"
         )
     if args.rejects:
-        write_rejects(args, list(results.values()), args.rejects)
+        rejects(args, list(results.values()), args.rejects)
     return results
 
 
@@ -213,133 +212,39 @@ class _Progress:
             self.bar = None
 
 
-def _table(df: pd.DataFrame) -> list[str]:
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
-        return df.to_string(
-            index=False, float_format=lambda v: f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}"
-        ).splitlines()
+def _options(args: argparse.Namespace) -> AnalysisOptions:
+    """Return the analysis options of ``geomap stats`` and ``geomap report``."""
+    return AnalysisOptions(
+        max_distance_m=args.max_distance,
+        eps_m=args.eps,
+        min_incidents=args.min_incidents,
+        buffer_m=args.buffer,
+        weights=dict(args.weight),
+        radius_m=args.radius,
+        record_start=args.record_start,
+        top=args.top,
+        district_id=args.district_id,
+    )
 
 
 def run_stats(args: argparse.Namespace) -> int:
     """Print the summary table of ``geomap stats``."""
     progress = _Progress(enabled=not getattr(args, "quiet", False))
-    steps = ["reading", "linking", "clustering", "areas", "districts", "priorities", "quality"]
-    n = len(steps)
     try:
-        progress(steps[0], 1, n)
+        progress("reading", 1, len(ANALYSIS_STEPS) + 1)
         results = _load(args)
-        inc, haz = results["incidents"].kept, results["hazards"].kept
-        districts = context(args, "districts")
-        towns = context(args, "towns")
-        roads = context(args, "roads")
-        progress(steps[1], 2, n)
-        linked = analysis.link_incidents(inc, haz, max_distance_m=args.max_distance)
-        progress(steps[2], 3, n)
-        proposed = analysis.propose_hazard_areas(
-            linked, eps_m=args.eps, min_incidents=args.min_incidents, buffer_m=args.buffer
+        result = run_analysis(
+            results["incidents"].kept,
+            results["hazards"].kept,
+            districts=context(args, "districts"),
+            towns=context(args, "towns"),
+            roads=context(args, "roads"),
+            options=_options(args),
+            progress=lambda step, i, total: progress(step, i + 1, total + 1),
         )
-        progress(steps[3], 4, n)
-        areas = analysis.area_summary(haz, by=["contamination"], total=False)
-        progress(steps[4], 5, n)
-        table = (
-            analysis.district_summary(linked, haz, districts, id_field=args.district_id)
-            if districts is not None
-            else None
-        )
-        progress(steps[5], 6, n)
-        prio = analysis.prioritise(
-            haz,
-            towns,
-            roads,
-            linked,
-            weights=dict(args.weight),
-            radius_m=args.radius,
-            max_distance_m=args.max_distance,
-            top=args.top,
-        )
-        progress(steps[6], 7, n)
-        quality = analysis.check_quality(haz, inc, record_start=args.record_start)
     finally:
         progress.close()
-
-    links = linked["link"].value_counts()
-    killed = pd.to_numeric(linked["killed"], errors="coerce").fillna(0)
-    injured = pd.to_numeric(linked["injured"], errors="coerce").fillna(0)
-    by_victim = (
-        killed.groupby(linked["victim_category"].astype(str)).sum()
-        if "victim_category" in linked
-        else pd.Series(dtype=float)
-    )
-    km2 = areas.set_index("contamination")["area_km2"]
-    clustered = int(proposed["n_incidents"].sum()) if len(proposed) else 0
-    checks = quality["check"].value_counts()
-    rows = [
-        (
-            "incidents",
-            f"{len(linked):,}",
-            f"inside a hazard area {links.get('inside', 0):,} · within {args.max_distance:g} m "
-            f"{links.get('nearby', 0):,} · unlinked {links.get('unlinked', 0):,}",
-        ),
-        (
-            "casualties",
-            f"{int(killed.sum() + injured.sum()):,}",
-            f"killed {int(killed.sum()):,} · injured {int(injured.sum()):,}",
-        ),
-        (
-            "killed by victim",
-            "",
-            " · ".join(f"{k} {int(v):,}" for k, v in by_victim.items() if v) or "none",
-        ),
-        (
-            "hazard areas",
-            f"{len(haz):,}",
-            f"active {km2.get('contaminated', 0.0):,.2f} km² · released "
-            f"{km2.get('released', 0.0):,.2f} km² (overlaps dissolved)",
-        ),
-        (
-            "proposed areas",
-            f"{len(proposed):,}",
-            f"from {clustered} of {links.get('unlinked', 0):,} unlinked incidents "
-            f"(within {args.eps:g} m, at least {args.min_incidents})",
-        ),
-        (
-            "quality flags",
-            f"{len(quality):,}",
-            " · ".join(f"{k} {v}" for k, v in checks.items()) or "none",
-        ),
-    ]
-    width = max(len(r[0]) for r in rows)
-    num = max(len(r[1]) for r in rows)
-    lines = ["", *(f"{a:<{width}}  {b:>{num}}  {c}" for a, b, c in rows)]
-    if table is not None:
-        cols = ["district_id", "name", "incidents", "killed", "injured", "casualties"]
-        cols += ["active_km2", "released_km2"]
-        shown = pd.DataFrame(table[cols])
-        total_row = shown.sum(numeric_only=True).to_frame().T
-        total_row.insert(0, "name", "")
-        total_row.insert(0, "district_id", "total")
-        shown = pd.concat([shown, total_row], ignore_index=True)
-        for c in ("incidents", "killed", "injured", "casualties"):
-            shown[c] = shown[c].astype(int)
-        lines += ["", "districts", *_table(shown)]
-    if len(prio):
-        cols = [
-            c
-            for c in (
-                "rank",
-                "score",
-                "id",
-                "hazard_class",
-                "area_km2",
-                "nearest_town",
-                "town_distance_m",
-                "road_distance_m",
-                "casualties",
-            )
-            if c in prio.columns
-        ]
-        lines += ["", f"top {len(prio)} priority areas", *_table(pd.DataFrame(prio[cols]))]
-    say(args, lines)
+    say(args, result.summary_lines())
     return int(EXIT_OK)
 
 
@@ -356,15 +261,7 @@ def run_report(args: argparse.Namespace) -> int:
             context(args, "districts"),
             context(args, "towns"),
             context(args, "roads"),
-            max_distance_m=args.max_distance,
-            eps_m=args.eps,
-            min_incidents=args.min_incidents,
-            buffer_m=args.buffer,
-            weights=dict(args.weight),
-            radius_m=args.radius,
-            top=args.top,
-            record_start=args.record_start,
-            district_id=args.district_id,
+            options=_options(args),
             title=args.title,
             subtitle=args.subtitle,
             progress=lambda step, i, total: progress(step, i + 1, total + 1),

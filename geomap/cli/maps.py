@@ -17,9 +17,9 @@ from geomap.cli._common import (
     add_context_options,
     add_input_options,
     context,
-    load_inputs,
+    load,
+    rejects,
     say,
-    write_rejects,
 )
 from geomap.io import atomic_path
 from geomap.map import (
@@ -140,10 +140,13 @@ def _field_lists(items: Sequence[str], option: str) -> dict[str, list[str]]:
 
 
 def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, ValidationResult]]:
-    results = load_inputs(args)
+    results = load(args)
     output = Path(args.output)
-    rejects = args.rejects or output.with_name(output.stem + "-rejects.csv")
-    write_rejects(args, list(results.values()), rejects)
+    rejects(
+        args,
+        list(results.values()),
+        args.rejects or str(output.with_name(output.stem + "-rejects.csv")),
+    )
     tiles = [t.strip() for t in args.tiles.split(",") if t.strip()]
     m = render_map(
         results.get("incidents"),

@@ -12,8 +12,8 @@ from geomap.cli._common import (
     add_input_options,
     error,
     load_file,
+    rejects,
     say,
-    write_rejects,
 )
 from geomap.validate import ValidationResult
 
@@ -49,5 +49,5 @@ def run(args: argparse.Namespace) -> int:
             results.append(res)
             if len(res.rejected):
                 status = EXIT_USAGE
-    write_rejects(args, results, args.rejects or "geomap-rejects.csv")
+    rejects(args, results, args.rejects or "geomap-rejects.csv")
     return status

@@ -217,44 +217,42 @@ def cumulative_chart(
         # Each running total is reached at the end of its period, from 0 at the start.
         periods = pd.PeriodIndex(table["period"].astype(str), freq=_freq(table))
         x = [periods[0].start_time, *(periods + 1).start_time]
-
-        def curve(col: str, table: pd.DataFrame = table) -> list[float]:
-            return [0.0, *table[col].astype(float)]
-
         if kind == "released":
-            for s in RELEASED_STATUSES:
-                if f"{s}_cum" in table and table[f"{s}_cum"].any():
-                    ax.plot(
-                        x,
-                        curve(f"{s}_cum"),
-                        label=s,
-                        color=_RELEASE_COLORS[s],
-                        linewidth=1.5,
-                    )
-            ax.plot(
-                x,
-                curve("released_cum"),
-                label="all released",
-                color="#222222",
-                linewidth=2,
-            )
-            ax.set_ylabel("km² released, cumulative")
-            ax.set_title("Cumulative land released")
+            _released_curves(ax, x, table)
         else:
-            for col, color in (
-                ("casualties_cum", "#222222"),
-                ("injured_cum", "#ff7f00"),
-                ("killed_cum", "#b2182b"),
-            ):
-                ax.plot(
-                    x,
-                    curve(col),
-                    label=col.removesuffix("_cum"),
-                    color=color,
-                    linewidth=2 if col == "casualties_cum" else 1.5,
-                )
-            ax.set_ylabel("people, cumulative")
-            ax.set_title("Cumulative casualties")
+            _casualty_curves(ax, x, table)
         ax.grid(alpha=0.3)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
     return _finish(fig, path)
+
+
+def _curve(table: pd.DataFrame, col: str) -> list[float]:
+    return [0.0, *table[col].astype(float)]
+
+
+def _released_curves(ax: Axes, x: list[Any], table: pd.DataFrame) -> None:
+    """Draw the running totals of land released, per outcome and in all."""
+    for s in RELEASED_STATUSES:
+        if f"{s}_cum" in table and table[f"{s}_cum"].any():
+            ax.plot(x, _curve(table, f"{s}_cum"), label=s, color=_RELEASE_COLORS[s], linewidth=1.5)
+    ax.plot(x, _curve(table, "released_cum"), label="all released", color="#222222", linewidth=2)
+    ax.set_ylabel("km² released, cumulative")
+    ax.set_title("Cumulative land released")
+
+
+def _casualty_curves(ax: Axes, x: list[Any], table: pd.DataFrame) -> None:
+    """Draw the running totals of casualties, killed and injured."""
+    for col, color in (
+        ("casualties_cum", "#222222"),
+        ("injured_cum", "#ff7f00"),
+        ("killed_cum", "#b2182b"),
+    ):
+        ax.plot(
+            x,
+            _curve(table, col),
+            label=col.removesuffix("_cum"),
+            color=color,
+            linewidth=2 if col == "casualties_cum" else 1.5,
+        )
+    ax.set_ylabel("people, cumulative")
+    ax.set_title("Cumulative casualties")

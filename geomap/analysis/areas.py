@@ -1,0 +1,269 @@
+"""Hazard land in km², with overlapping polygons dissolved so no square metre counts twice.
+
+Areas are measured in an equal-area projection centred on the data
+(:func:`geomap.geo.equal_area_crs`). :func:`_dissolve` and :func:`_first_wins_area`
+are the two ways of not counting land twice, shared with the trends and districts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geomap.analysis._common import (
+    Layer,
+    _contamination,
+    _frame,
+    _kept,
+    _require_columns,
+    _status,
+)
+from geomap.geo import equal_area_crs, project, repair, usable
+from geomap.model import RELEASED_STATUSES
+
+__all__ = ["area_over_time", "area_summary"]
+
+log = logging.getLogger(__name__)
+
+
+def _dissolve(geoms: np.ndarray) -> np.ndarray:
+    """Return pieces covering the same land as ``geoms`` with no overlap between them.
+
+    Polygons that touch or overlap no other are kept as they are; the others are
+    unioned and split into parts. Vectorised: only the overlapping minority is unioned.
+    """
+    geoms = geoms[usable(geoms)]
+    if len(geoms) < 2:
+        return geoms
+    tree = shapely.STRtree(geoms)
+    a, b = tree.query(geoms, predicate="intersects")
+    other = a != b
+    involved = np.zeros(len(geoms), dtype=bool)
+    involved[a[other]] = True
+    if not involved.any():
+        return geoms
+    # Overlapping polygons form small clusters far apart: GEOS unions each on its own.
+    union = getattr(shapely, "disjoint_subset_union_all", shapely.union_all)  # shapely ≥ 2.1
+    merged = shapely.get_parts(union(geoms[involved]))
+    return np.concatenate([geoms[~involved], merged])
+
+
+def _first_wins_area(geoms: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Area of each polygon not already covered by polygons earlier in ``order``.
+
+    The areas add up to the area of the union, so a square metre released twice
+    counts once, at its first release.
+    """
+    areas = shapely.area(geoms)
+    if len(geoms) < 2:
+        return areas
+    rank = np.empty(len(order), dtype=int)
+    rank[order] = np.arange(len(order))
+    tree = shapely.STRtree(geoms)
+    a, b = tree.query(geoms, predicate="intersects")
+    earlier = rank[b] < rank[a]
+    a, b = a[earlier], b[earlier]
+    if not len(a):
+        return areas
+    out = areas.copy()
+    for i in np.unique(a):
+        prior = shapely.union_all(geoms[b[a == i]])
+        out[i] = shapely.area(shapely.difference(geoms[i], prior))
+    return out
+
+
+def area_summary(
+    hazards: Layer,
+    by: Sequence[str] = ("contamination", "hazard_class", "status"),
+    *,
+    total: bool = True,
+) -> pd.DataFrame:
+    """Hazard land in km² per group, with overlapping polygons dissolved.
+
+    Within each group the polygons are unioned before measuring, so land covered
+    by two overlapping records counts once. Areas are measured in an equal-area
+    projection centred on the data (:func:`geomap.geo.equal_area_crs`); they
+    agree with geodesic areas to well within 0.5 %.
+
+    Parameters
+    ----------
+    hazards : GeoDataFrame or ValidationResult
+        Hazard-area polygons.
+    by : sequence of str, default ("contamination", "hazard_class", "status")
+        Columns to group by. ``"contamination"`` is derived from ``status``:
+        ``"contaminated"`` (active), ``"released"`` (cancelled, reduced, cleared,
+        handed over) or ``"unknown"``. Any column of the layer (e.g. ``district``)
+        may be used. An empty sequence gives the total only.
+    total : bool, default True
+        Append a row (group columns ``"all"``) with every polygon dissolved
+        together: less than the sum of the groups where polygons of different
+        groups overlap.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` columns, then ``n_areas``, ``area_km2`` (dissolved),
+        ``recorded_km2`` (sum of each polygon's own area) and ``overlap_km2``
+        (their difference: land recorded more than once).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> squares = [box(46.9, 39.9, 46.91, 39.91), box(46.905, 39.9, 46.915, 39.91)]
+    >>> haz = gpd.GeoDataFrame({"status": ["active", "active"]}, geometry=squares, crs=4326)
+    >>> area_summary(haz, by=["status"], total=False)
+       status  n_areas  area_km2  recorded_km2  overlap_km2
+    0  active        2    1.4242        1.8989       0.4747
+    """
+    by = list(by)
+    derived = "contamination" in by and "contamination" not in _kept(hazards).columns
+    haz = _frame(hazards, "hazards", [c for c in by if c != "contamination" or not derived])
+    if derived:
+        _require_columns(haz, "hazards", ["status"])
+    table = pd.DataFrame(index=haz.index)
+    for col in by:
+        if col == "contamination" and derived:
+            table[col] = _contamination(_status(haz))
+        else:
+            table[col] = haz[col].astype(object).where(haz[col].notna(), "(missing)")
+    geoms = repair(haz.geometry.to_numpy())
+    ok = usable(geoms)
+    if ok.any():
+        ea = equal_area_crs(haz[ok])
+        geoms = project(geoms, ea)  # missing and empty geometries stay so
+    rows = []
+    if by:
+        for key, idx in table.groupby(by, sort=True).indices.items():
+            key = key if isinstance(key, tuple) else (key,)
+            rows.append((*key, *_group_area(geoms[idx])))
+    if total or not by:
+        rows.append((*(["all"] * len(by)), *_group_area(geoms)))
+    out = pd.DataFrame(rows, columns=[*by, "n_areas", "area_km2", "recorded_km2", "overlap_km2"])
+    out["n_areas"] = out["n_areas"].astype(int)
+    log.info("area summary by %s: %d groups", by, len(out))
+    return out
+
+
+def _group_area(geoms: np.ndarray) -> tuple[int, float, float, float]:
+    geoms = geoms[usable(geoms)] if len(geoms) else geoms
+    recorded = float(shapely.area(geoms).sum()) / 1e6 if len(geoms) else 0.0
+    dissolved = float(shapely.area(_dissolve(geoms)).sum()) / 1e6 if len(geoms) else 0.0
+    return len(geoms), round(dissolved, 4), round(recorded, 4), round(recorded - dissolved, 4)
+
+
+def area_over_time(
+    hazards: Layer, ends: Sequence[object], *, dissolve: bool = True
+) -> pd.DataFrame:
+    """Active and released km² at each of several dates, overlaps dissolved.
+
+    At a date, an area counts once it is recorded (``date_recorded`` on or before
+    it, or undated) and counts as released once its release is (a released
+    ``status`` with ``status_date`` on or before it, or undated); until then it is
+    active. Land covered by several polygons counts once: active land is the area of
+    the union of the polygons active at that date (as :func:`area_summary` dissolves
+    them), and recorded and released land the areas of their unions, computed from
+    each polygon's part not covered by an earlier one.
+
+    Parameters
+    ----------
+    hazards : GeoDataFrame or ValidationResult
+        Hazard areas with ``status`` (and ideally ``date_recorded``, ``status_date``).
+    ends : sequence of dates
+        The dates to measure at, e.g. month ends.
+    dissolve : bool, default True
+        Count overlapping land once (exact; costs a union per change of the active
+        or released set). With False, each polygon's own area is summed: fast, but
+        overlaps count for each polygon.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``end``, ``recorded_km2``, ``active_km2``, ``released_km2``, one row per date.
+
+    Examples
+    --------
+    >>> import geomap
+    >>> hazards = geomap.load_layers("data/karabakh-sample.gpkg")["hazards"]
+    >>> area_over_time(hazards, ["2021-12-31", "2023-12-31"])
+             end  recorded_km2  active_km2  released_km2
+    0 2021-12-31       27.6238     25.0297        2.7546
+    1 2023-12-31       50.0019     32.7117       17.6519
+    """
+    haz = _frame(hazards, "hazards", ["status"])
+    when = pd.to_datetime(pd.Series(list(ends), dtype=object)).to_numpy(dtype="datetime64[ns]")
+    geoms = repair(haz.geometry.to_numpy())
+    ok = usable(geoms)
+    haz, geoms = haz[ok], geoms[ok]
+    if len(haz) == 0:
+        zero = np.zeros(len(when))
+        return pd.DataFrame(
+            {"end": when, "recorded_km2": zero, "active_km2": zero, "released_km2": zero}
+        )
+    geoms = project(geoms, equal_area_crs(haz))
+    t0, t1 = _dates(haz, "date_recorded"), _dates(haz, "status_date")
+    released = _status(haz).isin(RELEASED_STATUSES).to_numpy()
+    rec, act, rel = _km2_at(geoms, t0, t1, released, when, dissolve)
+    return pd.DataFrame(
+        {
+            "end": when,
+            "recorded_km2": np.round(rec, 4),
+            "active_km2": np.round(act, 4),
+            "released_km2": np.round(rel, 4),
+        }
+    )
+
+
+def _dates(haz: pd.DataFrame, field: str) -> np.ndarray:
+    if field not in haz.columns:
+        return np.full(len(haz), np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
+    return pd.to_datetime(haz[field]).to_numpy(dtype="datetime64[ns]")
+
+
+def _km2_at(
+    geoms: np.ndarray,
+    t0: np.ndarray,
+    t1: np.ndarray,
+    released: np.ndarray,
+    when: np.ndarray,
+    dissolve: bool,
+) -> tuple[list[float], list[float], list[float]]:
+    """Return recorded, active and released km² at each date of ``when`` (equal-area ``geoms``)."""
+    rel_idx = np.flatnonzero(released)
+    t1r = t1[rel_idx]
+    new0 = new1 = np.zeros(0)
+    if dissolve:
+        # Undated first: they count at every date.
+        first = np.datetime64("1677-09-22", "ns")
+        order0 = np.argsort(np.where(np.isnat(t0), first, t0), kind="stable")
+        new0 = _first_wins_area(geoms, order0)
+        order1 = np.argsort(np.where(np.isnat(t1r), first, t1r), kind="stable")
+        new1 = _first_wins_area(geoms[rel_idx], order1)
+    own = shapely.area(geoms)
+    rec: list[float] = []
+    rel: list[float] = []
+    act: list[float] = []
+    last_key: bytes | None = None
+    last_active = 0.0
+    for end in when:
+        recorded = np.isnat(t0) | (t0 <= end)
+        gone = np.zeros(len(geoms), dtype=bool)
+        gone[rel_idx] = np.isnat(t1r) | (t1r <= end)
+        active = recorded & ~gone
+        if not dissolve:
+            rec.append(float(own[recorded].sum()) / 1e6)
+            rel.append(float(own[gone].sum()) / 1e6)
+            act.append(float(own[active].sum()) / 1e6)
+            continue
+        key = np.packbits(active).tobytes()
+        if key != last_key:  # the active set changes only in some periods
+            last_active = float(shapely.area(_dissolve(geoms[active])).sum()) / 1e6
+            last_key = key
+        rec.append(float(new0[recorded].sum()) / 1e6)
+        rel.append(float(new1[gone[rel_idx]].sum()) / 1e6)
+        act.append(last_active)
+    return rec, act, rel

@@ -1,0 +1,260 @@
+"""A report folder: the map, the statistics, the charts and a one-page HTML summary.
+
+:func:`write_report` runs the whole analysis (:func:`geomap.analysis.run_analysis`) once
+on validated layers and writes, each file atomically:
+
+========================================  ==============================================
+``map.html``                              the self-contained map (incidents with their
+                                          links, hazard areas, proposed suspected areas)
+``report.html``                           one page: key figures, the map (an ``iframe`` of
+                                          ``map.html``), the charts (inlined PNGs), tables
+``links.csv``                             each incident with ``link``, ``hazard_id``,
+                                          ``distance_m`` (geometry as WKT)
+``areas.csv``                             km² by contamination, class and status
+``districts.csv``                         per-district totals (when districts are given)
+``release-trend-monthly.csv``,            km² released per month / year, cumulative
+``release-trend-yearly.csv``
+``casualties-monthly.csv``,               casualties per month / year by victim category
+``casualties-yearly.csv``
+``priorities.csv``                        the ranked table of active hazard areas
+``quality.csv``                           data-quality flags
+``timeline.json``                         monthly series for a map's time slider
+``release-trend.png``,                    the charts
+``casualties-by-month.png``,
+``cumulative.png``
+``proposed-hazard-areas.gpkg``            proposed suspected hazard areas (layer
+                                          ``proposed_hazard_areas``)
+``priorities.gpkg``                       the ranked areas with their polygons (layer
+                                          ``priorities``)
+========================================  ==============================================
+
+The library never prints: pass ``progress`` to follow the steps. The page is built
+in :mod:`geomap.report.page`, the data files in :mod:`geomap.report.files`, the
+charts in :mod:`geomap.report.charts`; :func:`write_analysis` writes the folder of
+an analysis already run (:func:`geomap.analysis.run_analysis`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from geomap.analysis import (
+    ANALYSIS_STEPS,
+    AnalysisOptions,
+    AnalysisResult,
+    ProgressHook,
+    run_analysis,
+)
+from geomap.map import DEFAULT_BASEMAPS, render_map, save_map
+from geomap.report.files import CHART_CAPTIONS, write_charts, write_tables, write_text
+from geomap.report.page import report_page
+from geomap.validate import ValidationResult
+
+__all__ = ["REPORT_FILES", "ProgressHook", "write_analysis", "write_report"]
+
+log = logging.getLogger(__name__)
+
+#: Every file a report folder holds (``districts.csv`` only when districts are given).
+REPORT_FILES = (
+    "map.html",
+    "report.html",
+    "links.csv",
+    "areas.csv",
+    "districts.csv",
+    "release-trend-monthly.csv",
+    "release-trend-yearly.csv",
+    "casualties-monthly.csv",
+    "casualties-yearly.csv",
+    "priorities.csv",
+    "quality.csv",
+    "timeline.json",
+    "release-trend.png",
+    "casualties-by-month.png",
+    "cumulative.png",
+    "proposed-hazard-areas.gpkg",
+    "priorities.gpkg",
+)
+
+#: The steps of :func:`write_analysis`, after those of the analysis.
+_STEPS = ("drawing charts", "drawing the map", "writing tables and the report")
+
+#: The incident fields shown in the map's popups, those present.
+_POPUP_FIELDS = (
+    "id",
+    "date",
+    "incident_type",
+    "killed",
+    "injured",
+    "victim_category",
+    "device_category",
+    "district",
+    "link",
+    "hazard_id",
+    "distance_m",
+)
+
+
+def write_report(
+    folder: str | os.PathLike[str],
+    incidents: ValidationResult | gpd.GeoDataFrame,
+    hazards: ValidationResult | gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame | None = None,
+    towns: gpd.GeoDataFrame | None = None,
+    roads: gpd.GeoDataFrame | None = None,
+    *,
+    title: str = "Explosive ordnance contamination: analysis",
+    subtitle: str | None = None,
+    tiles: str | Sequence[str] | None = DEFAULT_BASEMAPS,
+    progress: ProgressHook | None = None,
+    options: AnalysisOptions | None = None,
+    **settings: Any,
+) -> dict[str, Path]:
+    """Analyse the layers and write the report folder (see the module's list of files).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder to write (created if need be; files in it are replaced).
+    incidents, hazards : ValidationResult or GeoDataFrame
+        Validated layers.
+    districts : GeoDataFrame, optional
+        District polygons for :func:`geomap.analysis.district_summary`.
+    towns, roads : GeoDataFrame, optional
+        For :func:`geomap.analysis.prioritise`.
+    title, subtitle : str
+        Shown on the map and the report.
+    tiles : str, list of str or None
+        Basemaps of the map (see :func:`geomap.render_map`); the data draw offline
+        either way.
+    progress : callable, optional
+        ``progress(step, number, total)`` before each step.
+    options : AnalysisOptions, optional
+        The analysis settings, or instead:
+    **settings
+        Fields of :class:`geomap.analysis.AnalysisOptions`: ``max_distance_m``,
+        ``eps_m``, ``min_incidents``, ``buffer_m``, ``weights``, ``radius_m``,
+        ``record_start``, ``district_id`` and ``top`` (priority rows shown in
+        ``report.html``, default 20; ``priorities.csv`` has them all).
+
+    Returns
+    -------
+    dict
+        File name → path of each file written.
+
+    Examples
+    --------
+    >>> import geomap
+    >>> from geomap.report import write_report
+    >>> layers = geomap.load_layers("data/karabakh-sample.gpkg")  # doctest: +SKIP
+    >>> files = write_report("report", layers["incidents"], layers["hazards"])  # doctest: +SKIP
+    >>> files["report.html"]  # doctest: +SKIP
+    PosixPath('report/report.html')
+    """
+    if incidents is None or hazards is None:
+        raise ValueError("write_report needs both incidents and hazards")
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    total = len(ANALYSIS_STEPS) + len(_STEPS)
+
+    def hook(step: str, number: int, _total: int) -> None:
+        if progress is not None:
+            progress(step, number, total)
+
+    if options is None:
+        settings = {"top": 20, **settings}
+    context = {"districts": districts, "towns": towns, "roads": roads}
+    result = run_analysis(incidents, hazards, **context, options=options, progress=hook, **settings)
+    return write_analysis(
+        folder,
+        result,
+        title=title,
+        subtitle=subtitle,
+        tiles=tiles,
+        progress=progress,
+        first_step=len(ANALYSIS_STEPS) + 1,
+    )
+
+
+def write_analysis(
+    folder: str | os.PathLike[str],
+    result: AnalysisResult,
+    *,
+    title: str = "Explosive ordnance contamination: analysis",
+    subtitle: str | None = None,
+    tiles: str | Sequence[str] | None = DEFAULT_BASEMAPS,
+    progress: ProgressHook | None = None,
+    first_step: int = 1,
+) -> dict[str, Path]:
+    """Write the report folder of an analysis already run.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder to write (created if need be; files in it are replaced).
+    result : AnalysisResult
+        What :func:`geomap.analysis.run_analysis` returned.
+    title, subtitle, tiles, progress
+        As for :func:`write_report`.
+    first_step : int, default 1
+        The number ``progress`` gives this function's first step (its steps come
+        last of ``first_step - 1 + 3``).
+
+    Returns
+    -------
+    dict
+        File name → path of each file written.
+    """
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    total = first_step - 1 + len(_STEPS)
+
+    def step(number: int) -> None:
+        name = _STEPS[number - first_step]
+        log.info("report: step %d/%d: %s", number, total, name)
+        if progress is not None:
+            progress(name, number, total)
+
+    step(first_step)
+    files = write_charts(out, result.release_monthly, result.casualties_monthly)
+    step(first_step + 1)
+    files["map.html"] = _write_map(out / "map.html", result, title, subtitle, tiles)
+    step(first_step + 2)
+    files.update(write_tables(out, result))
+    charts = [(files[name], caption) for name, caption in CHART_CAPTIONS.items()]
+    page = report_page(
+        result, title=title, subtitle=subtitle, charts=charts, files=sorted([*files, "report.html"])
+    )
+    write_text(out / "report.html", page)
+    files["report.html"] = out / "report.html"
+    log.info("wrote report %s (%d files)", out, len(files))
+    return files
+
+
+def _write_map(
+    path: Path,
+    result: AnalysisResult,
+    title: str,
+    subtitle: str | None,
+    tiles: str | Sequence[str] | None,
+) -> Path:
+    """Draw the report's map (incidents with their links, hazards, proposed areas)."""
+    linked = result.linked
+    m = render_map(
+        linked,
+        result.hazards,
+        districts=result.districts,
+        proposed=result.proposed,
+        places=result.towns,
+        roads=result.roads,
+        title=title,
+        subtitle=subtitle,
+        popup_fields={"incidents": [c for c in _POPUP_FIELDS if c in linked.columns]},
+        tiles=tiles,
+    )
+    save_map(m, path)
+    return path

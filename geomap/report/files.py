@@ -1,0 +1,108 @@
+"""The report's data files: tables as CSV, the timeline as JSON, layers as GeoPackage, charts.
+
+Each file is written atomically (:func:`geomap.io.atomic_path`), so a failed run
+never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geomap.analysis import AnalysisResult
+from geomap.io import atomic_path, write_layer
+from geomap.report.charts import casualty_chart, cumulative_chart, release_chart
+
+__all__ = ["CHART_CAPTIONS", "write_charts", "write_tables", "write_text"]
+
+#: Each chart's file and caption, in the order the page shows them.
+CHART_CAPTIONS = {
+    "release-trend.png": "Land released per month, by outcome (km²)",
+    "casualties-by-month.png": "Casualties per month, by victim category",
+    "cumulative.png": "Running totals of land released and casualties",
+}
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (UTF-8) atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path, layer: str) -> None:
+    if path.exists():
+        path.unlink()  # write_layer appends layers to an existing GeoPackage
+    write_layer(gdf, path, layer=layer)
+
+
+def _tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
+    """Each CSV file of the report and its table."""
+    source_cols = ["source_file", "source_row"]
+    tables: dict[str, pd.DataFrame] = {
+        "links.csv": result.linked.drop(columns=source_cols, errors="ignore"),
+        "areas.csv": result.areas,
+        "release-trend-monthly.csv": result.release_monthly,
+        "release-trend-yearly.csv": result.release_yearly,
+        "casualties-monthly.csv": result.casualties_monthly,
+        "casualties-yearly.csv": result.casualties_yearly,
+        "priorities.csv": pd.DataFrame(result.priorities.drop(columns="geometry")),
+        "quality.csv": result.quality,
+    }
+    if result.district_table is not None:
+        tables["districts.csv"] = pd.DataFrame(result.district_table.drop(columns="geometry"))
+    return tables
+
+
+def write_tables(out: Path, result: AnalysisResult) -> dict[str, Path]:
+    """Write the CSV tables, ``timeline.json`` and the two GeoPackages into ``out``.
+
+    Parameters
+    ----------
+    out : Path
+        The report folder (it must exist).
+    result : AnalysisResult
+        What :func:`geomap.analysis.run_analysis` returned.
+
+    Returns
+    -------
+    dict
+        File name → path of each file written.
+    """
+    files: dict[str, Path] = {}
+    for name, df in _tables(result).items():
+        write_layer(df, out / name)
+        files[name] = out / name
+    write_text(out / "timeline.json", json.dumps(result.timeline, indent=1))
+    files["timeline.json"] = out / "timeline.json"
+    for name, gdf, layer in (
+        ("proposed-hazard-areas.gpkg", result.proposed, "proposed_hazard_areas"),
+        ("priorities.gpkg", result.priorities, "priorities"),
+    ):
+        _write_gpkg(gdf, out / name, layer)
+        files[name] = out / name
+    return files
+
+
+def write_charts(out: Path, release: pd.DataFrame, casualties: pd.DataFrame) -> dict[str, Path]:
+    """Draw the three charts of :data:`CHART_CAPTIONS` as PNG files into ``out``.
+
+    Parameters
+    ----------
+    out : Path
+        The report folder (it must exist).
+    release, casualties : DataFrame
+        Monthly :func:`~geomap.analysis.release_trend` and
+        :func:`~geomap.analysis.casualty_trend` tables.
+
+    Returns
+    -------
+    dict
+        Chart file name → path, in the order of :data:`CHART_CAPTIONS`.
+    """
+    release_chart(release, out / "release-trend.png")
+    casualty_chart(casualties, out / "casualties-by-month.png")
+    cumulative_chart(release, casualties, out / "cumulative.png")
+    return {name: out / name for name in CHART_CAPTIONS}
