@@ -356,17 +356,11 @@ def test_every_spec_keeps_to_the_typed_contract():
     from geomap.map import contract
 
     sample = geomap.load_layers(SAMPLE)
-    context = {n: gpd.read_file(SAMPLE, layer=n) for n in ("districts", "towns", "roads")}
+    layers = {"districts": "districts", "places": "towns", "roads": "roads"}
+    context = {k: gpd.read_file(SAMPLE, layer=name) for k, name in layers.items()}
     proposed = context["districts"].head(2)[["geometry"]].assign(incidents=[["I1", "I2"], []])
-    m = geomap.render_map(
-        sample["incidents"],
-        sample["hazards"],
-        districts=context["districts"],
-        places=context["towns"],
-        roads=context["roads"],
-        proposed=proposed,
-        tiles="osm",
-    )
+    inc, haz = sample["incidents"], sample["hazards"]
+    m = geomap.render_map(inc, haz, proposed=proposed, tiles="osm", **context)
     config = app_config(m.get_root().render())
 
     def check(data, typed):
