@@ -109,7 +109,7 @@ def _layer_sizes(m: Any) -> tuple[dict[str, Any], int]:
 
 def _asset_sizes(m: Any) -> dict[str, int]:
     """Bytes of each JS/CSS asset geomap inlines (read through its asset module)."""
-    from geomap import _assets  # not public: the one place the benchmarks reach inside
+    from geomap.map import _assets  # not public: the one place the benchmarks reach inside
 
     assets: dict[str, int] = {}
     names = [n for n, _ in [*getattr(m, "default_js", []), *getattr(m, "default_css", [])]]

@@ -1,6 +1,6 @@
 """The Python -> page contract: golden payloads from the encoder, decoded by the map app.
 
-Each golden file in ``js/test/golden`` holds a payload written by :mod:`geomap._encode`
+Each golden file in ``js/test/golden`` holds a payload written by :mod:`geomap.map._encode`
 (or taken from a map that :func:`geomap.render_map` made) and the plain values it stands
 for. ``js/test/*.test.js`` (``npm test``) decodes every file with ``js/src/decode.js``
 and compares. Here, the committed files must be what the encoder writes today, so the
@@ -23,8 +23,8 @@ import pandas as pd
 import pytest
 
 import geomap
-from geomap import _encode
-from geomap._assets import ASSETS, DIST, asset_text
+from geomap.map import _encode
+from geomap.map._assets import ASSETS, DIST, asset_text
 
 from .conftest import ROOT, _require
 from .test_render import app_config

@@ -12,7 +12,7 @@ import pytest
 
 import geomap
 from geomap import GeomapError
-from geomap._assets import ASSETS, asset_text
+from geomap.map._assets import ASSETS, asset_text
 
 from .conftest import SAMPLE
 

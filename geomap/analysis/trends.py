@@ -163,7 +163,7 @@ def casualty_trend(
     cats, group = _groups(inc, by)
     frame = pd.DataFrame(
         {
-            "period": periods.to_numpy(),
+            "period": periods.array,
             "killed": _counts(inc["killed"]) if "killed" in inc else np.zeros(len(inc)),
             "injured": _counts(inc["injured"]) if "injured" in inc else np.zeros(len(inc)),
             "group": group.to_numpy(),

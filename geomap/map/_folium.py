@@ -15,8 +15,8 @@ from typing import IO, Any
 import folium
 from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 
-from geomap._assets import ASSETS, AssetError, asset_for_url, asset_text, script_tag, style_tag
-from geomap._encode import safe_json
+from geomap.map._assets import ASSETS, AssetError, asset_for_url, asset_text, script_tag, style_tag
+from geomap.map._encode import safe_json
 
 __all__ = ["GeomapMap", "add_app", "assets_available", "write_page"]
 
@@ -60,7 +60,7 @@ class GeomapMap(folium.Map):
         Figure().add_child(self)
 
     def use_asset(self, name: str) -> None:
-        """Add a bundled JS or CSS asset (a key of ``geomap._assets.ASSETS``) to the page."""
+        """Add a bundled JS or CSS asset (a key of ``geomap.map._assets.ASSETS``) to the page."""
         asset = ASSETS[name]
         target = self.default_js if asset.kind == "js" else self.default_css
         if all(n != name for n, _ in target):

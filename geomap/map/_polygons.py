@@ -16,8 +16,8 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
-from geomap._encode import COORD_SCALE, binary
 from geomap.geo import metric_crs, project
+from geomap.map._encode import COORD_SCALE, binary
 from geomap.map.contract import Ragged
 from geomap.model import DISPLAY_CRS
 

@@ -3,7 +3,7 @@
 The page receives one JSON object, a :class:`PageConfig`, in a
 ``<script type="application/json">`` block. Its ``layers`` are layer specs, one
 per layer the user can switch on or off, each with a ``kind`` the page builds it
-by. Column data travel encoded by :mod:`geomap._encode` (base64 typed arrays,
+by. Column data travel encoded by :mod:`geomap.map._encode` (base64 typed arrays,
 dictionaries, or JSON lists); they are typed here as :data:`Encoded`. Style
 values (colours, weights, opacities, radii) come from :mod:`geomap.style` and
 travel in the specs, so the page holds no second copy.
@@ -46,7 +46,7 @@ __all__ = [
 #: Version of the page contract, written as ``config["version"]``.
 PAGE_VERSION = 1
 
-#: A column or array encoded by :mod:`geomap._encode` (``{"b64", "t"}``, ``{"d", "i"}``,
+#: A column or array encoded by :mod:`geomap.map._encode` (``{"b64", "t"}``, ``{"d", "i"}``,
 #: ``{"days"}``, ``{"z"}`` or a plain JSON list).
 Encoded = Any
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from geomap._assets import leaflet_icons
+from geomap.map._assets import leaflet_icons
 from geomap.map._inputs import MapInputs
 from geomap.map.contract import PAGE_VERSION, LayerSpec, PageConfig
 from geomap.map.layers._common import Build

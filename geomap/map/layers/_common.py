@@ -9,8 +9,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geomap._encode import column, days
 from geomap._errors import GeomapError
+from geomap.map._encode import column, days
 from geomap.map._inputs import MapView
 from geomap.map.contract import LegendItem
 from geomap.map.options import CANVAS_THRESHOLD, MapOptions
@@ -42,7 +42,7 @@ class Build:
     bundled: Callable[[Sequence[str]], bool]
     #: Long text columns are deflated when pako (the page's inflater) can be loaded.
     compress: bool = field(init=False)
-    #: Assets (keys of ``geomap._assets.ASSETS``) the page needs, in order.
+    #: Assets (keys of ``geomap.map._assets.ASSETS``) the page needs, in order.
     assets: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -6,7 +6,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geomap._encode import COORD_SCALE, column, coords
+from geomap.map._encode import COORD_SCALE, column, coords
 from geomap.map.contract import LinesSpec, PointsSpec
 from geomap.map.layers._common import swatch
 from geomap.model import DISPLAY_CRS

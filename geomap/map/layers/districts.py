@@ -6,9 +6,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geomap._encode import column
 from geomap.analysis import district_summary
 from geomap.geo import metric_crs
+from geomap.map._encode import column
 from geomap.map._polygons import ragged_polygons, simplify
 from geomap.map.contract import ChoroplethStyle, LegendEntry, PolygonsSpec
 from geomap.map.layers._common import swatch

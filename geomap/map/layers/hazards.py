@@ -6,7 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geomap._encode import binary
+from geomap.map._encode import binary
 from geomap.map._polygons import display_polygons
 from geomap.map.contract import HazardsSpec, HazardStyle, LegendEntry
 from geomap.map.layers._common import Build, swatch, time_column

@@ -6,8 +6,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geomap._encode import COORD_SCALE, coords
 from geomap._errors import GeomapError
+from geomap.map._encode import COORD_SCALE, coords
 from geomap.map.contract import IncidentsSpec, IncidentStyle, LegendEntry
 from geomap.map.layers._common import Build, swatch, time_column
 from geomap.map.options import CLUSTER_THRESHOLD

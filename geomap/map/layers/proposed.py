@@ -6,7 +6,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from geomap._encode import column
+from geomap.map._encode import column
 from geomap.map._inputs import clean_layer
 from geomap.map._polygons import ragged_polygons
 from geomap.map.contract import PolygonsSpec
