@@ -136,7 +136,8 @@ def _grouped(
         return []
     sub = df[df["source_file"] == file]
     if skip and "field" in sub.columns:
-        sub = sub[~sub["field"].isin(skip)]
+        said = sub["field"].astype(str).str.split("; ").map(lambda fs: set(fs) <= skip)
+        sub = sub[~said.astype(bool)]
     if sub.empty:
         return []
     kinds = sub[column].astype(str).str.replace(r"'[^']*'", "'…'", regex=True)
