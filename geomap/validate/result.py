@@ -29,6 +29,10 @@ __all__ = [
 ]
 
 
+#: The columns of :attr:`ValidationResult.filtered`.
+_FILTERED = ["source_file", "source_row", "id", "filter"]
+
+
 @dataclass
 class ValidationResult:
     """What validation kept, what it rejected and why, per file.
@@ -108,9 +112,6 @@ class ValidationResult:
                 f"{len(self.files)} files"
             )
         return lines
-
-
-_FILTERED = ["source_file", "source_row", "id", "filter"]
 
 
 def _plus_filtered(row: object) -> str:

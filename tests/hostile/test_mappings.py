@@ -70,6 +70,14 @@ def validate(capsys, *args: object, inputs: list[Path], expect: int | None = Non
     return run(capsys, "validate", *args, "--rejects", "rejects.csv", inputs=inputs, expect=expect)
 
 
+def render_two(
+    capsys, tmp_path: Path, files: tuple[Path, Path], maps: tuple[Path, Path]
+) -> Outcome:
+    """Render two files with a mapping each, expecting success."""
+    args = [*files, "--mapping", maps[0], "--mapping", maps[1], "-o", tmp_path / "map.html"]
+    return run(capsys, "render", *args, inputs=[*files, *maps], expect=0)
+
+
 def counts(outcome: Outcome, file: str) -> str:
     """The summary line of ``file``."""
     return next(
@@ -80,44 +88,44 @@ def counts(outcome: Outcome, file: str) -> str:
 # --- one column feeding two model fields --------------------------------------------------
 
 
-def test_one_column_feeds_two_fields(capsys, tmp_path):
-    h = geojson(tmp_path / "h.geojson", HAZ)
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"status": "???"}],
+    ids=["plain", "beside-a-same-named-column"],  # the mapping says where status is
+)
+def test_one_column_feeds_two_fields(capsys, tmp_path, extra):
+    h = geojson(tmp_path / "h.geojson", [{**r, **extra} for r in HAZ])
     m = mapping(
         tmp_path / "m.yaml",
         "fields: {id: ref, hazard_class: kind, status: kind}\n"
-        "codes: {status: {CHA: active, SHA: active}}\n",
+        "codes: {status: {CHA: active, SHA: reduced}}\n",
     )
     out = validate(capsys, h, "--mapping", m, inputs=[h, m], expect=0)
     assert "3 hazards read = 3 kept + 0 rejected" in counts(out, str(h))
 
 
-def test_one_column_feeds_a_code_and_a_text_field(capsys, tmp_path):
-    f = csv(tmp_path / "e.csv", "ID,T,K", INC)
-    m = mapping(tmp_path / "m.yaml", "fields: {id: ID, incident_type: T, description: T}\n")
+@pytest.mark.parametrize(
+    ("header", "text"),
+    [
+        ("ID,T,K", "fields: {id: ID, incident_type: T, description: T}\n"),
+        ("ID,T,K", "fields: {incident_type: T, description: T}\nkeep: [T]\n"),
+        ("id,what,killed", "constants: {incident_type: mine/ERW accident}\n"),
+    ],
+    ids=["code-and-text-field", "mapped-twice-and-kept", "constants-fix"],
+)
+def test_mapping_keeps_every_row(capsys, tmp_path, header, text):
+    f = csv(tmp_path / "e.csv", header, INC)
+    m = mapping(tmp_path / "m.yaml", text)
     out = validate(capsys, f, "--mapping", m, inputs=[f, m], expect=0)
     assert "3 incidents read = 3 kept + 0 rejected" in counts(out, str(f))
+
+
+def test_one_column_feeds_a_code_and_a_text_field_on_the_map(capsys, tmp_path):
+    f = csv(tmp_path / "e.csv", "ID,T,K", INC)
+    m = mapping(tmp_path / "m.yaml", "fields: {id: ID, incident_type: T, description: T}\n")
     rendered = tmp_path / "map.html"
     run(capsys, "render", f, "--mapping", m, "-o", rendered, inputs=[f, m], expect=0)
     assert "demining accident" in rendered.read_text("utf-8")
-
-
-def test_two_fields_from_a_column_beside_a_same_named_column(capsys, tmp_path):
-    # The file also has a `status` column of garbage: the mapping says where status is.
-    rows = [{**r, "status": "???"} for r in HAZ]
-    h = geojson(tmp_path / "h.geojson", rows)
-    m = mapping(
-        tmp_path / "m.yaml",
-        "fields: {hazard_class: kind, status: kind}\ncodes: {status: {CHA: active, SHA: reduced}}\n",
-    )
-    out = validate(capsys, h, "--mapping", m, inputs=[h, m], expect=0)
-    assert "3 kept + 0 rejected" in counts(out, str(h))
-
-
-def test_column_mapped_twice_and_kept(capsys, tmp_path):
-    f = csv(tmp_path / "e.csv", "ID,T,K", INC)
-    m = mapping(tmp_path / "m.yaml", "fields: {incident_type: T, description: T}\nkeep: [T]\n")
-    out = validate(capsys, f, "--mapping", m, inputs=[f, m], expect=0)
-    assert "3 kept + 0 rejected" in counts(out, str(f))
 
 
 # --- which mapping applies to which file --------------------------------------------------
@@ -143,21 +151,7 @@ def test_two_hazard_files_with_their_own_mappings_render_together(capsys, tmp_pa
     a, b = _two_schemas(tmp_path, "hazards-2023.geojson", "hazards-2024.geojson")
     ma = mapping(tmp_path / "a.yaml", MAP_A.format(files="hazards-2023.geojson"))
     mb = mapping(tmp_path / "b.yaml", MAP_B.format(files="hazards-2024.geojson"))
-    out_html = tmp_path / "map.html"
-    out = run(
-        capsys,
-        "render",
-        a,
-        b,
-        "--mapping",
-        ma,
-        "--mapping",
-        mb,
-        "-o",
-        out_html,
-        inputs=[a, b, ma, mb],
-        expect=0,
-    )
+    out = render_two(capsys, tmp_path, (a, b), (ma, mb))
     assert "total: 4 hazards read = 4 kept + 0 rejected" in out.out
     assert "4 hazards" in out.text
 
@@ -210,7 +204,8 @@ def test_a_mapping_for_incidents_never_applies_to_hazards(capsys, tmp_path):
     m = mapping(tmp_path / "m.yaml", "layer: incidents\nfiles: [h.geojson]\nfields: {id: ref}\n")
     out = validate(capsys, a, "--mapping", m, inputs=[a, m], expect=0)
     line = counts(out, str(a))
-    assert "2 hazards read = 2 kept" in line and "ids made from file name" in line
+    assert "2 hazards read = 2 kept" in line
+    assert "ids made from file name" in line
 
 
 def test_files_as_one_name(capsys, tmp_path):
@@ -416,16 +411,6 @@ def test_missing_field_only_in_the_file_that_lacks_it(capsys, tmp_path):
     assert "3 incidents read = 3 kept + 0 rejected" in counts(out, str(good))
 
 
-def test_the_constants_fix_works(capsys, tmp_path):
-    f = csv(tmp_path / "e.csv", "id,what,killed", INC)
-    m = mapping(tmp_path / "m.yaml", "constants: {incident_type: mine/ERW accident}\n")
-    out = validate(capsys, f, "--mapping", m, inputs=[f, m], expect=0)
-    assert "3 incidents read = 3 kept + 0 rejected" in counts(out, str(f))
-
-
-# --- dates, encodings, CRS: checked when the mapping is loaded -----------------------------
-
-
 def test_per_file_date_formats(capsys, tmp_path):
     a = csv(
         tmp_path / "a.csv", "id,incident_type,D", [f"A{i},EO find,0{i}/03/2021" for i in (1, 2)]
@@ -435,20 +420,7 @@ def test_per_file_date_formats(capsys, tmp_path):
         tmp_path / "a.yaml", "files: [a.csv]\nfields: {date: D}\ndates: {date: '%d/%m/%Y'}\n"
     )
     mb = mapping(tmp_path / "b.yaml", "files: [b.csv]\nfields: {date: D}\ndates: {date: '%Y.%m'}\n")
-    out = run(
-        capsys,
-        "render",
-        a,
-        b,
-        "--mapping",
-        ma,
-        "--mapping",
-        mb,
-        "-o",
-        tmp_path / "m.html",
-        inputs=[a, b, ma, mb],
-        expect=0,
-    )
+    out = render_two(capsys, tmp_path, (a, b), (ma, mb))
     assert "total: 4 incidents read = 4 kept + 0 rejected" in out.out
 
 
