@@ -167,7 +167,7 @@ class Where:
             drop = (hit if negate else ~hit) & out.isna()
             shown = text[drop].fillna("").astype(str).str.slice(0, 40)
             out[drop] = self.describe(col) + " (was '" + shown + "')"
-        return out
+        return out.astype(object).where(out.notna(), None)
 
 
 def parse_dates(values: pd.Series, fmt: str) -> tuple[pd.Series, pd.Series]:
