@@ -156,7 +156,10 @@ def read_layer(
     layer : str, optional
         The layer to read from a GeoPackage or KML with several.
     mapping : ColumnMapping or path, optional
-        A column mapping (see :mod:`geomap.io.mapping`) or the YAML/TOML file holding one.
+        A column mapping (see :mod:`geomap.io.mapping`) or the YAML/TOML file holding one,
+        applied to every file given (its ``files`` are for :func:`geomap.load_layers`,
+        which picks each file's mapping). Rows its ``where`` drops stay, marked in the
+        ``_filtered`` column, for validation to count as filtered.
     engine : {"pyogrio", "fiona"}, optional
         Passed to :func:`geopandas.read_file`; geopandas' default when None.
     crs : str, optional
