@@ -16,8 +16,10 @@ from geomap.cli._common import (
     EXIT_OK,
     add_context_options,
     add_input_options,
+    check_outputs,
     context,
     load,
+    positive,
     rejects,
     say,
 )
@@ -121,7 +123,7 @@ def _add_map_options(p: argparse.ArgumentParser) -> None:
     )
     pub.add_argument(
         "--cell",
-        type=float,
+        type=positive,
         default=2000.0,
         metavar="METRES",
         help="public grid cell side or hexagon radius in metres (default 2000)",
@@ -139,14 +141,16 @@ def _field_lists(items: Sequence[str], option: str) -> dict[str, list[str]]:
     return out
 
 
-def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, ValidationResult]]:
-    results = load(args)
+def _rejects_path(args: argparse.Namespace) -> str:
+    """``--rejects``, else ``<output>-rejects.csv`` beside the output."""
     output = Path(args.output)
-    rejects(
-        args,
-        list(results.values()),
-        args.rejects or str(output.with_name(output.stem + "-rejects.csv")),
-    )
+    return str(args.rejects or output.with_name(output.stem + "-rejects.csv"))
+
+
+def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, ValidationResult]]:
+    check_outputs(args, {"-o/--output": args.output, "--rejects": _rejects_path(args)})
+    results = load(args)
+    rejects(args, list(results.values()), _rejects_path(args))
     tiles = [t.strip() for t in args.tiles.split(",") if t.strip()]
     m = render_map(
         results.get("incidents"),
