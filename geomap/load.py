@@ -71,6 +71,7 @@ def load_layers(
     latitude: str | None = None,
     longitude: str | None = None,
     wkt: str | None = None,
+    encoding: str | None = None,
     strict: bool = False,
 ) -> dict[str, ValidationResult]:
     """Read and validate files, sorting them into incidents and hazard areas.
@@ -89,7 +90,7 @@ def load_layers(
         Layer to read in multi-layer files.
     mappings : list of ColumnMapping or paths
         Column mappings; one whose ``layer`` is set applies to that kind only.
-    engine, crs, latitude, longitude, wkt
+    engine, crs, latitude, longitude, wkt, encoding
         As for :func:`geomap.read_layer`.
     strict : bool, default False
         Raise on any rejected row.
@@ -127,6 +128,7 @@ def load_layers(
                 latitude=latitude,
                 longitude=longitude,
                 wkt=wkt,
+                encoding=encoding,
             )
             for p, lyr in found[k]
         ]
@@ -157,7 +159,7 @@ def load_inputs(
         Raise on any rejected row.
     **options
         ``layer``, ``mappings``, ``engine``, ``crs``, ``latitude``, ``longitude``,
-        ``wkt``: as for :func:`load_layers`.
+        ``wkt``, ``encoding``: as for :func:`load_layers`.
 
     Returns
     -------

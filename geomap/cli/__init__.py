@@ -45,6 +45,8 @@ class _Console(logging.Handler):
     """Log records as ``geomap: warning: ...`` lines on stderr, control characters escaped."""
 
     def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "noted", False):  # also in the file's summary, printed anyway
+            return
         try:
             text = one_line(record.getMessage())
             sys.stderr.write(f"geomap: {record.levelname.lower()}: {text}\n")

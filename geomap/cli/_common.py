@@ -174,6 +174,7 @@ def _load_options(args: argparse.Namespace) -> dict[str, Any]:
         "latitude": args.latitude,
         "longitude": args.longitude,
         "wkt": args.wkt,
+        "encoding": args.encoding,
     }
 
 
