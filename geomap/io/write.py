@@ -4,7 +4,9 @@ A destination is never left half-written: each writer writes beside it and
 moves the finished file into place (:func:`atomic_path`). A CSV never holds a
 live spreadsheet formula: a text cell (or column name) that starts with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return is written with a leading ``'``
-(:func:`neutralise_formulas`), as OWASP recommends for CSV injection.
+(:func:`neutralise_formulas`), as OWASP recommends for CSV injection, and rows
+end in CRLF (RFC 4180), so that a value holding a line break is quoted, never a
+new row.
 """
 
 from __future__ import annotations
@@ -137,7 +139,9 @@ def write_layer(df: pd.DataFrame, path: PathLike, *, layer: str | None = None) -
                 if isinstance(df, gpd.GeoDataFrame):
                     name = df.geometry.name
                     out[name] = shapely.to_wkt(df.geometry.to_numpy(), rounding_precision=7)
-                neutralise_formulas(out).to_csv(tmp, index=False)
+                # CRLF line ends (RFC 4180), so a value holding a carriage return is quoted
+                # (pandas quotes only values holding its line terminator).
+                neutralise_formulas(out).to_csv(tmp, index=False, lineterminator="\r\n")
             else:
                 gdf = df if isinstance(df, gpd.GeoDataFrame) else _table_to_layer(df)
                 if dest.exists() and dest.suffix.lower() == ".gpkg":
