@@ -136,7 +136,7 @@ def test_fragment_script_adds_no_folium_globals(sample):
     script = frag.rsplit("<script>", 1)[1]
     assert script.lstrip().startswith("(function () {")  # map_<id> is a local
     assert "__geomap.app(" in script
-    assert "hasOwnProperty.call(window, \"__geomapAssets\")" in frag
+    assert 'hasOwnProperty.call(window, "__geomapAssets")' in frag
 
 
 #: Host pages that try to break a fragment: elements named like its globals (named

@@ -302,7 +302,7 @@ def check_outputs(args: argparse.Namespace, outputs: Mapping[str, str | Path]) -
 
 
 def folder_outputs(label: str, folder: str | Path, names: Iterable[str]) -> dict[str, Path]:
-    """The outputs of a folder: the folder and each file it will hold."""
+    """Return the outputs of a folder: the folder and each file it will hold."""
     out = {label: Path(folder)}
     out.update({f"{label} file {name}": Path(folder) / name for name in names})
     return out

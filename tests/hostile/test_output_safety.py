@@ -199,7 +199,9 @@ def _case_report_rejects_in_folder(t: Path) -> tuple[list[object], list[Path]]:
 
 
 OVERWRITES = {
-    name.removeprefix("_case_"): case for name, case in globals().items() if name.startswith("_case_")
+    name.removeprefix("_case_"): case
+    for name, case in globals().items()
+    if name.startswith("_case_")
 }
 
 
@@ -237,7 +239,7 @@ def test_rejects_extension_in_capitals_is_fine(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("cell", "shown"),
     [
-        ("=HYPERLINK(\"http://evil\",\"x\")", "'=HYPERLINK"),
+        ('=HYPERLINK("http://evil","x")', "'=HYPERLINK"),
         ("+cmd|' /C calc'!A0", "'+cmd"),
         ("-2+3+cmd|' /C calc'!A0", "'-2+3"),
         ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM"),
