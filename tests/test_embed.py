@@ -160,10 +160,8 @@ def test_fragment_survives_a_hostile_host_page(browser, tmp_path, sample, host):
             "<!-- geomap:map-2 -->", ""
         )
     )
-    page, report = browser.open(
-        path, wait_for="window.__geomap && Object.keys(__geomap.maps).length === 1"
-    )
-    try:
+    ready = "window.__geomap && Object.keys(__geomap.maps).length === 1"
+    with browser.page(path, wait_for=ready) as (page, _report):
         fig1 = page.locator("#figure-1")
         assert fig1.locator("path.geomap-hazard").count() == 400
         assert fig1.locator(".geomap-title").inner_text() == "Map one"
@@ -171,9 +169,6 @@ def test_fragment_survives_a_hostile_host_page(browser, tmp_path, sample, host):
             assert page.evaluate("geomap") == "the host page's own geomap"
         else:
             assert page.evaluate("window.geomap === window.__geomap")
-        assert report.errors == []
-    finally:
-        page.close()
 
 
 @pytest.mark.browser
@@ -182,19 +177,12 @@ def test_fragment_adds_only_the_documented_globals(browser, tmp_path, sample):
     one = geomap.render_map(sample["incidents"], sample["hazards"], tiles=None)
     two = geomap.render_map(sample["incidents"], public=True, tiles=None)
     bare = host_page(tmp_path, "", "")
-    page, _ = browser.open(bare, wait_for="window.geomapHostReady === true")
-    try:
+    with browser.page(bare, wait_for="window.geomapHostReady === true") as (page, _report):
         before = set(page.evaluate("Object.keys(window)"))
-    finally:
-        page.close()
     full = host_page(tmp_path, embed_html(one, "fragment"), embed_html(two, "fragment"))
-    page, report = browser.open(full, wait_for="window.geomapHostReady === true")
-    try:
+    with browser.page(full, wait_for="window.geomapHostReady === true") as (page, _report):
         page.wait_for_function("Object.keys(__geomap.maps).length === 2")
         added = set(page.evaluate("Object.keys(window)")) - before
-        assert report.errors == []
-    finally:
-        page.close()
     assert not [g for g in added if g.startswith(("map_", "tile_layer_", "geomap_app_"))]
     assert added <= set(FRAGMENT_GLOBALS), sorted(added - set(FRAGMENT_GLOBALS))
     assert {"__geomap", "geomap", "__geomapAssets", "L"} <= added

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import logging
 import math
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -299,6 +300,17 @@ def check_outputs(args: argparse.Namespace, outputs: Mapping[str, str | Path]) -
                     f"{label} {out} is also {other_label}: choose different files for them"
                 )
         seen.append((label, out))
+
+
+@contextlib.contextmanager
+def writing(path: str | Path) -> Iterator[None]:
+    """Name ``path`` in an OSError (a full disk, a folder not writable) that names no file."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename or isinstance(exc, GeomapError):
+            raise
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
 
 
 def folder_outputs(label: str, folder: str | Path, names: Iterable[str]) -> dict[str, Path]:

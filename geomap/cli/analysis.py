@@ -30,6 +30,7 @@ from geomap.cli._common import (
     positive,
     rejects,
     say,
+    writing,
 )
 from geomap.report import REPORT_FILES, write_report
 from geomap.validate import ValidationResult
@@ -259,18 +260,19 @@ def run_report(args: argparse.Namespace) -> int:
     try:
         progress("reading", 1, 11)
         results = _load(args)
-        files = write_report(
-            args.output,
-            results["incidents"],
-            results["hazards"],
-            context(args, "districts"),
-            context(args, "towns"),
-            context(args, "roads"),
-            options=_options(args),
-            title=args.title,
-            subtitle=args.subtitle,
-            progress=lambda step, i, total: progress(step, i + 1, total + 1),
-        )
+        with writing(args.output):
+            files = write_report(
+                args.output,
+                results["incidents"],
+                results["hazards"],
+                context(args, "districts"),
+                context(args, "towns"),
+                context(args, "roads"),
+                options=_options(args),
+                title=args.title,
+                subtitle=args.subtitle,
+                progress=lambda step, i, total: progress(step, i + 1, total + 1),
+            )
     finally:
         progress.close()
     out = Path(args.output)

@@ -22,6 +22,7 @@ from geomap.cli._common import (
     positive,
     rejects,
     say,
+    writing,
 )
 from geomap.io import atomic_path
 from geomap.map import GeomapMap, MapOptions, embed_html, render_map, save_map
@@ -159,7 +160,8 @@ def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, Validatio
 def run_render(args: argparse.Namespace) -> int:
     """Write the map file."""
     m, results = _build_map(args)
-    output = save_map(m, args.output)
+    with writing(args.output):
+        output = save_map(m, args.output)
     drawn = ", ".join(f"{len(r.kept)} {k}" for k, r in results.items())
     mode = "links scripts from CDNs" if args.cdn else "self-contained, works offline"
     public = "; public: generalised, small counts suppressed" if args.public else ""
@@ -173,7 +175,7 @@ def run_embed(args: argparse.Namespace) -> int:
     m, _ = _build_map(args)
     snippet = embed_html(m, args.embed_kind, height=args.height, title=args.title)
     output = Path(args.output)
-    with atomic_path(output) as tmp:
+    with writing(output), atomic_path(output) as tmp:
         tmp.write_text(snippet, encoding="utf-8")
     size = output.stat().st_size / 1e6
     say(args, [f"wrote {output} ({args.embed_kind} snippet; {size:.2f} MB; self-contained)"])

@@ -87,7 +87,6 @@ def misdecoded(gdf: gpd.GeoDataFrame, *, sample: int = 500) -> tuple[str, str] |
     Examples
     --------
     >>> import geopandas as gpd
-    import pandas as pd
     >>> misdecoded(gpd.GeoDataFrame({"district": ["Ñòåïàíàêåðò"]}))
     ('district', 'Ñòåïàíàêåðò')
     >>> misdecoded(gpd.GeoDataFrame({"district": ["Stepanakert", "Şuşa", "Côte d'Ivoire"]})) is None
