@@ -352,7 +352,15 @@ def test_map_on_a_full_disk(capsys, tmp_path, monkeypatch, inc):
     out = tmp_path / "m.html"
     monkeypatch.setattr(geomap.map.render, "write_page", _disk_full)
     outcome = run(capsys, "render", inc, "-o", out, "-q", inputs=[inc])
-    one_line_error(outcome, "No space left on device")
+    one_line_error(outcome, f"{out}: No space left on device")
+    assert files_in(tmp_path) == ["incidents.csv"]
+
+
+def test_snippet_on_a_full_disk(capsys, tmp_path, monkeypatch, inc):
+    out = tmp_path / "snippet.html"
+    monkeypatch.setattr(Path, "write_text", _disk_full)
+    outcome = run(capsys, "embed", inc, "--as", "fragment", "-o", out, "-q", inputs=[inc])
+    one_line_error(outcome, f"{out}: No space left on device")
     assert files_in(tmp_path) == ["incidents.csv"]
 
 
@@ -400,6 +408,6 @@ def test_failed_report_leaves_an_earlier_report_as_it_was(
     earlier = {p: p.read_bytes() for p in (tmp_path / "rep").iterdir()}
     monkeypatch.setattr(geomap.report, "write_tables", _disk_full)
     outcome = run(capsys, *args, inputs=[f, h])
-    one_line_error(outcome, "No space left on device")
+    one_line_error(outcome, f"{tmp_path / 'rep'}: No space left on device")
     assert {p: p.read_bytes() for p in (tmp_path / "rep").iterdir()} == earlier
     assert sorted(p.name for p in tmp_path.iterdir()) == ["h.geojson", "in", "rep"]
