@@ -80,6 +80,7 @@ def load_layers(
     latitude: str | None = None,
     longitude: str | None = None,
     wkt: str | None = None,
+    encoding: str | None = None,
     strict: bool = False,
 ) -> dict[str, ValidationResult]:
     """Read and validate files, sorting them into incidents and hazard areas.
@@ -101,7 +102,7 @@ def load_layers(
         (a name or glob), else the first for its layer, else the first for any layer
         (a mapping with ``files`` applies only to those files; one whose ``layer``
         is set only to that kind).
-    engine, crs, latitude, longitude, wkt
+    engine, crs, latitude, longitude, wkt, encoding
         As for :func:`geomap.read_layer`.
     strict : bool, default False
         Raise on any rejected row.
@@ -139,6 +140,7 @@ def load_layers(
                 latitude=latitude,
                 longitude=longitude,
                 wkt=wkt,
+                encoding=encoding,
             )
             for p, lyr in found[k]
         ]
@@ -169,7 +171,7 @@ def load_inputs(
         Raise on any rejected row.
     **options
         ``layer``, ``mappings``, ``engine``, ``crs``, ``latitude``, ``longitude``,
-        ``wkt``: as for :func:`load_layers`.
+        ``wkt``, ``encoding``: as for :func:`load_layers`.
 
     Returns
     -------

@@ -261,3 +261,34 @@ def test_rejects_as_geopackage(capsys, tmp_path, monkeypatch, bad_files):
     layer = gpd.read_file(tmp_path / "rejects.gpkg")
     assert list(layer["source_row"]) == [3]
     assert layer.loc[0, "problem"].startswith("'39°36'N' is not a number")
+
+
+def test_warnings_show_by_default_and_q_hides_them(capsys, tmp_path, monkeypatch):
+    """A missing map plugin is said on stderr without -v (the map is drawn without it)."""
+    import geomap.map._folium as folium_internals
+    from geomap._errors import AssetError
+
+    real = folium_internals.asset_text
+
+    def no_heat(name):
+        if name == "leaflet_heat":
+            raise AssetError("leaflet_heat is not installed (reinstall geomap)")
+        return real(name)
+
+    monkeypatch.setattr(folium_internals, "asset_text", no_heat)
+    status, out, err = run(capsys, "render", SAMPLE, "-o", tmp_path / "m.html")
+    assert status == 0
+    assert "geomap: warning: leaflet_heat is not installed (reinstall geomap)" in err
+    assert err.count("\n") == 1, err
+    status, out, err = run(capsys, "render", SAMPLE, "-o", tmp_path / "m.html", "-q")
+    assert (status, out, err) == (0, "", "")
+
+
+def test_usage_errors_are_one_line(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["render", "--cluster", "sometimes"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("geomap: error: argument --cluster: invalid choice: 'sometimes'")
+    assert err.rstrip().endswith("(see geomap render --help)")

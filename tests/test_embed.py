@@ -10,6 +10,7 @@ import geomap
 from geomap import GeomapError
 from geomap.cli import main
 from geomap.map import embed_html
+from geomap.map.embed import FRAGMENT_GLOBALS
 
 from .conftest import ROOT, SAMPLE
 
@@ -127,3 +128,61 @@ def test_two_maps_in_a_host_page(browser, tmp_path, sample, second_kind):
         assert report.non_tile_requests == []
     finally:
         page.close()
+
+
+def test_fragment_script_adds_no_folium_globals(sample):
+    m = geomap.render_map(sample["incidents"], tiles=None)
+    frag = embed_html(m, "fragment")
+    script = frag.rsplit("<script>", 1)[1]
+    assert script.lstrip().startswith("(function () {")  # map_<id> is a local
+    assert "__geomap.app(" in script
+    assert 'hasOwnProperty.call(window, "__geomapAssets")' in frag
+
+
+#: Host pages that try to break a fragment: elements named like its globals (named
+#: access makes `window.geomap` the element), and a page that has its own `geomap`.
+HOSTILE_HOSTS = {
+    "element-id-geomap": '<p id="geomap">a paragraph with id geomap</p>',
+    "element-id-__geomap": '<div id="__geomap"></div><div id="__geomapAssets"></div>',
+    "form-named-geomap": '<form name="geomap"><input name="app"></form>',
+    "own-geomap-variable": '<script>var geomap = "the host page\'s own geomap";</script>',
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("host", list(HOSTILE_HOSTS))
+def test_fragment_survives_a_hostile_host_page(browser, tmp_path, sample, host):
+    m = geomap.render_map(sample["incidents"], sample["hazards"], title="Map one", tiles=None)
+    page_html = HOST.read_text().replace("<body>", "<body>\n" + HOSTILE_HOSTS[host], 1)
+    path = tmp_path / "host.html"
+    path.write_text(
+        page_html.replace("<!-- geomap:map-1 -->", embed_html(m, "fragment")).replace(
+            "<!-- geomap:map-2 -->", ""
+        )
+    )
+    ready = "window.__geomap && Object.keys(__geomap.maps).length === 1"
+    with browser.page(path, wait_for=ready) as (page, _report):
+        fig1 = page.locator("#figure-1")
+        assert fig1.locator("path.geomap-hazard").count() == 400
+        assert fig1.locator(".geomap-title").inner_text() == "Map one"
+        if host == "own-geomap-variable":
+            assert page.evaluate("geomap") == "the host page's own geomap"
+        else:
+            assert page.evaluate("window.geomap === window.__geomap")
+
+
+@pytest.mark.browser
+def test_fragment_adds_only_the_documented_globals(browser, tmp_path, sample):
+    """Compare the host page's globals without and with two fragments."""
+    one = geomap.render_map(sample["incidents"], sample["hazards"], tiles=None)
+    two = geomap.render_map(sample["incidents"], public=True, tiles=None)
+    bare = host_page(tmp_path, "", "")
+    with browser.page(bare, wait_for="window.geomapHostReady === true") as (page, _report):
+        before = set(page.evaluate("Object.keys(window)"))
+    full = host_page(tmp_path, embed_html(one, "fragment"), embed_html(two, "fragment"))
+    with browser.page(full, wait_for="window.geomapHostReady === true") as (page, _report):
+        page.wait_for_function("Object.keys(__geomap.maps).length === 2")
+        added = set(page.evaluate("Object.keys(window)")) - before
+    assert not [g for g in added if g.startswith(("map_", "tile_layer_", "geomap_app_"))]
+    assert added <= set(FRAGMENT_GLOBALS), sorted(added - set(FRAGMENT_GLOBALS))
+    assert {"__geomap", "geomap", "__geomapAssets", "L"} <= added

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import warnings
 import zipfile
 from pathlib import Path
@@ -15,8 +16,9 @@ import pytest
 from shapely.geometry import Point
 
 import geomap
-from geomap import InputError, MappingError
-from geomap.io import read_context_layer
+from geomap import GeomapError, InputError, MappingError
+from geomap.cli import main
+from geomap.io import read_context_layer, read_layer, write_layer, write_rejects
 from geomap.load import load_context, load_inputs
 
 FORMATS = [
@@ -414,3 +416,94 @@ def test_load_inputs_sorts_files_and_refuses_a_kind_twice(tmp_path, incidents_gd
         load_inputs([inc], incidents=[inc])
     with pytest.raises(InputError, match="no input files given"):
         load_inputs()
+
+
+KML_DATA = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document>
+<Schema name="s" id="s"><SimpleField name="id" type="string"/></Schema>
+<Placemark id="pm1"><name>A</name><ExtendedData><Data name="id"><value>INC-001</value></Data>
+</ExtendedData><Point><coordinates>46.75,39.82,0</coordinates></Point></Placemark>
+<Placemark><name>B</name><ExtendedData><SchemaData schemaUrl="#s">
+<SimpleData name="id">INC-002</SimpleData></SchemaData></ExtendedData>
+<Point><coordinates>46.76,39.83,0</coordinates></Point></Placemark>
+<Placemark id="pm3"><name>C</name><Point><coordinates>46.77,39.84,0</coordinates></Point>
+</Placemark>
+</Document></kml>
+"""
+
+
+@pytest.mark.parametrize("fmt", ["kml", "kmz"])
+def test_kml_keeps_extended_data_ids(tmp_path, fmt):
+    """<Data name="id"> and <SchemaData> ids are kept; a Placemark without one keeps its own."""
+    path = tmp_path / "ids.kml"
+    path.write_text(KML_DATA, encoding="utf-8")
+    if fmt == "kmz":
+        kmz = tmp_path / "ids.kmz"
+        with zipfile.ZipFile(kmz, "w") as zf:
+            zf.write(path, "doc.kml")
+        path = kmz
+    gdf = read_layer(path, "incidents")
+    assert list(gdf["id"]) == ["INC-001", "INC-002", "pm3"]
+    assert "id2" not in gdf.columns
+
+
+@pytest.fixture
+def cp1251_shapefile(tmp_path):
+    """A Shapefile written in cp1251 whose .cpg went missing (as field teams send them)."""
+    gdf = gpd.GeoDataFrame(
+        {"id": ["I1", "I2"], "district": ["Степанакерт", "Шуша"]},
+        geometry=[Point(46.75, 39.82), Point(46.76, 39.76)],
+        crs=4326,
+    )
+    shp = tmp_path / "cyr" / "incidents.shp"
+    shp.parent.mkdir()
+    gdf.to_file(shp, encoding="cp1251")
+    shp.with_suffix(".cpg").unlink()
+    return shp
+
+
+def test_shapefile_encoding_is_given_or_mis_decoding_is_warned(cp1251_shapefile, caplog):
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        wrong = read_layer(cp1251_shapefile, "incidents")
+    assert list(wrong["district"]) == ["Ñòåïàíàêåðò", "Øóøà"]
+    note = wrong.attrs["geomap_files"][0]["notes"][-1]
+    assert "text looks mis-decoded" in note
+    assert "--encoding cp1251" in note
+    assert "column 'district' holds 'Ñòåïàíàêåðò'" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        right = read_layer(cp1251_shapefile, "incidents", encoding="cp1251")
+    assert list(right["district"]) == ["Степанакерт", "Шуша"]
+    assert "mis-decoded" not in caplog.text
+    assert right.attrs["geomap_files"][0]["notes"] == []
+
+
+def test_csv_encoding(tmp_path):
+    path = tmp_path / "cyr.csv"
+    path.write_bytes("id,district,latitude,longitude\nI1,Шуша,39.76,46.75\n".encode("cp1251"))
+    with pytest.raises(InputError, match="could not be read as CSV"):
+        read_layer(path, "incidents")
+    assert list(read_layer(path, "incidents", encoding="cp1251")["district"]) == ["Шуша"]
+    latin = read_layer(path, "incidents", encoding="latin1")
+    assert "mis-decoded" in latin.attrs["geomap_files"][0]["notes"][-1]
+
+
+def test_cli_encoding_option(capsys, cp1251_shapefile, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    main(["validate", str(cp1251_shapefile)])
+    out, _ = capsys.readouterr()
+    assert "warning: text looks mis-decoded" in out
+    main(["validate", str(cp1251_shapefile), "--encoding", "cp1251"])
+    out, _ = capsys.readouterr()
+    assert "mis-decoded" not in out
+
+
+def test_csv_outputs_neutralise_formulas(tmp_path):
+    df = pd.DataFrame({"name": ["=1+1", "+x", "-y", "@z", "\tt", "\rr", "ok"], "n": range(7)})
+    df["neg"] = -1.5
+    write_layer(df, tmp_path / "t.csv")
+    back = pd.read_csv(tmp_path / "t.csv", dtype={"name": str})
+    assert list(back["name"]) == ["'=1+1", "'+x", "'-y", "'@z", "'\tt", "'\rr", "ok"]
+    assert list(back["neg"]) == [-1.5] * 7  # numbers are left alone
+    with pytest.raises(GeomapError, match=r"r\.txt: rejected rows are written as \.csv or \.gpkg"):
+        write_rejects([], tmp_path / "r.txt")

@@ -2,21 +2,27 @@
 
 One parser, one dispatch: every subcommand sets the function that runs it
 (``validate``, ``render``, ``embed``, ``stats``, ``report``). Exit status: 0 on
-success; 2 for a user error (a file that cannot be read, a bad option, and for
-``validate`` any rejected row); 1 for an unexpected failure. User errors print one
-line each, never a traceback.
+success; 2 for a user error (a file that cannot be read, a bad option, an output
+that would overwrite an input, and for ``validate`` any rejected row); 1 for an
+unexpected failure. User errors print one line each, never a traceback. Warnings
+(an assumed CRS, a missing map plugin, text that looks mis-decoded) show by default;
+``-q`` shows errors only, ``-v``/``-vv`` more. Everything printed has its control
+characters escaped.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from geomap._errors import GeomapError
 from geomap.cli import analysis, maps, validate
-from geomap.cli._common import EXIT_USAGE, error
+from geomap.cli._common import EXIT_USAGE, error, one_line
 
 __all__ = ["main"]
 
@@ -28,8 +34,43 @@ def _version() -> str:
         return "0+unknown"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line (``geomap: error: ...``) and exit status 2."""
+
+    def error(self, message: str) -> Any:  # argparse's signature: it never returns
+        self.exit(2, f"geomap: error: {one_line(message)} (see {self.prog} --help)\n")
+
+
+class _Console(logging.Handler):
+    """Log records as ``geomap: warning: ...`` lines on stderr, control characters escaped."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "noted", False):  # also in the file's summary, printed anyway
+            return
+        try:
+            text = one_line(record.getMessage())
+            sys.stderr.write(f"geomap: {record.levelname.lower()}: {text}\n")
+        except Exception:  # pragma: no cover - logging must never raise
+            self.handleError(record)
+
+
+@contextlib.contextmanager
+def _logging(level: int) -> Iterator[None]:
+    """Show geomap's log records of ``level`` and above on stderr while a command runs."""
+    logger = logging.getLogger("geomap")
+    handler = _Console(level)
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(min(level, old_level) if old_level else level)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="geomap",
         description="Check and map landmine/ERW incidents and hazard areas.",
     )
@@ -37,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     # The same options after the command name (`geomap render -q ...`).
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS)
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -66,13 +107,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     geomap 0.1.0
     """
     args = _parser().parse_args(argv)
-    levels = [logging.ERROR, logging.INFO, logging.DEBUG]
+    levels = [logging.WARNING, logging.INFO, logging.DEBUG]
     level = logging.ERROR if args.quiet else levels[min(args.verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        return int(args.func(args))
-    except (GeomapError, OSError) as exc:  # OSError: e.g. the output folder is not writable
-        error(str(exc))
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
+    with _logging(level):
+        try:
+            return int(args.func(args))
+        except GeomapError as exc:
+            error(str(exc))
+            return EXIT_USAGE
+        except OSError as exc:  # e.g. the output folder is not writable, the disk full
+            error(_os_message(exc))
+            return EXIT_USAGE
+        except KeyboardInterrupt:
+            error("interrupted; nothing half-written was left behind")
+            return 130
+
+
+def _os_message(exc: OSError) -> str:
+    """``path: reason`` for an OSError, e.g. ``out/map.html: No space left on device``."""
+    if exc.strerror and exc.filename:
+        return f"{exc.filename}: {exc.strerror}"
+    return exc.strerror or str(exc)

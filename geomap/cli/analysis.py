@@ -20,16 +20,19 @@ from geomap.cli._common import (
     EXIT_OK,
     add_context_options,
     add_input_options,
+    check_outputs,
     context,
     count,
     date,
     distance,
+    folder_outputs,
     load,
     positive,
     rejects,
     say,
+    writing,
 )
-from geomap.report import write_report
+from geomap.report import REPORT_FILES, write_report
 from geomap.validate import ValidationResult
 
 try:  # a progress bar on a terminal, when tqdm (the analysis extra) is installed
@@ -229,6 +232,7 @@ def _options(args: argparse.Namespace) -> AnalysisOptions:
 
 def run_stats(args: argparse.Namespace) -> int:
     """Print the summary table of ``geomap stats``."""
+    check_outputs(args, {"--rejects": args.rejects} if args.rejects else {})
     progress = _Progress(enabled=not getattr(args, "quiet", False))
     try:
         progress("reading", 1, len(ANALYSIS_STEPS) + 1)
@@ -250,22 +254,25 @@ def run_stats(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     """Write the report folder of ``geomap report``."""
+    outputs = folder_outputs("-o/--output", args.output, REPORT_FILES)
+    check_outputs(args, {**outputs, **({"--rejects": args.rejects} if args.rejects else {})})
     progress = _Progress(enabled=not getattr(args, "quiet", False))
     try:
         progress("reading", 1, 11)
         results = _load(args)
-        files = write_report(
-            args.output,
-            results["incidents"],
-            results["hazards"],
-            context(args, "districts"),
-            context(args, "towns"),
-            context(args, "roads"),
-            options=_options(args),
-            title=args.title,
-            subtitle=args.subtitle,
-            progress=lambda step, i, total: progress(step, i + 1, total + 1),
-        )
+        with writing(args.output):
+            files = write_report(
+                args.output,
+                results["incidents"],
+                results["hazards"],
+                context(args, "districts"),
+                context(args, "towns"),
+                context(args, "roads"),
+                options=_options(args),
+                title=args.title,
+                subtitle=args.subtitle,
+                progress=lambda step, i, total: progress(step, i + 1, total + 1),
+            )
     finally:
         progress.close()
     out = Path(args.output)

@@ -16,10 +16,13 @@ from geomap.cli._common import (
     EXIT_OK,
     add_context_options,
     add_input_options,
+    check_outputs,
     context,
     load,
+    positive,
     rejects,
     say,
+    writing,
 )
 from geomap.io import atomic_path
 from geomap.map import GeomapMap, MapOptions, embed_html, render_map, save_map
@@ -75,7 +78,7 @@ _FLAGS: dict[str, tuple[str, dict[str, Any], str]] = {
     "cdn": ("--cdn", {"action": "store_true"}, "map"),
     "public": ("--public", {"action": "store_true"}, "publishing safely"),
     "generalise": ("--generalise", {"choices": list(GENERALISE)}, "publishing safely"),
-    "cell_m": ("--cell", {"type": float, "metavar": "METRES"}, "publishing safely"),
+    "cell_m": ("--cell", {"type": positive, "metavar": "METRES"}, "publishing safely"),
     "k": ("-k", {"type": int}, "publishing safely"),
 }
 _CLUSTER = {"auto": None, "on": True, "off": False}
@@ -133,14 +136,16 @@ def _field_lists(items: Sequence[str], option: str) -> dict[str, list[str]]:
     return out
 
 
-def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, ValidationResult]]:
-    results = load(args)
+def _rejects_path(args: argparse.Namespace) -> str:
+    """``--rejects``, else ``<output>-rejects.csv`` beside the output."""
     output = Path(args.output)
-    rejects(
-        args,
-        list(results.values()),
-        args.rejects or str(output.with_name(output.stem + "-rejects.csv")),
-    )
+    return str(args.rejects or output.with_name(output.stem + "-rejects.csv"))
+
+
+def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, ValidationResult]]:
+    check_outputs(args, {"-o/--output": args.output, "--rejects": _rejects_path(args)})
+    results = load(args)
+    rejects(args, list(results.values()), _rejects_path(args))
     m = render_map(
         results.get("incidents"),
         results.get("hazards"),
@@ -155,7 +160,8 @@ def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, Validatio
 def run_render(args: argparse.Namespace) -> int:
     """Write the map file."""
     m, results = _build_map(args)
-    output = save_map(m, args.output)
+    with writing(args.output):
+        output = save_map(m, args.output)
     drawn = ", ".join(f"{len(r.kept)} {k}" for k, r in results.items())
     mode = "links scripts from CDNs" if args.cdn else "self-contained, works offline"
     public = "; public: generalised, small counts suppressed" if args.public else ""
@@ -169,7 +175,7 @@ def run_embed(args: argparse.Namespace) -> int:
     m, _ = _build_map(args)
     snippet = embed_html(m, args.embed_kind, height=args.height, title=args.title)
     output = Path(args.output)
-    with atomic_path(output) as tmp:
+    with writing(output), atomic_path(output) as tmp:
         tmp.write_text(snippet, encoding="utf-8")
     size = output.stat().st_size / 1e6
     say(args, [f"wrote {output} ({args.embed_kind} snippet; {size:.2f} MB; self-contained)"])

@@ -10,6 +10,7 @@ from geomap.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
     add_input_options,
+    check_outputs,
     error,
     load_file,
     rejects,
@@ -35,6 +36,8 @@ def add_command(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check each file; exit 2 if any cannot be read or any row is rejected."""
+    rejects_path = args.rejects or "geomap-rejects.csv"
+    check_outputs(args, {"--rejects": rejects_path})
     status = EXIT_OK
     results: list[ValidationResult] = []
     for f in args.files:
@@ -49,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
             results.append(res)
             if len(res.rejected):
                 status = EXIT_USAGE
-    rejects(args, results, args.rejects or "geomap-rejects.csv")
+    rejects(args, results, rejects_path)
     return status

@@ -97,6 +97,8 @@ def read_csv(
     latitude: str | None = None,
     longitude: str | None = None,
     wkt: str | None = None,
+    *,
+    encoding: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, bool]:
     """Read a CSV with coordinate or WKT columns.
 
@@ -108,6 +110,8 @@ def read_csv(
         Its ``csv`` section names the columns, delimiter and encoding.
     latitude, longitude, wkt : str, optional
         Column names, when not one of the usual spellings.
+    encoding : str, optional
+        The text encoding when the mapping names none (default UTF-8).
 
     Returns
     -------
@@ -129,6 +133,8 @@ def read_csv(
     opts = dict(mapping.csv) if mapping else {}
     if mapping is not None and mapping.encoding and "encoding" not in opts:
         opts["encoding"] = mapping.encoding
+    if encoding and not opts.get("encoding"):
+        opts["encoding"] = encoding
     df = _read_table(path, opts)
     lat = _find_column(df, path, latitude or opts.get("latitude"), _LAT_NAMES)
     lon = _find_column(df, path, longitude or opts.get("longitude"), _LON_NAMES)

@@ -28,7 +28,7 @@ from geomap.io._open import PathLike, Source, choose_layer, first_line, open_sou
 from geomap.io._rules import check_crs, recognise_fields
 from geomap.io.csv import read_csv
 from geomap.io.mapping import ColumnMapping, load_mapping
-from geomap.io.vector import fix_kml_ids, geometry_kind, read_vector, untruncate
+from geomap.io.vector import fix_kml_ids, geometry_kind, misdecoded, read_vector, untruncate
 from geomap.model import DISPLAY_CRS, LAYERS
 
 __all__ = [
@@ -58,23 +58,41 @@ class _Options:
     latitude: str | None
     longitude: str | None
     wkt: str | None
+    encoding: str | None = None
 
 
 def _read_rows(src: Source, opts: _Options) -> tuple[gpd.GeoDataFrame, bool]:
     """Read a file's rows as they are; return them and whether EPSG:4326 is implied."""
     if src.fmt == "CSV":
-        return read_csv(src.path, opts.mapping, opts.latitude, opts.longitude, opts.wkt)
+        csv_opts = (opts.mapping, opts.latitude, opts.longitude, opts.wkt)
+        return read_csv(src.path, *csv_opts, encoding=opts.encoding)
     (chosen,) = choose_layer(src, opts.layer, [opts.kind] if opts.kind else [])
     if opts.layer is None and chosen is not None and len(src.layer_names()) > 1:
         log.info("%s: reading layer %r of %d", src.path, chosen, len(src.layer_names()))
-    encoding = opts.mapping.encoding if opts.mapping else None
-    extra = {"encoding": encoding} if encoding else {}
-    gdf = read_vector(src, chosen, engine=opts.engine, **extra)
+    encoding = (opts.mapping.encoding if opts.mapping else None) or opts.encoding
+    gdf = read_vector(src, chosen, engine=opts.engine, encoding=encoding)
     if src.fmt == "KML":
         gdf = fix_kml_ids(gdf)
     if src.fmt == "Shapefile" and opts.kind in LAYERS:
         gdf = untruncate(gdf, opts.kind, src.path)
     return gdf, False
+
+
+def _check_decoding(
+    gdf: gpd.GeoDataFrame, path: Path, encoding: str | None, notes: list[str]
+) -> None:
+    """Add a note (and log a warning) when the file's text looks mis-decoded."""
+    found = misdecoded(gdf)
+    if found is None:
+        return
+    col, value = found
+    read_as = f"read as {encoding}" if encoding else "read with its declared (or default) encoding"
+    msg = (
+        f"text looks mis-decoded ({read_as}): column {col!r} holds {value[:40]!r}; "
+        "give the file's encoding, e.g. --encoding cp1251 (or encoding: in the mapping)"
+    )
+    notes.append(msg)
+    log.warning("%s: %s", path, msg, extra={"noted": True})
 
 
 def _to_display_crs(
@@ -92,7 +110,7 @@ def _to_display_crs(
             gdf = gdf.set_crs(DISPLAY_CRS)
             msg = "has no CRS; assumed EPSG:4326 (longitude/latitude); give --crs if it is not"
             notes.append(msg)
-            log.warning("%s: %s", path, msg)
+            log.warning("%s: %s", path, msg, extra={"noted": True})
     elif opts.crs is not None:
         notes.append(f"file declares {gdf.crs.to_string()}; ignored the given CRS {opts.crs}")
     if gdf.crs is not None and not gdf.crs.equals(DISPLAY_CRS):
@@ -114,6 +132,7 @@ def _read_one(path: Path, opts: _Options) -> tuple[gpd.GeoDataFrame, dict[str, A
     notes: list[str] = []
     src = open_source(path)
     gdf, implied = _read_rows(src, opts)
+    _check_decoding(gdf, path, opts.encoding, notes)
     if opts.mapping is not None:
         gdf = opts.mapping.apply(gdf, path)
         if not isinstance(gdf, gpd.GeoDataFrame):  # pragma: no cover - defensive
@@ -144,6 +163,7 @@ def read_layer(
     latitude: str | None = None,
     longitude: str | None = None,
     wkt: str | None = None,
+    encoding: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read one or more files as a single layer, in EPSG:4326, mapped onto the model.
 
@@ -166,6 +186,11 @@ def read_layer(
         CRS of input that declares none (otherwise EPSG:4326 is assumed, with a warning).
     latitude, longitude, wkt : str, optional
         CSV columns holding the coordinates, when not one of the usual spellings.
+    encoding : str, optional
+        Text encoding of files that declare none, e.g. ``"cp1251"`` for a Shapefile
+        without a ``.cpg`` file (GDAL reads it as Latin-1 otherwise) or a CSV (UTF-8
+        otherwise; a mapping's ``csv: encoding`` wins). Text that looks mis-decoded
+        gets a warning either way.
 
     Returns
     -------
@@ -196,7 +221,7 @@ def read_layer(
         raise MappingError(f"{mapping.source}: is a mapping for {mapping.layer}, not {kind}")
     if crs is not None:
         check_crs(crs, "the CRS given (--crs)", GeomapError)
-    opts = _Options(kind, layer, mapping, engine, crs, latitude, longitude, wkt)
+    opts = _Options(kind, layer, mapping, engine, crs, latitude, longitude, wkt, encoding)
     frames: list[gpd.GeoDataFrame] = []
     for p in paths:
         gdf, record = _read_one(Path(p), opts)

@@ -8,21 +8,28 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import warnings
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 
 from geomap.io._open import Source, read_error
 from geomap.model import LAYERS
 
-__all__ = ["fix_kml_ids", "geometry_kind", "read_vector", "untruncate"]
+__all__ = ["fix_kml_ids", "geometry_kind", "misdecoded", "read_vector", "untruncate"]
 
 log = logging.getLogger(__name__)
 
 
 def read_vector(
-    src: Source, layer: str | None = None, *, engine: str | None = None, **kwargs: object
+    src: Source,
+    layer: str | None = None,
+    *,
+    engine: str | None = None,
+    encoding: str | None = None,
+    **kwargs: object,
 ) -> gpd.GeoDataFrame:
     """Read one layer of a vector file (or a GeoParquet file) as it is.
 
@@ -34,6 +41,9 @@ def read_vector(
         The layer, from :func:`geomap.io.choose_layer`.
     engine : {"pyogrio", "fiona"}, optional
         Passed to :func:`geopandas.read_file`; geopandas' default when None.
+    encoding : str, optional
+        The text encoding of a file that declares none (a Shapefile without ``.cpg``
+        is otherwise read as Latin-1), e.g. ``"cp1251"``.
     **kwargs
         Passed to :func:`geopandas.read_file` (e.g. ``max_features``).
 
@@ -58,17 +68,53 @@ def read_vector(
         with warnings.catch_warnings():
             # GDAL's own warnings (e.g. a missing .prj) are reported by the readers.
             warnings.simplefilter("ignore", RuntimeWarning)
+            if encoding is not None:
+                kwargs["encoding"] = encoding
             return gpd.read_file(src.target, layer=layer, engine=engine, **kwargs)
     except Exception as exc:
         raise read_error(src, exc) from None
 
 
+#: Text decoded with the wrong code page: UTF-8 read as Latin-1 (``Ã©``, ``Ð¡``), or a
+#: single-byte Cyrillic/Greek/... code page read as Latin-1 (``Ñòåïàíàêåðò``: runs of
+#: accented capitals and small letters that no language writes).
+_MOJIBAKE = re.compile(r"[\u00c2\u00c3\u00d0\u00d1][\u0080-\u00bf]|[\u00c0-\u00ff]{4,}")
+
+
+def misdecoded(gdf: gpd.GeoDataFrame, *, sample: int = 500) -> tuple[str, str] | None:
+    """Find text that looks decoded with the wrong encoding; return (column, value) or None.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> misdecoded(gpd.GeoDataFrame({"district": ["Ñòåïàíàêåðò"]}))
+    ('district', 'Ñòåïàíàêåðò')
+    >>> misdecoded(gpd.GeoDataFrame({"district": ["Stepanakert", "Şuşa", "Côte d'Ivoire"]})) is None
+    True
+    """
+    for col in gdf.columns:
+        if col == getattr(gdf, "_geometry_column_name", None):
+            continue
+        if not (pd.api.types.is_object_dtype(gdf[col]) or pd.api.types.is_string_dtype(gdf[col])):
+            continue
+        for value in gdf[col].dropna().head(sample):
+            if isinstance(value, str) and _MOJIBAKE.search(value):
+                return str(col), value
+    return None
+
+
 def fix_kml_ids(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Take a KML's ExtendedData ``id`` (read as ``id2``) as the id, not the Placemark's."""
-    if "id2" in gdf.columns:
-        # LIBKML reads the Placemark's XML id as `id` and an ExtendedData `id` as `id2`.
-        gdf = gdf.drop(columns="id").rename(columns={"id2": "id"})
-    return gdf
+    """Take a KML's ExtendedData ``id`` as the id, else the Placemark's own.
+
+    LIBKML reads an ExtendedData ``<Data name="id">`` into ``id`` (over the Placemark's
+    XML id), but a ``<SchemaData>`` ``id`` into ``id2`` (leaving the XML id in ``id``):
+    each row keeps its ExtendedData id, wherever it was read.
+    """
+    if "id2" not in gdf.columns:
+        return gdf
+    extended = gdf["id2"].where(gdf["id2"].notna() & (gdf["id2"].astype(str).str.strip() != ""))
+    ids = extended.fillna(gdf["id"]) if "id" in gdf.columns else extended
+    return gdf.drop(columns="id2").assign(id=ids)
 
 
 def untruncate(gdf: gpd.GeoDataFrame, kind: str, path: object) -> gpd.GeoDataFrame:

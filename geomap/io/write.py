@@ -1,7 +1,12 @@
 """Writing outputs atomically: any file, a table or layer, and rejected rows.
 
 A destination is never left half-written: each writer writes beside it and
-moves the finished file into place (:func:`atomic_path`).
+moves the finished file into place (:func:`atomic_path`). A CSV never holds a
+live spreadsheet formula: a text cell (or column name) that starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return is written with a leading ``'``
+(:func:`neutralise_formulas`), as OWASP recommends for CSV injection, and rows
+end in CRLF (RFC 4180), so that a value holding a line break is quoted, never a
+new row.
 """
 
 from __future__ import annotations
@@ -19,10 +24,43 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geomap.io._open import PathLike
+from geomap._errors import GeomapError
+from geomap.io._open import PathLike, first_line
 from geomap.model import DISPLAY_CRS
 
-__all__ = ["atomic_path", "write_layer", "write_rejects"]
+__all__ = ["REJECTS_FORMATS", "atomic_path", "neutralise_formulas", "write_layer", "write_rejects"]
+
+#: The file formats :func:`write_rejects` writes, by extension.
+REJECTS_FORMATS = (".csv", ".gpkg")
+
+#: What makes a spreadsheet read a cell as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutral(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy whose text cells and column names cannot run as spreadsheet formulas.
+
+    A text value starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    gets a leading ``'``; numbers (a negative longitude) are left alone.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"name": ["=HYPERLINK(1)", "Shusha"], "x": [-1, 2]})
+    >>> neutralise_formulas(df).to_dict("list")
+    {'name': ["'=HYPERLINK(1)", 'Shusha'], 'x': [-1, 2]}
+    """
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
+            out[col] = out[col].map(_neutral)
+    out.columns = [_neutral(c) for c in out.columns]
+    return out
 
 
 @contextlib.contextmanager
@@ -94,18 +132,27 @@ def write_layer(df: pd.DataFrame, path: PathLike, *, layer: str | None = None) -
         The path written.
     """
     dest = Path(path)
-    with atomic_path(dest) as tmp:
-        if dest.suffix.lower() == ".csv":
-            out = pd.DataFrame(df).copy()
-            if isinstance(df, gpd.GeoDataFrame):
-                name = df.geometry.name
-                out[name] = shapely.to_wkt(df.geometry.to_numpy(), rounding_precision=7)
-            out.to_csv(tmp, index=False)
-        else:
-            gdf = df if isinstance(df, gpd.GeoDataFrame) else _table_to_layer(df)
-            if dest.exists() and dest.suffix.lower() == ".gpkg":
-                shutil.copy(dest, tmp)
-            gdf.to_file(tmp, layer=layer or dest.stem)
+    try:
+        with atomic_path(dest) as tmp:
+            if dest.suffix.lower() == ".csv":
+                out = pd.DataFrame(df).copy()
+                if isinstance(df, gpd.GeoDataFrame):
+                    name = df.geometry.name
+                    out[name] = shapely.to_wkt(df.geometry.to_numpy(), rounding_precision=7)
+                # CRLF line ends (RFC 4180), so a value holding a carriage return is quoted
+                # (pandas quotes only values holding its line terminator).
+                neutralise_formulas(out).to_csv(tmp, index=False, lineterminator="\r\n")
+            else:
+                gdf = df if isinstance(df, gpd.GeoDataFrame) else _table_to_layer(df)
+                if dest.exists() and dest.suffix.lower() == ".gpkg":
+                    shutil.copy(dest, tmp)
+                gdf.to_file(tmp, layer=layer or dest.stem)
+    except OSError as exc:  # a full disk, a folder not writable: name the file
+        raise OSError(exc.errno, exc.strerror or first_line(exc), str(dest)) from None
+    except (RuntimeError, ValueError) as exc:  # GDAL's errors while writing
+        if isinstance(exc, GeomapError):
+            raise
+        raise GeomapError(f"{dest}: could not write: {first_line(exc)}") from None
     return dest
 
 
@@ -125,13 +172,24 @@ def write_rejects(results: Sequence[_Checked], path: PathLike) -> int:
         From :func:`geomap.validate_layer` or :func:`geomap.load_layers`.
     path : str or Path
         Destination, ``.csv`` or ``.gpkg`` (see :func:`write_layer`); not written
-        when no row was rejected.
+        when no row was rejected. A CSV's text cells cannot run as formulas
+        (:func:`neutralise_formulas`).
 
     Returns
     -------
     int
         The number of rows written.
+
+    Raises
+    ------
+    GeomapError
+        ``path`` is neither ``.csv`` nor ``.gpkg``.
     """
+    suffix = Path(path).suffix.lower()
+    if suffix not in REJECTS_FORMATS:
+        raise GeomapError(
+            f"{path}: rejected rows are written as .csv or .gpkg, not {suffix or 'no extension'!r}"
+        )
     frames = [r.rejected.assign(layer=r.layer) for r in results if len(r.rejected)]
     if not frames:
         return 0

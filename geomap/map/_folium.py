@@ -108,15 +108,28 @@ def _inline_links(figure: Figure, *, guard: bool = False) -> None:
             text = asset_text(asset.name)
             if asset.kind == "js":
                 if guard:
-                    text = (
-                        f"if (!(window.__geomapAssets = window.__geomapAssets || {{}})"
-                        f"[{safe_json(asset.name)}]) {{\n"
-                        f"window.__geomapAssets[{safe_json(asset.name)}] = true;\n"
-                        f"{text}\n}}"
-                    )
+                    text = _once(asset.name, text)
                 children[name] = _Raw(script_tag(text))
             else:
                 children[name] = _Raw(style_tag(text))
+
+
+#: The page's record of the bundled scripts already run: an own property of ``window``
+#: (a host element with ``id="__geomapAssets"`` is not one, so cannot stand in for it).
+_ASSETS_RUN = (
+    'Object.prototype.hasOwnProperty.call(window, "__geomapAssets") && '
+    "window.__geomapAssets.geomap === true ? window.__geomapAssets : "
+    "(window.__geomapAssets = {geomap: true})"
+)
+
+
+def _once(name: str, text: str) -> str:
+    """Wrap a bundled script so that it runs once per page, however many maps embed it.
+
+    The script stays at the top level (a library's ``var`` and ``this`` keep their meaning).
+    """
+    key = safe_json(name)
+    return f"if (!({_ASSETS_RUN})[{key}]) {{\nwindow.__geomapAssets[{key}] = true;\n{text}\n}}"
 
 
 class _App(MacroElement):
@@ -148,7 +161,7 @@ class _App(MacroElement):
         parent = self._parent
         assert parent is not None
         script = (
-            f"geomap.app({parent.get_name()}, "
+            f"__geomap.app({parent.get_name()}, "
             f'JSON.parse(document.getElementById("{self.get_name()}").textContent));'
         )
         figure.script.add_child(_Raw(script), name=self.get_name())

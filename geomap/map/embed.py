@@ -10,7 +10,12 @@ width, a height you choose):
 * ``"fragment"``: a ``<div>`` and its scripts to paste into the host page's
   body. The map's styles are scoped to its own box (none of folium's page-wide
   ``html, body`` rules), each bundled library runs once however many maps the
-  page holds, and geomap adds a single global, ``geomap``. The host page must
+  page holds, and the map's own script runs in a function (folium's
+  ``map_<id>`` and ``tile_layer_<id>`` are not globals). The globals a fragment
+  adds are :data:`FRAGMENT_GLOBALS`: geomap's ``__geomap`` (also ``geomap``,
+  unless the page has its own) and ``__geomapAssets``, and those of the bundled
+  libraries (Leaflet's ``L``, ``leaflet`` and ``_leaflet_events``; ``pako``,
+  ``supercluster``, ``simpleheat``). The host page must
   not load another, different Leaflet as ``window.L``.
 """
 
@@ -22,7 +27,21 @@ import re
 from geomap._errors import GeomapError
 from geomap.map._folium import GeomapMap
 
-__all__ = ["embed_html"]
+__all__ = ["FRAGMENT_GLOBALS", "embed_html"]
+
+#: Every global variable a fragment may add to the host page (``geomap`` only when the
+#: page has none of its own); the libraries' are those of the map's layers and controls.
+FRAGMENT_GLOBALS = (
+    "__geomap",
+    "geomap",
+    "__geomapAssets",
+    "L",
+    "leaflet",
+    "_leaflet_events",
+    "pako",
+    "supercluster",
+    "simpleheat",
+)
 
 
 def _css_size(value: str | int) -> str:
@@ -88,9 +107,10 @@ def embed_html(
             head, body, script = m.render_parts()
         finally:
             m.embedded = False
+        # In a function, folium's `var map_<id> = ...` are not globals of the host page.
         return (
             f'<div class="geomap-embed" role="region" aria-label="{html.escape(title)}" '
             f'style="position:relative;width:100%;height:{size}">\n{head}\n{body}\n'
-            f"<script>\n{script}\n</script>\n</div>"
+            f"<script>\n(function () {{\n{script}\n}})();\n</script>\n</div>"
         )
     raise GeomapError(f"`kind` was {kind!r} but is expected to be in ['iframe', 'fragment']")

@@ -28,6 +28,11 @@ on validated layers and writes, each file atomically:
                                           ``priorities``)
 ========================================  ==============================================
 
+The folder is written whole or not at all: the files are written into a hidden
+folder beside it, which becomes the report folder (or whose files replace those of
+an existing one) only when every file is written; an error or an interruption
+removes it, and leaves an earlier report as it was.
+
 The library never prints: pass ``progress`` to follow the steps. The page is built
 in :mod:`geomap.report.page`, the data files in :mod:`geomap.report.files`, the
 charts in :mod:`geomap.report.charts`; :func:`write_analysis` writes the folder of
@@ -36,9 +41,12 @@ an analysis already run (:func:`geomap.analysis.run_analysis`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from collections.abc import Sequence
+import secrets
+import shutil
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +160,6 @@ def write_report(
     """
     if incidents is None or hazards is None:
         raise ValueError("write_report needs both incidents and hazards")
-    Path(folder).mkdir(parents=True, exist_ok=True)
     total = len(ANALYSIS_STEPS) + len(_STEPS)
 
     def hook(step: str, number: int, _total: int) -> None:
@@ -203,8 +210,6 @@ def write_analysis(
     dict
         File name → path of each file written.
     """
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
     total = first_step - 1 + len(_STEPS)
 
     def step(number: int) -> None:
@@ -213,20 +218,45 @@ def write_analysis(
         if progress is not None:
             progress(name, number, total)
 
-    step(first_step)
-    files = write_charts(out, result.release_monthly, result.casualties_monthly)
-    step(first_step + 1)
-    files["map.html"] = _write_map(out / "map.html", result, title, subtitle, tiles)
-    step(first_step + 2)
-    files.update(write_tables(out, result))
-    charts = [(files[name], caption) for name, caption in CHART_CAPTIONS.items()]
-    page = report_page(
-        result, title=title, subtitle=subtitle, charts=charts, files=sorted([*files, "report.html"])
-    )
-    write_text(out / "report.html", page)
-    files["report.html"] = out / "report.html"
-    log.info("wrote report %s (%d files)", out, len(files))
+    with _staged(Path(folder)) as out:
+        step(first_step)
+        files = write_charts(out, result.release_monthly, result.casualties_monthly)
+        step(first_step + 1)
+        files["map.html"] = _write_map(out / "map.html", result, title, subtitle, tiles)
+        step(first_step + 2)
+        files.update(write_tables(out, result))
+        charts = [(files[name], caption) for name, caption in CHART_CAPTIONS.items()]
+        files_shown = sorted([*files, "report.html"])
+        page = report_page(result, title=title, subtitle=subtitle, charts=charts, files=files_shown)
+        write_text(out / "report.html", page)
+        files["report.html"] = out / "report.html"
+    files = {name: Path(folder) / name for name in files}
+    log.info("wrote report %s (%d files)", folder, len(files))
     return files
+
+
+@contextlib.contextmanager
+def _staged(folder: Path) -> Iterator[Path]:
+    """Yield a hidden folder beside ``folder``; on success its files become ``folder``'s.
+
+    A new report folder is the staging folder renamed; in an existing one, each file is
+    replaced (other files stay). On any error or interruption the staging folder is
+    removed, and ``folder`` is left as it was.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(20, "exists and is not a folder", str(folder))
+    tmp = folder.parent / f".{folder.name}.{secrets.token_hex(6)}.tmp"
+    tmp.mkdir()  # (not mkdtemp: the folder gets the user's usual permissions)
+    try:
+        yield tmp
+        if folder.is_dir():
+            for f in tmp.iterdir():
+                os.replace(f, folder / f.name)
+        else:
+            os.replace(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _write_map(
