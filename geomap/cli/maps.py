@@ -139,14 +139,31 @@ def _field_lists(items: Sequence[str], option: str) -> dict[str, list[str]]:
     return out
 
 
+def _write_rejects(args: argparse.Namespace, results: list[ValidationResult]) -> None:
+    """Write the rejected rows; a public run only where --rejects names, and says they are private."""
+    if not args.public:
+        output = Path(args.output)
+        rejects(args, results, args.rejects or str(output.with_name(output.stem + "-rejects.csv")))
+        return
+    if args.rejects:
+        n = rejects(args, results, args.rejects)
+        if n:
+            say(args, [f"{args.rejects} holds the rejected rows in full: it is NOT public"])
+        return
+    n = sum(len(r.rejected) for r in results)
+    if n:
+        say(
+            args,
+            [
+                f"{n} rejected rows not written (a public run writes only the map; "
+                "name a private file with --rejects to keep them)"
+            ],
+        )
+
+
 def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, ValidationResult]]:
     results = load(args)
-    output = Path(args.output)
-    rejects(
-        args,
-        list(results.values()),
-        args.rejects or str(output.with_name(output.stem + "-rejects.csv")),
-    )
+    _write_rejects(args, list(results.values()))
     tiles = [t.strip() for t in args.tiles.split(",") if t.strip()]
     m = render_map(
         results.get("incidents"),
