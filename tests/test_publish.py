@@ -337,7 +337,7 @@ def crafted(outside: int = 0) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
             "killed": list(killed),
             "injured": list(injured),
             "victim_category": "civilian",
-            "incident_type": "landmine",
+            "incident_type": "mine/ERW accident",
         },
         geometry=shapely.points(x, y),
         crs=4326,
@@ -442,3 +442,109 @@ def test_withheld_cells_show_nothing_but_their_place():
         "last_date",
     ]
     assert withheld[cols].isna().all().all()
+
+
+# ---------------------------------------------------------------- every file a public run writes
+
+#: Digits of exact coordinates planted in the input: they must appear in no file written.
+EXACT = (46.91827364, 39.81726354)
+
+
+def _planted_file(tmp_path, planted, sample) -> list:
+    """A GeoPackage of planted incidents (three of them rejected) and hazards with private fields."""
+    inc = planted.drop(columns=["source_file", "source_row"]).copy()
+    inc.loc[inc.index[0], "geometry"] = shapely.Point(*EXACT)
+    bad = inc.head(3).copy()
+    bad["id"] = [f"{CANARY}-rejected-{i}" for i in range(3)]
+    bad["killed"] = -5
+    bad["geometry"] = [shapely.Point(EXACT[0] + 0.01 * i, EXACT[1]) for i in range(3)]
+    inc = pd.concat([inc, bad], ignore_index=True)
+    haz = sample["hazards"].kept.drop(columns=["source_file", "source_row"]).copy()
+    haz["operator"] = f"{CANARY}-operator"
+    haz["notes"] = [f"{CANARY}-hazard-note-{i}" for i in range(len(haz))]
+    src = tmp_path / "in" / "data.gpkg"
+    src.parent.mkdir()
+    inc.to_file(src, layer="incidents")
+    haz.to_file(src, layer="hazards")
+    return [src]
+
+
+def _leaks(files) -> list:
+    digits = [f"{v:.8f}"[-8:] for v in EXACT]
+    out = []
+    for f in files:
+        text = f.read_text(encoding="utf-8", errors="replace")
+        out += [(f.name, w) for w in (CANARY, *digits) if w in text]
+    return out
+
+
+PUBLIC_COMMANDS = {
+    "render": ["render", "--public"],
+    "embed-iframe": ["embed", "--public", "--as", "iframe"],
+    "embed-fragment": ["embed", "--public", "--as", "fragment"],
+}
+
+
+@pytest.mark.parametrize("command", list(PUBLIC_COMMANDS))
+@pytest.mark.parametrize("generalise", ["grid", "district"])
+def test_no_canary_in_any_file_a_public_command_writes(
+    tmp_path, monkeypatch, capsys, planted, sample, command, generalise
+):
+    from geomap.cli import main
+
+    (src,) = _planted_file(tmp_path, planted, sample)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    monkeypatch.chdir(out_dir)
+    args = [*PUBLIC_COMMANDS[command], str(src), "-o", "public.html", "--generalise", generalise]
+    if generalise == "district":
+        args += ["--districts", str(SAMPLE)]
+    assert main(args) == 0
+    said = capsys.readouterr()
+    written = sorted(p for p in tmp_path.rglob("*") if p.is_file() and p != src)
+    assert [p.name for p in written] == ["public.html"]  # no rejects, nothing else
+    assert "3 rejected rows not written" in said.out
+    assert _leaks(written) == []
+    if command == "render":  # and no exact location among the points drawn
+        shown = {(round(x, 5), round(y, 5)) for x, y in public_points(written[0].read_text())}
+        assert (round(EXACT[0], 5), round(EXACT[1], 5)) not in shown
+
+
+def test_rejects_of_a_public_run_go_only_where_named_and_are_called_private(
+    tmp_path, monkeypatch, capsys, planted, sample
+):
+    from geomap.cli import main
+
+    (src,) = _planted_file(tmp_path, planted, sample)
+    monkeypatch.chdir(tmp_path)
+    private = tmp_path / "private" / "rejects.csv"
+    private.parent.mkdir()
+    assert (
+        main(["render", str(src), "-o", "public.html", "--public", "--rejects", str(private)]) == 0
+    )
+    said = capsys.readouterr().out
+    assert f"{private} holds the rejected rows in full: it is NOT public" in said
+    assert CANARY in private.read_text()  # the user asked for them, in full
+    assert _leaks([tmp_path / "public.html"]) == []
+    assert not (tmp_path / "public-rejects.csv").exists()
+
+
+def test_a_failing_public_run_writes_nothing(tmp_path, monkeypatch, capsys, planted, sample):
+    from geomap.cli import main
+
+    (src,) = _planted_file(tmp_path, planted, sample)
+    monkeypatch.chdir(tmp_path)
+    code = main(
+        [
+            "render",
+            str(src),
+            "-o",
+            "public.html",
+            "--public",
+            "--popup-fields",
+            "incidents=description",
+        ]
+    )
+    assert code == 2
+    assert "may not be published" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
