@@ -140,7 +140,7 @@ def _field_lists(items: Sequence[str], option: str) -> dict[str, list[str]]:
 
 
 def _write_rejects(args: argparse.Namespace, results: list[ValidationResult]) -> None:
-    """Write the rejected rows; a public run only where --rejects names, and says they are private."""
+    """Write the rejected rows (a public run: only where --rejects says, called private)."""
     if not args.public:
         output = Path(args.output)
         rejects(args, results, args.rejects or str(output.with_name(output.stem + "-rejects.csv")))

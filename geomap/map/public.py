@@ -54,8 +54,8 @@ __all__ = [
     "PUBLIC_TOOLTIP_FIELDS",
     "PublicPolicy",
     "prepare",
-    "public_hazards",
     "protect",
+    "public_hazards",
     "public_incidents",
 ]
 
@@ -168,21 +168,21 @@ def protect(counts: pd.Series, k: int, hidden: int = 0) -> pd.Series:
     >>> protect(pd.Series([1, 1, 9, 7]), k=3).tolist()
     [True, True, False, True]
     """
-    n = counts.fillna(0).astype(int)
+    n = counts.fillna(0).astype(int).to_numpy()
     withheld = (n > 0) & (n < k)
-    if not (withheld.any() or 0 < hidden < k):
-        return withheld
     sensitive = 0 < hidden < k
+    if not (withheld.any() or sensitive):
+        return pd.Series(withheld, index=counts.index)
     members = int(withheld.sum()) + sensitive
     total = int(n[withheld].sum()) + (hidden if sensitive else 0)
     while members < 2 or total < members + 1:
-        free = n[~withheld & (n > 0)]
-        if free.empty:
+        free = np.flatnonzero(~withheld & (n > 0))
+        if not len(free):
             break
-        pick = free.idxmin()
+        pick = free[np.argmin(n[free])]  # the smallest; the first of equals
         withheld[pick] = True
         members, total = members + 1, total + int(n[pick])
-    return withheld
+    return pd.Series(withheld, index=counts.index)
 
 
 def _district_cells(

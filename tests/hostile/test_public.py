@@ -9,6 +9,7 @@ import pytest
 import shapely
 
 import geomap
+from geomap.map.public import PUBLIC_POPUP_FIELDS
 
 from ..test_publish import crafted, published, recover
 from ..test_render import app_config, payloads
@@ -266,26 +267,20 @@ def test_injection_in_every_channel_of_a_public_map_stays_text(tmp_path, capsys,
 # ---------------------------------------------------------------- leaks by differencing
 
 
+def _public(capsys, src, out, *flags, inputs=()):
+    """``geomap render SRC -o OUT --public FLAGS``, which must succeed."""
+    return run(
+        capsys, "render", src, "-o", out, "--public", *flags, inputs=[src, *inputs], expect=0
+    )
+
+
 @pytest.mark.parametrize("generalise", ["grid", "hex", "district"])
 def test_the_slider_totals_and_districts_give_no_small_count_away(
     tmp_path, capsys, files, generalise
 ):
     src, dist = files
     out = tmp_path / "public.html"
-    run(
-        capsys,
-        "render",
-        src,
-        "-o",
-        out,
-        "--public",
-        "--districts",
-        dist,
-        "--generalise",
-        generalise,
-        inputs=[src, dist],
-        expect=0,
-    )
+    _public(capsys, src, out, "--districts", dist, "--generalise", generalise, inputs=[dist])
     pub = published(out.read_text())
     assert recover(pub, 3, cells_cover_all=generalise != "district") == []
 
@@ -293,33 +288,11 @@ def test_the_slider_totals_and_districts_give_no_small_count_away(
 def test_a_withheld_cell_shows_no_category_type_district_or_date(tmp_path, capsys, files):
     src, dist = files
     out = tmp_path / "public.html"
-    run(
-        capsys,
-        "render",
-        src,
-        "-o",
-        out,
-        "--public",
-        "--generalise",
-        "district",
-        "--districts",
-        dist,
-        inputs=[src, dist],
-        expect=0,
-    )
+    _public(capsys, src, out, "--generalise", "district", "--districts", dist, inputs=[dist])
     cells = published(out.read_text())["cells"]
     withheld = [i for i, s in enumerate(cells["suppressed"]) if s]
     assert withheld
-    for col in (
-        "incidents",
-        "killed",
-        "injured",
-        "victim_category",
-        "incident_type",
-        "district",
-        "first_date",
-        "last_date",
-    ):
+    for col in PUBLIC_POPUP_FIELDS["incidents"]:
         assert all(cells[col][i] is None for i in withheld if col in cells), col
 
 
