@@ -268,8 +268,8 @@ def recover(
     for key, values in rows.items():
         released = {v for v in values if isinstance(v, int)}
         for v in values:
-            figure = v.removeprefix("at least ") if isinstance(v, str) else ""
-            if figure != v and int(figure.replace(",", "")) not in released:
+            held = isinstance(v, str) and v.startswith("at least ")
+            if held and int(v[len("at least ") :].replace(",", "")) not in released:
                 found.append(("at least", key, v))
     # Totals minus the cells shown, per figure.
     withheld = [i for i, s in enumerate(cells.get("suppressed", [])) if s]
