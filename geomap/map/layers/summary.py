@@ -68,12 +68,6 @@ def timeline_config(months: pd.PeriodIndex) -> Timeline:
     return {"months": [str(p) for p in months], "days": [int(v) for v in days]}
 
 
-def _suppress(value: int, k: int | None) -> Any:
-    if k is not None and 0 < value < k:
-        return f"fewer than {k}"
-    return value
-
-
 def _count_text(value: Any) -> str:
     if value is None:
         return "—"
@@ -88,16 +82,14 @@ def _running(trend: pd.DataFrame | None, column: str, axis: list[str]) -> np.nda
     return per_month.cumsum().to_numpy(dtype=float)
 
 
-def _shown(total: np.ndarray, counts: pd.Series | None, k: int | None) -> list[Any]:
+def _shown(total: np.ndarray, counts: pd.Series | None) -> list[Any]:
     """Return the values of a row (None throughout where every count is unknown: a dash)."""
     if counts is not None and counts.isna().all():
         return [None] * len(total)
-    return [_suppress(int(v), k) for v in total]
+    return [int(v) for v in total]
 
 
-def _incident_rows(
-    incidents: gpd.GeoDataFrame, months: pd.PeriodIndex, k: int | None
-) -> list[SummaryRow]:
+def _incident_rows(incidents: gpd.GeoDataFrame, months: pd.PeriodIndex) -> list[SummaryRow]:
     """Return incidents, killed and injured so far at each month's end (from casualty_trend).
 
     Undated incidents count from the first month. Per victim category, killed
@@ -111,15 +103,15 @@ def _incident_rows(
     undated = inc[~dated]
     incidents_so_far = _running(trend, "incidents", axis) + len(undated)
     rows: list[SummaryRow] = [
-        {"key": "incidents", "label": "Incidents", "values": _shown(incidents_so_far, None, k)}
+        {"key": "incidents", "label": "Incidents", "values": _shown(incidents_so_far, None)}
     ]
     for c in ("killed", "injured"):
         if c in inc.columns:
             total = _running(trend, c, axis) + float(undated[c].astype(float).sum())
-            rows.append({"key": c, "label": c.capitalize(), "values": _shown(total, inc[c], k)})
+            rows.append({"key": c, "label": c.capitalize(), "values": _shown(total, inc[c])})
     if {"victim_category", "killed", "injured"} <= set(inc.columns):
         killed = casualty_trend(inc[dated].drop(columns="injured"), "M") if dated.any() else None
-        rows += _victim_rows(inc, trend, killed, axis, k)
+        rows += _victim_rows(inc, trend, killed, axis)
     return rows
 
 
@@ -128,7 +120,6 @@ def _victim_rows(
     casualties: pd.DataFrame | None,
     killed: pd.DataFrame | None,
     axis: list[str],
-    k: int | None,
 ) -> list[SummaryRow]:
     """Return a "killed / injured" row per victim category present."""
     cats = inc["victim_category"].astype(object)
@@ -144,8 +135,8 @@ def _victim_rows(
         texts = [
             f"{_count_text(a)} / {_count_text(b)}"
             for a, b in zip(
-                _shown(dead + late["killed"], inc.loc[sel, "killed"], k),
-                _shown(hurt + late["injured"], inc.loc[sel, "injured"], k),
+                _shown(dead + late["killed"], inc.loc[sel, "killed"]),
+                _shown(hurt + late["injured"], inc.loc[sel, "injured"]),
                 strict=True,
             )
         ]
@@ -295,7 +286,7 @@ def summary_panel(
     """
     rows: list[SummaryRow] = []
     if incidents is not None and len(incidents):
-        rows += public_rows(incidents, months, k) if k else _incident_rows(incidents, months, None)
+        rows += public_rows(incidents, months, k) if k else _incident_rows(incidents, months)
     if hazards is not None and len(hazards) and "status" in hazards.columns:
         rows += _area_rows(hazards, months)
     return {
