@@ -637,11 +637,9 @@ def make_hazards(
     Parameters
     ----------
     rng : numpy.random.Generator
-        Random generator.
-    districts : geopandas.GeoDataFrame
-        District polygons in EPSG:4326.
-    districts_m : list of shapely.Polygon
-        District polygons in the metric CRS.
+        The sample's one generator (the order of its draws fixes the output).
+    districts, districts_m : geopandas.GeoDataFrame, list of shapely.Polygon
+        The districts, in EPSG:4326 and in the metric CRS.
     roads_m : list of shapely.LineString
         Roads in the metric CRS.
     anchors_m : list of shapely.Point

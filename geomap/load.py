@@ -38,12 +38,21 @@ log = logging.getLogger(__name__)
 CONTEXT_LAYERS = ("districts", "towns", "roads")
 
 
-def _mapping_for(kind: str, mappings: Sequence[ColumnMapping]) -> ColumnMapping | None:
-    """Return the mapping for ``kind``: one made for it, else the first for any layer."""
-    for m in mappings:
-        if m.layer == kind:
-            return m
-    return next((m for m in mappings if m.layer is None), None)
+def _mapping_for(
+    kind: str, path: PathLike, mappings: Sequence[ColumnMapping]
+) -> ColumnMapping | None:
+    """Return the mapping for one file of ``kind``.
+
+    The first that names the file in ``files`` (by name or glob), else the first made
+    for the layer ``kind`` that names no files, else the first for any layer that
+    names no files. A mapping made for the other layer never applies.
+    """
+    fits = [m for m in mappings if m.layer in (None, kind)]
+    named = [m for m in fits if m.matches(path)]
+    if named:
+        return named[0]
+    general = [m for m in fits if not m.files]
+    return next((m for m in general if m.layer == kind), None) or next(iter(general), None)
 
 
 def _sorted_by_kind(
@@ -88,7 +97,10 @@ def load_layers(
     layer : str, optional
         Layer to read in multi-layer files.
     mappings : list of ColumnMapping or paths
-        Column mappings; one whose ``layer`` is set applies to that kind only.
+        Column mappings. Each file gets one: the first that names it in ``files``
+        (a name or glob), else the first for its layer, else the first for any layer
+        (a mapping with ``files`` applies only to those files; one whose ``layer``
+        is set only to that kind).
     engine, crs, latitude, longitude, wkt
         As for :func:`geomap.read_layer`.
     strict : bool, default False
@@ -121,7 +133,7 @@ def load_layers(
                 p,
                 k,
                 layer=lyr,
-                mapping=_mapping_for(k, loaded),
+                mapping=_mapping_for(k, p, loaded),
                 engine=engine,
                 crs=crs,
                 latitude=latitude,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -82,6 +83,18 @@ class Browser:
 
         page.route("**/*", route)
         return page
+
+    @contextlib.contextmanager
+    def page(self, path: Path, **kwargs: Any) -> Iterator[tuple[Any, PageReport]]:
+        """Open ``path`` as :meth:`open` does; on leaving, no JavaScript error and no request
+        other than basemap tiles may have happened, and the page is closed."""
+        page, report = self.open(path, **kwargs)
+        try:
+            yield page, report
+            assert report.errors == []
+            assert report.non_tile_requests == []
+        finally:
+            page.close()
 
     def open(
         self,

@@ -262,6 +262,70 @@ def test_mapping_errors_name_the_problem(tmp_path):
         geomap.read_incidents(csv, mapping=ok)
 
 
+def test_mapping_one_column_to_two_fields_and_a_filter(tmp_path):
+    csv = tmp_path / "events.csv"
+    csv.write_text("lat,lon,T,OK\n39.9,46.9,EO find,y\n39.8,46.8,EO find,n\n")
+    m = geomap.ColumnMapping.from_dict(
+        {"fields": {"incident_type": "T", "description": "T"}, "where": {"OK": "y"}}
+    )
+    raw = geomap.read_incidents(csv, mapping=m)
+    assert list(raw["description"]) == ["EO find", "EO find"]
+    assert list(raw["_filtered"]) == [None, "where OK in ['y'] (was 'n')"]
+
+
+@pytest.mark.parametrize(
+    ("files", "path", "matches"),
+    [
+        (("hazards-2023*.geojson",), "in/hazards-2023-q1.geojson", True),
+        (("hazards-2023*.geojson",), "in/hazards-2024.geojson", False),
+        (("in/*.csv",), "in/a.csv", True),
+        (("A.CSV",), "x/a.csv", True),
+        ((), "a.csv", False),
+    ],
+)
+def test_mapping_matches_files_by_name_or_glob(files, path, matches):
+    assert geomap.ColumnMapping(files=files).matches(path) is matches
+
+
+def test_load_layers_gives_each_file_its_mapping(tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("lat,lon,T\n39.9,46.9,1\n")
+    b = tmp_path / "b.csv"
+    b.write_text("lat,lon,KIND\n39.8,46.8,EO find\n")
+    ma = {
+        "files": ["a.csv"],
+        "fields": {"incident_type": "T"},
+        "codes": {"incident_type": {"1": "mine/ERW accident"}},
+    }
+    mb = {"layer": "incidents", "fields": {"incident_type": "KIND"}}
+    mappings = [geomap.ColumnMapping.from_dict(d) for d in (mb, ma)]
+    result = geomap.load_layers([a, b], mappings=mappings)["incidents"]
+    assert list(result.kept["incident_type"]) == ["mine/ERW accident", "EO find"]
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ({"encoding": "nope"}, r"`encoding` was 'nope', which is not a known text encoding"),
+        ({"dates": {"date": "%Q"}}, r"`dates.date` was '%Q': 'Q' is a bad directive"),
+        ({"crs": "EPSG:999999"}, r"`crs` was 'EPSG:999999', which is not a known CRS"),
+        ({"where": {"a": {"gt": 1}}}, r"`where.a` accepts a value, a list of values or"),
+    ],
+)
+def test_mapping_values_are_checked_when_loaded(doc, message):
+    with pytest.raises(MappingError, match=message):
+        geomap.ColumnMapping.from_dict(doc, source="m.yaml")
+
+
+def test_bad_yaml_is_one_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("fields:\n  id: [A\n")
+    with pytest.raises(MappingError) as info:
+        geomap.load_mapping(bad)
+    assert "\n" not in str(info.value)
+    assert "(line 3, column 1)" in str(info.value)
+
+
 def test_reprojects_to_display_crs(tmp_path, incidents_gdf):
     path = tmp_path / "utm.gpkg"
     incidents_gdf.to_crs(32638).to_file(path)

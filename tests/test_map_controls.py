@@ -61,8 +61,7 @@ def counts(page) -> dict[str, int]:
 
 def test_every_layer_toggles_with_its_legend(browser, full_map):
     path, _ = full_map
-    page, report = browser.open(path)
-    try:
+    with browser.page(path) as (page, _report):
         entries = page.locator(".geomap-entry")
         keys = [entries.nth(i).get_attribute("data-layer") for i in range(entries.count())]
         assert keys == [
@@ -105,16 +104,11 @@ def test_every_layer_toggles_with_its_legend(browser, full_map):
                     assert after > before, key
                 # The legend shows exactly when the layer does.
                 assert legend.is_visible() == box.is_checked(), key
-        assert report.errors == []
-        assert report.non_tile_requests == []
-    finally:
-        page.close()
 
 
 def test_time_slider_changes_map_and_summary(browser, full_map):
     path, layers = full_map
-    page, report = browser.open(path)
-    try:
+    with browser.page(path) as (page, _report):
         summary = page.locator(".geomap-summary")
         cell = summary.locator("td[data-key=incidents]")
         assert cell.inner_text() == "125"
@@ -144,15 +138,11 @@ def test_time_slider_changes_map_and_summary(browser, full_map):
             arg=f"Up to the end of {last}",
         )
         assert cell.inner_text() == "125"
-        assert report.errors == []
-    finally:
-        page.close()
 
 
 def test_search_finds_id_district_and_place(browser, full_map):
     path, _ = full_map
-    page, report = browser.open(path)
-    try:
+    with browser.page(path) as (page, _report):
         box = page.locator(".geomap-search input")
         for query, expect in (
             ("INC-0032", "INC-0032"),
@@ -167,15 +157,11 @@ def test_search_finds_id_district_and_place(browser, full_map):
         box.fill("no such place")
         box.press("Enter")
         assert "Nothing found" in page.locator(".geomap-search-msg").inner_text()
-        assert report.errors == []
-    finally:
-        page.close()
 
 
 def test_controls_are_there_and_work(browser, full_map):
     path, _ = full_map
-    page, report = browser.open(path)
-    try:
+    with browser.page(path) as (page, report):
         for selector in (
             ".leaflet-control-zoom-fullscreen",
             ".leaflet-control-measure",
@@ -200,10 +186,6 @@ def test_controls_are_there_and_work(browser, full_map):
         page.locator(".leaflet-control-locate a").click()
         assert "Location unavailable" in page.locator(".geomap-locate-msg").inner_text()
         assert report.dialogs == []
-        assert report.errors == []
-        assert report.non_tile_requests == []
-    finally:
-        page.close()
 
 
 def test_clustering_above_threshold(browser, tmp_path):
@@ -211,8 +193,7 @@ def test_clustering_above_threshold(browser, tmp_path):
     m = geomap.render_map(layers["incidents"], cluster=True, tiles=None)
     path = tmp_path / "cluster.html"
     geomap.save_map(m, path)
-    page, report = browser.open(path)
-    try:
+    with browser.page(path) as (page, _report):
         clusters = page.locator(".geomap-cluster")
         assert clusters.count() > 0
         total = page.evaluate(
@@ -224,6 +205,3 @@ def test_clustering_above_threshold(browser, tmp_path):
         zoom = page.evaluate(f"{FIRST_MAP}.map.getZoom()")
         clusters.first.click()
         page.wait_for_function(f"z => {FIRST_MAP}.map.getZoom() > z", arg=zoom)
-        assert report.errors == []
-    finally:
-        page.close()

@@ -114,6 +114,8 @@ def test_checker_catches_a_wrong_file_name() -> None:
 def test_readme_commands_run_on_the_sample(tmp_path: Path) -> None:
     run, skipped = commands(README.read_text(encoding="utf-8"))
     assert all(why.strip() for why in skipped)
+    # Every command shown is run: geomap itself here; none other may hide in a block.
+    assert [shlex.join(c) for c in run if not _as_argv(c)] == []
     cli = [c for c in run if _as_argv(c)]
     assert cli, "the README shows no geomap command"
     for name in ("data", "examples", "notebooks"):

@@ -242,3 +242,26 @@ def test_kept_layer_is_typed(incidents_gdf, hazards_gdf):
     assert pd.api.types.is_datetime64_any_dtype(kept["date"])
     haz = geomap.validate_hazards(hazards_gdf).kept
     assert "area_m2" in haz.columns
+
+
+def test_filtered_rows_are_counted_apart_and_reconcile():
+    raw = cluster(5)
+    raw["_filtered"] = [None, None, "where x in ['1'] (was '2')", None, None]
+    raw.loc[3, "incident_type"] = "picnic"
+    result = geomap.validate_incidents(raw)
+    assert (len(result.kept), len(result.rejected), len(result.filtered)) == (3, 1, 1)
+    assert result.files.loc[0, ["read", "kept", "rejected", "filtered"]].tolist() == [5, 3, 1, 1]
+    assert result.reconciles
+    assert list(result.filtered["id"]) == ["I2"]
+    assert "_filtered" not in result.kept.columns
+    assert "5 incidents read = 3 kept + 1 rejected + 1 filtered" in result.summary()[0]
+
+
+def test_missing_required_field_is_said_once_per_file():
+    raw = cluster(25).drop(columns="incident_type")
+    result = geomap.validate_incidents(raw)
+    assert len(result.rejected) == 25
+    errors = [ln for ln in result.summary() if ": error: " in ln]
+    assert len(errors) == 1
+    assert "no column for incident_type" in errors[0]
+    assert "constants: {incident_type: mine/ERW accident}" in errors[0]

@@ -22,15 +22,8 @@ from geomap.cli._common import (
     say,
 )
 from geomap.io import atomic_path
-from geomap.map import (
-    CLUSTER_THRESHOLD,
-    DEFAULT_BASEMAPS,
-    DEFAULT_CONTROLS,
-    GeomapMap,
-    embed_html,
-    render_map,
-    save_map,
-)
+from geomap.map import GeomapMap, MapOptions, PublicPolicy, embed_html, render_map, save_map
+from geomap.map.options import GENERALISE
 from geomap.validate import ValidationResult
 
 
@@ -67,66 +60,68 @@ def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     e.set_defaults(func=run_embed)
 
 
+#: How the command line spells each MapOptions field it offers: (flag, argparse keywords,
+#: group). Defaults and help texts come from MapOptions itself.
+_FLAGS: dict[str, tuple[str, dict[str, Any], str]] = {
+    "title": ("--title", {}, "map"),
+    "subtitle": ("--subtitle", {}, "map"),
+    "popup_fields": ("--popup-fields", {"action": "append", "metavar": "LAYER=F1,F2"}, "map"),
+    "tooltip_fields": ("--tooltip-fields", {"action": "append", "metavar": "LAYER=F1,F2"}, "map"),
+    "tiles": ("--tiles", {"metavar": "A,B,..."}, "map"),
+    "controls": ("--controls", {"metavar": "A,B,..."}, "map"),
+    "cluster": ("--cluster", {"choices": ["auto", "on", "off"]}, "map"),
+    "heatmap": ("--no-heatmap", {"action": "store_false"}, "map"),
+    "time_slider": ("--no-time-slider", {"action": "store_false"}, "map"),
+    "cdn": ("--cdn", {"action": "store_true"}, "map"),
+    "public": ("--public", {"action": "store_true"}, "publishing safely"),
+    "generalise": ("--generalise", {"choices": list(GENERALISE)}, "publishing safely"),
+    "cell_m": ("--cell", {"type": float, "metavar": "METRES"}, "publishing safely"),
+    "k": ("-k", {"type": int}, "publishing safely"),
+    "allow_unsafe": ("--unsafe-allow-small-cells", {"action": "store_true"}, "publishing safely"),
+}
+_CLUSTER = {"auto": None, "on": True, "off": False}
+
+
+def _cli_default(name: str, default: Any) -> Any:
+    """Write a MapOptions default as the command line spells it."""
+    if name in ("tiles", "controls"):
+        return ",".join(default or ())
+    if name == "cluster":
+        return next(k for k, v in _CLUSTER.items() if v is default)
+    if name in ("popup_fields", "tooltip_fields"):
+        return []
+    return default
+
+
 def _add_map_options(p: argparse.ArgumentParser) -> None:
     add_input_options(p)
     add_context_options(p)
-    g = p.add_argument_group("map")
-    g.add_argument("--title", default="Explosive ordnance contamination", help="map title")
-    g.add_argument("--subtitle", help="second line under the title, e.g. the data source")
-    for name, what in (
-        ("popup", "on click, e.g. incidents=id,date,killed"),
-        ("tooltip", "on hover"),
-    ):
-        g.add_argument(
-            f"--{name}-fields",
-            action="append",
-            default=[],
-            metavar="LAYER=F1,F2",
-            help=f"fields shown {what}",
-        )
-    g.add_argument(
-        "--tiles",
-        default=",".join(DEFAULT_BASEMAPS),
-        help="basemaps by xyzservices name, comma-separated, first shown; or 'none'",
+    groups: dict[str, Any] = {}
+    for opt in MapOptions.describe():
+        if opt.name not in _FLAGS:
+            continue  # simplify_m, canvas: Python API only
+        flag, kwargs, group = _FLAGS[opt.name]
+        g = groups.get(group) or groups.setdefault(group, p.add_argument_group(group))
+        default = _cli_default(opt.name, opt.default)
+        shown = "" if kwargs.get("action", "").startswith(("store_", "append")) else default
+        text = f"{opt.help} (default: {shown})" if shown not in ("", None) else opt.help
+        if kwargs.get("action") == "store_false":
+            text = f"leave out {opt.help.removeprefix('add ')}"
+        g.add_argument(flag, dest=opt.name, default=default, help=text, **kwargs)
+
+
+def _map_options(args: argparse.Namespace) -> MapOptions:
+    """Build the MapOptions that the command's flags say."""
+    tiles = [t.strip() for t in args.tiles.split(",") if t.strip()]
+    values = {name: getattr(args, name) for name in _FLAGS}
+    values.update(
+        popup_fields=_field_lists(args.popup_fields, "--popup-fields"),
+        tooltip_fields=_field_lists(args.tooltip_fields, "--tooltip-fields"),
+        tiles=None if tiles in ([], ["none"]) else tiles,
+        controls=[c.strip() for c in args.controls.split(",") if c.strip()],
+        cluster=_CLUSTER[args.cluster],
     )
-    g.add_argument(
-        "--controls",
-        default=",".join(DEFAULT_CONTROLS),
-        help=f"comma-separated, any of {','.join(DEFAULT_CONTROLS)}; '' for none",
-    )
-    g.add_argument(
-        "--cluster",
-        choices=["auto", "on", "off"],
-        default="auto",
-        help=f"cluster incidents (auto: above {CLUSTER_THRESHOLD})",
-    )
-    g.add_argument("--no-heatmap", action="store_true", help="leave out the heat map layer")
-    g.add_argument(
-        "--no-time-slider", action="store_true", help="leave out the time slider and summary"
-    )
-    g.add_argument(
-        "--cdn", action="store_true", help="link scripts from CDNs instead of inlining them"
-    )
-    pub = p.add_argument_group("publishing safely")
-    pub.add_argument(
-        "--public",
-        action="store_true",
-        help="allow-listed fields only, incidents generalised, small counts suppressed",
-    )
-    pub.add_argument(
-        "--generalise",
-        choices=["grid", "hex", "district"],
-        default="grid",
-        help="how public incident locations are generalised (default grid)",
-    )
-    pub.add_argument(
-        "--cell",
-        type=float,
-        default=2000.0,
-        metavar="METRES",
-        help="public grid cell side or hexagon radius in metres (default 2000)",
-    )
-    pub.add_argument("-k", type=int, default=3, help="suppress public counts below k (default 3)")
+    return MapOptions(**values)
 
 
 def _field_lists(items: Sequence[str], option: str) -> dict[str, list[str]]:
@@ -164,27 +159,13 @@ def _write_rejects(args: argparse.Namespace, results: list[ValidationResult]) ->
 def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, ValidationResult]]:
     results = load(args)
     _write_rejects(args, list(results.values()))
-    tiles = [t.strip() for t in args.tiles.split(",") if t.strip()]
     m = render_map(
         results.get("incidents"),
         results.get("hazards"),
         districts=context(args, "districts"),
         places=context(args, "towns"),
         roads=context(args, "roads"),
-        title=args.title,
-        subtitle=args.subtitle,
-        popup_fields=_field_lists(args.popup_fields, "--popup-fields"),
-        tooltip_fields=_field_lists(args.tooltip_fields, "--tooltip-fields"),
-        tiles=None if tiles in ([], ["none"]) else tiles,
-        controls=[c.strip() for c in args.controls.split(",") if c.strip()],
-        cluster={"auto": None, "on": True, "off": False}[args.cluster],
-        heatmap=not args.no_heatmap,
-        time_slider=not args.no_time_slider,
-        public=args.public,
-        generalise=args.generalise,
-        cell_m=args.cell,
-        k=args.k,
-        cdn=args.cdn,
+        options=_map_options(args),
     )
     return m, results
 
@@ -196,6 +177,8 @@ def run_render(args: argparse.Namespace) -> int:
     drawn = ", ".join(f"{len(r.kept)} {k}" for k, r in results.items())
     mode = "links scripts from CDNs" if args.cdn else "self-contained, works offline"
     public = "; public: generalised, small counts suppressed" if args.public else ""
+    if args.public and not PublicPolicy(args.generalise, args.cell_m, args.k, True).safe:
+        public = "; public, but cells or k below the safe minimum: NOT safe to publish"
     size = output.stat().st_size / 1e6
     say(args, [f"wrote {output} ({drawn}; {size:.2f} MB; {mode}{public})"])
     return EXIT_OK

@@ -9,7 +9,7 @@ GDAL target, layer choice); the formats are read by :mod:`geomap.io.vector`
 
 from geomap.io._open import PathLike
 from geomap.io.csv import PROBLEM_COLUMNS
-from geomap.io.mapping import ColumnMapping, load_mapping
+from geomap.io.mapping import FILTER_COLUMN, ColumnMapping, load_mapping
 from geomap.io.read import (
     SOURCE_COLUMNS,
     concat_layers,
@@ -22,6 +22,7 @@ from geomap.io.read import (
 from geomap.io.write import atomic_path, write_layer, write_rejects
 
 __all__ = [
+    "FILTER_COLUMN",
     "PROBLEM_COLUMNS",
     "SOURCE_COLUMNS",
     "ColumnMapping",

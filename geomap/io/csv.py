@@ -17,12 +17,10 @@ import shapely
 
 from geomap._errors import InputError
 from geomap.io._open import first_line
+from geomap.io._rules import PROBLEM_COLUMNS
 from geomap.io.mapping import ColumnMapping
 
 __all__ = ["PROBLEM_COLUMNS", "read_csv"]
-
-#: Columns a reader sets on rows it could read but not make sense of.
-PROBLEM_COLUMNS = ("_problem_field", "_problem")
 
 _LAT_NAMES = ("latitude", "lat", "y", "lat_dd", "latitude_dd", "ycoord", "y_coord")
 _LON_NAMES = ("longitude", "lon", "long", "lng", "x", "lon_dd", "longitude_dd", "xcoord", "x_coord")
@@ -129,6 +127,8 @@ def read_csv(
     (125, True)
     """
     opts = dict(mapping.csv) if mapping else {}
+    if mapping is not None and mapping.encoding and "encoding" not in opts:
+        opts["encoding"] = mapping.encoding
     df = _read_table(path, opts)
     lat = _find_column(df, path, latitude or opts.get("latitude"), _LAT_NAMES)
     lon = _find_column(df, path, longitude or opts.get("longitude"), _LON_NAMES)

@@ -23,8 +23,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geomap._errors import InputError, MappingError
+from geomap._errors import GeomapError, InputError, MappingError
 from geomap.io._open import PathLike, Source, choose_layer, first_line, open_source
+from geomap.io._rules import check_crs, recognise_fields
 from geomap.io.csv import read_csv
 from geomap.io.mapping import ColumnMapping, load_mapping
 from geomap.io.vector import fix_kml_ids, geometry_kind, read_vector, untruncate
@@ -66,7 +67,9 @@ def _read_rows(src: Source, opts: _Options) -> tuple[gpd.GeoDataFrame, bool]:
     (chosen,) = choose_layer(src, opts.layer, [opts.kind] if opts.kind else [])
     if opts.layer is None and chosen is not None and len(src.layer_names()) > 1:
         log.info("%s: reading layer %r of %d", src.path, chosen, len(src.layer_names()))
-    gdf = read_vector(src, chosen, engine=opts.engine)
+    encoding = opts.mapping.encoding if opts.mapping else None
+    extra = {"encoding": encoding} if encoding else {}
+    gdf = read_vector(src, chosen, engine=opts.engine, **extra)
     if src.fmt == "KML":
         gdf = fix_kml_ids(gdf)
     if src.fmt == "Shapefile" and opts.kind in LAYERS:
@@ -102,8 +105,12 @@ def _to_display_crs(
     return gdf
 
 
-def _read_one(path: Path, opts: _Options) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """Read one file of a layer: rows, mapped, in EPSG:4326, with their source; and notes."""
+def _read_one(path: Path, opts: _Options) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
+    """Read one file of a layer: rows, mapped, in EPSG:4326, with their source.
+
+    Also returns the file's record for ``attrs["geomap_files"]``: its path, rows,
+    notes, and the required model fields it has no column for (``missing``).
+    """
     notes: list[str] = []
     src = open_source(path)
     gdf, implied = _read_rows(src, opts)
@@ -111,12 +118,19 @@ def _read_one(path: Path, opts: _Options) -> tuple[gpd.GeoDataFrame, list[str]]:
         gdf = opts.mapping.apply(gdf, path)
         if not isinstance(gdf, gpd.GeoDataFrame):  # pragma: no cover - defensive
             gdf = gpd.GeoDataFrame(gdf, geometry="geometry")
+    used = set(opts.mapping.fields.values()) | set(opts.mapping.keep) if opts.mapping else set()
+    gdf, spelled = recognise_fields(gdf, opts.kind, used)
+    notes.extend(spelled)
     gdf = _to_display_crs(gdf, path, opts, implied, notes)
     gdf = gdf.reset_index(drop=True)
     gdf["source_file"] = str(path)
     gdf["source_row"] = np.arange(1, len(gdf) + 1)
     log.info("%s: read %d rows (%s)", path, len(gdf), src.fmt)
-    return gdf, notes
+    required = [f.name for f in LAYERS[opts.kind].fields if f.required] if opts.kind else []
+    missing = [name for name in required if name not in gdf.columns]
+    columns = [c for c in gdf.columns if c not in ("geometry", *SOURCE_COLUMNS)]
+    record = {"path": str(path), "rows": len(gdf), "notes": notes, "missing": missing}
+    return gdf, {**record, "columns": [c for c in columns if not str(c).startswith("_")]}
 
 
 def read_layer(
@@ -142,7 +156,10 @@ def read_layer(
     layer : str, optional
         The layer to read from a GeoPackage or KML with several.
     mapping : ColumnMapping or path, optional
-        A column mapping (see :mod:`geomap.io.mapping`) or the YAML/TOML file holding one.
+        A column mapping (see :mod:`geomap.io.mapping`) or the YAML/TOML file holding one,
+        applied to every file given (its ``files`` are for :func:`geomap.load_layers`,
+        which picks each file's mapping). Rows its ``where`` drops stay, marked in the
+        ``_filtered`` column, for validation to count as filtered.
     engine : {"pyogrio", "fiona"}, optional
         Passed to :func:`geopandas.read_file`; geopandas' default when None.
     crs : str, optional
@@ -177,16 +194,14 @@ def read_layer(
         mapping = load_mapping(Path(mapping))
     if mapping is not None and kind is not None and mapping.layer not in (None, kind):
         raise MappingError(f"{mapping.source}: is a mapping for {mapping.layer}, not {kind}")
+    if crs is not None:
+        check_crs(crs, "the CRS given (--crs)", GeomapError)
     opts = _Options(kind, layer, mapping, engine, crs, latitude, longitude, wkt)
     frames: list[gpd.GeoDataFrame] = []
     for p in paths:
-        gdf, notes = _read_one(Path(p), opts)
-        gdf.attrs = {
-            "geomap_files": [{"path": str(p), "rows": len(gdf), "notes": notes}],
-            "geomap_kind": kind,
-        }
-        if mapping is not None:
-            gdf.attrs["geomap_dates"] = dict(mapping.dates)
+        gdf, record = _read_one(Path(p), opts)
+        gdf.attrs = {"geomap_files": [record], "geomap_kind": kind}
+        if mapping is not None:  # its dates are parsed already, with its formats
             gdf.attrs["geomap_keep"] = list(mapping.keep)
         frames.append(gdf)
     return concat_layers(frames)

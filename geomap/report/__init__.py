@@ -51,7 +51,7 @@ from geomap.analysis import (
     ProgressHook,
     run_analysis,
 )
-from geomap.map import DEFAULT_BASEMAPS, render_map, save_map
+from geomap.map import DEFAULT_BASEMAPS, DEFAULT_POPUP_FIELDS, render_map, save_map
 from geomap.report.files import CHART_CAPTIONS, write_charts, write_tables, write_text
 from geomap.report.page import report_page
 from geomap.validate import ValidationResult
@@ -84,16 +84,10 @@ REPORT_FILES = (
 #: The steps of :func:`write_analysis`, after those of the analysis.
 _STEPS = ("drawing charts", "drawing the map", "writing tables and the report")
 
-#: The incident fields shown in the map's popups, those present.
+#: The incident fields shown in the map's popups, those present: the map's own, with the
+#: incident's link to a hazard area in place of its free-text description.
 _POPUP_FIELDS = (
-    "id",
-    "date",
-    "incident_type",
-    "killed",
-    "injured",
-    "victim_category",
-    "device_category",
-    "district",
+    *(f for f in DEFAULT_POPUP_FIELDS["incidents"] if f != "description"),
     "link",
     "hazard_id",
     "distance_m",

@@ -147,11 +147,11 @@ def casualty_chart(
     Parameters
     ----------
     trend : pandas.DataFrame
-        From :func:`geomap.analysis.casualty_trend`.
+        Casualties per period, as :func:`geomap.analysis.casualty_trend` returns them.
     path : str or Path, optional
-        Where to write the PNG.
+        A PNG file to write; without it, the figure is returned to show or adjust.
     title : str
-        Chart title.
+        The title above the bars.
 
     Returns
     -------

@@ -1,7 +1,8 @@
 """Checking and repairing layers, losing nothing.
 
 Each row read is either **kept** (perhaps repaired, with a note saying how) or
-**rejected** with its reason, and for every file ``read = kept + rejected``.
+**rejected** with its reason, or **filtered** (left out by a mapping's ``where``),
+and for every file ``read = kept + rejected + filtered``.
 
 Checks: missing or empty geometry; wrong geometry type; invalid polygons
 (repaired with ``make_valid``); coordinates out of range, with swapped axes or a

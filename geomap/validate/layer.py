@@ -27,6 +27,7 @@ from geomap.validate.result import (
     files_table,
     notes_table,
     rejected_table,
+    split_filtered,
 )
 
 __all__ = ["as_layer", "validate_hazards", "validate_incidents", "validate_layer"]
@@ -59,6 +60,29 @@ def _reader_problems(gdf: gpd.GeoDataFrame, c: Collector) -> None:
         mask = np.zeros(len(gdf), dtype=bool)
         mask[grp.index.to_numpy()] = True
         c.fail(mask, str(fld), gdf[PROBLEM_COLUMNS[1]])
+
+
+def _missing(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> dict[str, dict[str, str]]:
+    """Per file, per required field it has no column for: one line saying how to map it."""
+    records = {d["path"]: d for d in gdf.attrs.get("geomap_files", [])}
+    rows = gdf.groupby("source_file", sort=False).size()
+    out: dict[str, dict[str, str]] = {}
+    for file, n in rows.items():
+        record = records.get(str(file), {})
+        for f in spec.fields:
+            if not f.required or f.vocabulary is None:
+                continue
+            if f.name in gdf.columns and f.name not in record.get("missing", ()):
+                continue
+            cols = record.get("columns")
+            has = f"; its columns are {cols}" if cols is not None else ""
+            out.setdefault(str(file), {})[f.name] = (
+                f"no column for {f.name}, which is required, so its {n} rows are rejected; "
+                f"in a mapping, name the column that holds it (fields: {{{f.name}: "
+                f"YOUR_COLUMN}}) or give every row one value (constants: {{{f.name}: "
+                f"{f.vocabulary.codes[0]}}}){has}"
+            )
+    return out
 
 
 def _kept(
@@ -120,7 +144,7 @@ def validate_layer(
     ValidationError
         With ``strict=True``, when any row is rejected; the report is attached.
     """
-    gdf = _prepared(gdf)
+    gdf, filtered = split_filtered(_prepared(gdf))
     n = len(gdf)
     c = Collector(n)
     _reader_problems(gdf, c)
@@ -133,11 +157,21 @@ def validate_layer(
     kept = _kept(gdf, spec, geoms, {"id": ids, **clean}, keep_mask)
     rejected = rejected_table(gdf, ids, c)
     notes = notes_table(gdf, ids, c, keep_mask)
-    files = files_table(gdf, rejected, notes)
+    files = files_table(gdf, rejected, notes, filtered)
     file_notes = {
         d["path"]: list(d["notes"]) for d in gdf.attrs.get("geomap_files", []) if d["notes"]
     }
-    result = ValidationResult(kept, rejected, notes, files, file_notes, spec.name, generated)
+    result = ValidationResult(
+        kept,
+        rejected,
+        notes,
+        files,
+        file_notes,
+        spec.name,
+        generated,
+        filtered=filtered,
+        file_errors=_missing(gdf, spec),
+    )
     log.info(
         "%s: %d read, %d kept, %d rejected, %d notes",
         spec.name,

@@ -3,7 +3,9 @@
 The checks in :mod:`geomap.validate.geometry` and :mod:`geomap.validate.fields`
 record each row's problems (the row is rejected) and notes (the row is kept) in
 a :class:`Collector`; :func:`rejected_table` and :func:`notes_table` make the
-result's tables from it.
+result's tables from it. Rows a mapping's ``where`` dropped are neither: they are
+filtered (:func:`split_filtered`), and for every file
+``read = kept + rejected + filtered``.
 """
 
 from __future__ import annotations
@@ -15,9 +17,20 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geomap.io import PROBLEM_COLUMNS, SOURCE_COLUMNS
+from geomap.io import FILTER_COLUMN, PROBLEM_COLUMNS, SOURCE_COLUMNS
 
-__all__ = ["Collector", "ValidationResult", "files_table", "notes_table", "rejected_table"]
+__all__ = [
+    "Collector",
+    "ValidationResult",
+    "files_table",
+    "notes_table",
+    "rejected_table",
+    "split_filtered",
+]
+
+
+#: The columns of :attr:`ValidationResult.filtered`.
+_FILTERED = ["source_file", "source_row", "id", "filter"]
 
 
 @dataclass
@@ -37,13 +50,20 @@ class ValidationResult:
         Repairs and warnings on kept rows: ``source_file``, ``source_row``, ``id``,
         ``field``, ``note``.
     files : pandas.DataFrame
-        Per file: ``file``, ``read``, ``kept``, ``rejected``, ``repaired``.
+        Per file: ``file``, ``read``, ``kept``, ``rejected``, ``filtered``, ``repaired``.
     file_notes : dict
         File-level warnings (such as an assumed CRS), by file.
     layer : str
         "incidents" or "hazards".
     ids_made : bool
         The input had no ``id`` field; ids were made from file name and row.
+    filtered : pandas.DataFrame
+        Rows a mapping's ``where`` left out (neither kept nor rejected):
+        ``source_file``, ``source_row``, ``id`` (as in the file) and ``filter`` (which
+        filter dropped the row, and the value it had).
+    file_errors : dict
+        File-level errors, by file: a required field the file has no column for (its
+        rows are rejected, and the summary says so once, with the mapping fix).
     """
 
     kept: gpd.GeoDataFrame
@@ -53,12 +73,15 @@ class ValidationResult:
     file_notes: dict[str, list[str]] = field(default_factory=dict)
     layer: str = ""
     ids_made: bool = False
+    filtered: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_FILTERED))
+    file_errors: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def reconciles(self) -> bool:
-        """True when, for every file, rows read = rows kept + rows rejected."""
+        """True when, for every file, rows read = rows kept + rows rejected + rows filtered."""
         f = self.files
-        return bool((f["read"] == f["kept"] + f["rejected"]).all())
+        filtered = f["filtered"] if "filtered" in f.columns else 0
+        return bool((f["read"] == f["kept"] + f["rejected"] + filtered).all())
 
     def summary(self) -> list[str]:
         """Return human-readable lines: one count line per file, then its problems.
@@ -73,25 +96,49 @@ class ValidationResult:
             file = str(row.file)
             lines.append(
                 f"{row.file}: {row.read} {self.layer} read = {row.kept} kept + "
-                f"{row.rejected} rejected ({row.repaired} repaired{made})"
+                f"{row.rejected} rejected{_plus_filtered(row)} ({row.repaired} repaired{made})"
             )
             lines.extend(f"{file}: warning: {n}" for n in self.file_notes.get(file, []))
-            lines.extend(_grouped(self.rejected, file, "problem", "error"))
+            errors = self.file_errors.get(file, {})
+            lines.extend(f"{file}: error: {msg}" for msg in errors.values())
+            lines.extend(_grouped(self.rejected, file, "problem", "error", skip=set(errors)))
             lines.extend(_grouped(self.notes, file, "note", "note"))
+            lines.extend(_grouped(self.filtered, file, "filter", "filtered", show=1))
         if len(self.files) > 1:
-            t = self.files[["read", "kept", "rejected", "repaired"]].sum()
+            t = self.files.drop(columns="file").sum()
             lines.append(
                 f"total: {t['read']} {self.layer} read = {t['kept']} kept + {t['rejected']} "
-                f"rejected ({t['repaired']} repaired) in {len(self.files)} files"
+                f"rejected{_plus_filtered(t)} ({t['repaired']} repaired) in "
+                f"{len(self.files)} files"
             )
         return lines
 
 
-def _grouped(df: pd.DataFrame, file: str, column: str, word: str, show: int = 5) -> list[str]:
-    """Lines for one file's problems or notes, grouped by kind, first few rows each."""
+def _plus_filtered(row: object) -> str:
+    """`` + N filtered`` when a mapping's filter left rows out, else nothing."""
+    n = row.get("filtered", 0) if isinstance(row, pd.Series) else getattr(row, "filtered", 0)
+    n = int(n or 0)
+    return f" + {n} filtered" if n else ""
+
+
+def _grouped(
+    df: pd.DataFrame,
+    file: str,
+    column: str,
+    word: str,
+    show: int = 5,
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> list[str]:
+    """Lines for one file's problems or notes, grouped by kind, first few rows each.
+
+    Rows whose only problem is in a field of ``skip`` (said once for the file) are left out.
+    """
     if df.empty:
         return []
     sub = df[df["source_file"] == file]
+    if skip and "field" in sub.columns:
+        said = sub["field"].astype(str).str.split("; ").map(lambda fs: set(fs) <= skip)
+        sub = sub[~said.astype(bool)]
     if sub.empty:
         return []
     kinds = sub[column].astype(str).str.replace(r"'[^']*'", "'…'", regex=True)
@@ -104,7 +151,8 @@ def _grouped(df: pd.DataFrame, file: str, column: str, word: str, show: int = 5)
         more = f" [and {len(grp) - 1} more rows like it]" if len(grp) > 1 else ""
         fix = first.get("likely_fix")
         fix_text = f"; likely fix: {fix}" if isinstance(fix, str) and fix else ""
-        out.append(f"{file}: {label}: {word}: {first['field']}: {first[column]}{fix_text}{more}")
+        where = f"{first['field']}: " if "field" in first else ""
+        out.append(f"{file}: {label}: {word}: {where}{first[column]}{fix_text}{more}")
         if len(out) >= show * 4:
             break
     return out
@@ -210,13 +258,40 @@ def notes_table(
     )
 
 
-def files_table(gdf: gpd.GeoDataFrame, rejected: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
-    """Return per file, in reading order, the rows read, kept, rejected and repaired."""
-    read = gdf.groupby("source_file", sort=False).size()
-    file_order = list(dict.fromkeys(gdf["source_file"]))
+def split_filtered(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Split off the rows a mapping's ``where`` dropped: the rest, and the filtered table."""
+    if FILTER_COLUMN not in gdf.columns:
+        return gdf, pd.DataFrame(columns=_FILTERED)
+    mask = gdf[FILTER_COLUMN].notna().to_numpy()
+    dropped = gdf[mask]
+    filtered = pd.DataFrame(
+        {
+            "source_file": dropped["source_file"].to_numpy(),
+            "source_row": dropped["source_row"].to_numpy(),
+            "id": dropped["id"].to_numpy() if "id" in gdf.columns else None,
+            "filter": dropped[FILTER_COLUMN].to_numpy(),
+        },
+        columns=_FILTERED,
+    )
+    rest = gdf[~mask].drop(columns=FILTER_COLUMN).reset_index(drop=True)
+    rest.attrs = dict(gdf.attrs)
+    return rest, filtered
+
+
+def files_table(
+    gdf: gpd.GeoDataFrame,
+    rejected: pd.DataFrame,
+    notes: pd.DataFrame,
+    filtered: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Return per file, in reading order, the rows read, kept, rejected, filtered, repaired."""
+    filtered = pd.DataFrame(columns=_FILTERED) if filtered is None else filtered
+    file_order = list(dict.fromkeys([*gdf["source_file"], *filtered["source_file"]]))
     for fdesc in gdf.attrs.get("geomap_files", []):
         if fdesc["path"] not in file_order:
             file_order.append(fdesc["path"])
+    read = gdf.groupby("source_file", sort=False).size()
+    fil_counts = filtered.groupby("source_file").size() if len(filtered) else pd.Series(dtype=int)
     rej_counts = rejected.groupby("source_file").size() if len(rejected) else pd.Series(dtype=int)
     rep_counts = (
         notes[notes["note"].str.startswith("repaired")]
@@ -228,10 +303,11 @@ def files_table(gdf: gpd.GeoDataFrame, rejected: pd.DataFrame, notes: pd.DataFra
     files = pd.DataFrame(
         {
             "file": file_order,
-            "read": [int(read.get(f, 0)) for f in file_order],
+            "read": [int(read.get(f, 0)) + int(fil_counts.get(f, 0)) for f in file_order],
             "rejected": [int(rej_counts.get(f, 0)) for f in file_order],
+            "filtered": [int(fil_counts.get(f, 0)) for f in file_order],
             "repaired": [int(rep_counts.get(f, 0)) for f in file_order],
         }
     )
-    files.insert(2, "kept", files["read"] - files["rejected"])
+    files.insert(2, "kept", files["read"] - files["rejected"] - files["filtered"])
     return files

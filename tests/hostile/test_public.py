@@ -335,3 +335,15 @@ def test_undated_incidents_are_not_spread_over_steps(tmp_path, capsys):
     assert outcome.code in (0, 2)
     if outcome.code == 0:
         assert recover(published(out.read_text()), 3) == []
+
+
+@pytest.mark.parametrize("flags", [["--cell", "10"], ["-k", "1"], ["--cell", "0.01", "-k", "1"]])
+def test_the_cli_override_says_the_map_is_not_safe(tmp_path, capsys, files, flags):
+    src, _ = files
+    out = tmp_path / "public.html"
+    outcome = _public(capsys, src, out, *flags, "--unsafe-allow-small-cells")
+    assert "NOT safe to publish" in outcome.out
+    assert "generalised" not in outcome.out
+    name = payloads(out.read_text())["incidents"]["name"]
+    assert "NOT safe to publish" in name
+    assert "generalised" not in name
