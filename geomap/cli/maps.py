@@ -25,7 +25,7 @@ from geomap.cli._common import (
     writing,
 )
 from geomap.io import atomic_path
-from geomap.map import GeomapMap, MapOptions, embed_html, render_map, save_map
+from geomap.map import GeomapMap, MapOptions, PublicPolicy, embed_html, render_map, save_map
 from geomap.map.options import GENERALISE
 from geomap.validate import ValidationResult
 
@@ -80,6 +80,7 @@ _FLAGS: dict[str, tuple[str, dict[str, Any], str]] = {
     "generalise": ("--generalise", {"choices": list(GENERALISE)}, "publishing safely"),
     "cell_m": ("--cell", {"type": positive, "metavar": "METRES"}, "publishing safely"),
     "k": ("-k", {"type": int}, "publishing safely"),
+    "allow_unsafe": ("--unsafe-allow-small-cells", {"action": "store_true"}, "publishing safely"),
 }
 _CLUSTER = {"auto": None, "on": True, "off": False}
 
@@ -136,23 +137,48 @@ def _field_lists(items: Sequence[str], option: str) -> dict[str, list[str]]:
     return out
 
 
-def _rejects_path(args: argparse.Namespace) -> str:
-    """``--rejects``, else ``<output>-rejects.csv`` beside the output."""
+def _rejects_path(args: argparse.Namespace) -> str | None:
+    """Where rejected rows go: ``--rejects``, else beside the output (never for a public run)."""
+    if args.rejects or args.public:
+        return args.rejects
     output = Path(args.output)
-    return str(args.rejects or output.with_name(output.stem + "-rejects.csv"))
+    return str(output.with_name(output.stem + "-rejects.csv"))
+
+
+def _write_rejects(args: argparse.Namespace, results: list[ValidationResult]) -> None:
+    """Write the rejected rows (a public run: only where --rejects says, called private)."""
+    path = _rejects_path(args)
+    if path:
+        n = rejects(args, results, path)
+        if n and args.public:
+            say(args, [f"{path} holds the rejected rows in full: it is NOT public"])
+        return
+    n = sum(len(r.rejected) for r in results)
+    if n:
+        say(
+            args,
+            [
+                f"{n} rejected rows not written (a public run writes only the map; "
+                "name a private file with --rejects to keep them)"
+            ],
+        )
 
 
 def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, ValidationResult]]:
-    check_outputs(args, {"-o/--output": args.output, "--rejects": _rejects_path(args)})
+    outputs = {"-o/--output": args.output}
+    if _rejects_path(args):
+        outputs["--rejects"] = _rejects_path(args)
+    check_outputs(args, outputs)
+    options = _map_options(args)  # a bad option fails here, before anything is written
     results = load(args)
-    rejects(args, list(results.values()), _rejects_path(args))
+    _write_rejects(args, list(results.values()))
     m = render_map(
         results.get("incidents"),
         results.get("hazards"),
         districts=context(args, "districts"),
         places=context(args, "towns"),
         roads=context(args, "roads"),
-        options=_map_options(args),
+        options=options,
     )
     return m, results
 
@@ -165,6 +191,8 @@ def run_render(args: argparse.Namespace) -> int:
     drawn = ", ".join(f"{len(r.kept)} {k}" for k, r in results.items())
     mode = "links scripts from CDNs" if args.cdn else "self-contained, works offline"
     public = "; public: generalised, small counts suppressed" if args.public else ""
+    if args.public and not PublicPolicy(args.generalise, args.cell_m, args.k, True).safe:
+        public = "; public, but cells or k below the safe minimum: NOT safe to publish"
     size = output.stat().st_size / 1e6
     say(args, [f"wrote {output} ({drawn}; {size:.2f} MB; {mode}{public})"])
     return EXIT_OK

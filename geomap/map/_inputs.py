@@ -97,6 +97,8 @@ class MapView:
     #: The incident layer's name, and the date the slider filters incidents by.
     incident_name: str
     incident_date: str
+    #: The slider's step ("M" months; "Q" quarters for a public map).
+    period: str
     #: The boolean field marking incidents whose counts are suppressed.
     suppressed_field: str | None
     #: Counts below k are suppressed (None: no suppression).
@@ -116,6 +118,7 @@ PRIVATE_VIEW = MapView(
     labels={},
     incident_name="Incidents",
     incident_date="date",
+    period="M",
     suppressed_field=None,
     k=None,
     colour_heading="Colour: {}",

@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -24,6 +26,7 @@ __all__ = [
     "GENERALISE",
     "MapOptions",
     "OptionField",
+    "check_cell_k",
 ]
 
 #: Above this many features in a layer, Leaflet's canvas renderer is used.
@@ -63,6 +66,24 @@ DEFAULT_TOOLTIP_FIELDS: dict[str, list[str]] = {
     "incidents": ["id", "incident_type", "date"],
     "hazards": ["id", "hazard_class", "status"],
 }
+
+
+def check_cell_k(cell_m: float, k: int) -> None:
+    """Fail unless ``cell_m`` is a finite number of metres above 0 and ``k`` a whole number >= 1.
+
+    Examples
+    --------
+    >>> check_cell_k(float("nan"), 3)
+    Traceback (most recent call last):
+    ...
+    geomap._errors.GeomapError: `cell_m` was nan but is expected to be a finite number of metres > 0
+    """
+    if not isinstance(cell_m, numbers.Real) or not math.isfinite(cell_m) or cell_m <= 0:
+        raise GeomapError(
+            f"`cell_m` was {cell_m!r} but is expected to be a finite number of metres > 0"
+        )
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+        raise GeomapError(f"`k` was {k!r} but is expected to be a whole number, at least 1")
 
 
 def _option(default: Any, help: str) -> Any:
@@ -123,7 +144,12 @@ class MapOptions:
         "grid", f"how public incident locations are generalised ({', '.join(GENERALISE)})"
     )
     cell_m: float = _option(2000.0, "public grid cell side or hexagon radius, in metres")
-    k: int = _option(3, "public counts below k are suppressed")
+    k: int = _option(3, "public counts below k are suppressed (at least 2)")
+    allow_unsafe: bool = _option(
+        False,
+        "allow public cells under 250 m and k under 2; the map then does not call itself "
+        "generalised and is not safe to publish",
+    )
     simplify_m: float = _option(
         3.0, "polygons are simplified for display to this tolerance in metres (topology kept)"
     )
@@ -133,6 +159,7 @@ class MapOptions:
     )
 
     def __post_init__(self) -> None:
+        check_cell_k(self.cell_m, self.k)
         unknown = set(self.controls) - set(DEFAULT_CONTROLS)
         if unknown:
             raise GeomapError(

@@ -10,8 +10,13 @@ from :func:`public_incidents` and :func:`public_hazards`:
   or of hexagons of a size you set (in metres, in a metric CRS), or aggregated to
   districts; each published point stands for every incident in its cell;
 * **counts below k are suppressed**: a cell with fewer than ``k`` incidents shows
-  "fewer than k" and no casualty numbers;
-* dates are generalised to the month.
+  no counts and no attributes (no category, type, district or date);
+* **complementary suppression**: where the published totals would let a
+  suppressed cell's count be worked out (one suppressed cell, or suppressed cells
+  of one incident each), more cells are withheld (:func:`protect`);
+* dates are generalised to the quarter;
+* cells smaller than :data:`MIN_CELL_M` and ``k`` below :data:`MIN_K` are refused
+  (unless ``allow_unsafe``, and then the map does not call itself generalised).
 
 Hazard areas are public safety information; they keep their shapes and only
 their allow-listed fields.
@@ -37,21 +42,31 @@ import shapely
 from geomap._errors import GeomapError
 from geomap.geo import metric_crs
 from geomap.map._inputs import PRIVATE_VIEW, MapInputs, MapView
-from geomap.map.options import DEFAULT_POPUP_FIELDS, GENERALISE, MapOptions
+from geomap.map.options import DEFAULT_POPUP_FIELDS, GENERALISE, MapOptions, check_cell_k
 from geomap.model import DISPLAY_CRS
 
 __all__ = [
+    "MIN_CELL_M",
+    "MIN_K",
     "PUBLIC_FIELDS",
     "PUBLIC_LABELS",
     "PUBLIC_POPUP_FIELDS",
     "PUBLIC_TOOLTIP_FIELDS",
     "PublicPolicy",
     "prepare",
+    "protect",
     "public_hazards",
     "public_incidents",
 ]
 
 log = logging.getLogger(__name__)
+
+#: The smallest grid cell side or hexagon radius of a public map, in metres.
+MIN_CELL_M = 250.0
+#: The smallest k of a public map.
+MIN_K = 2
+#: Public time series (the slider, the summary, cells' dates) step by quarter.
+PUBLIC_PERIOD = "Q"
 
 #: Fields that may reach a public map, per layer. Everything else is dropped.
 PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
@@ -99,13 +114,75 @@ def _hex_centres(x: np.ndarray, y: np.ndarray, size: float) -> tuple[np.ndarray,
     return size * np.sqrt(3) * (rx + rz / 2), size * 1.5 * rz
 
 
-def _check(generalise: str, cell_m: float, k: int) -> None:
+def _check(generalise: str, cell_m: float, k: int, allow_unsafe: bool = False) -> None:
     if generalise not in GENERALISE:
         raise GeomapError(
             f"`generalise` was {generalise!r} but is expected to be in {', '.join(GENERALISE)}"
         )
-    if cell_m <= 0 or k < 1:
-        raise GeomapError("`cell_m` must be > 0 metres and `k` at least 1")
+    check_cell_k(cell_m, k)
+    if allow_unsafe:
+        return
+    if generalise != "district" and cell_m < MIN_CELL_M:
+        raise GeomapError(
+            f"a public map's cells must be at least {MIN_CELL_M:g} m (got {cell_m:g} m): "
+            "smaller cells point at the incidents (allow_unsafe / --unsafe-allow-small-cells "
+            "overrides, and the map is then not safe to publish)"
+        )
+    if k < MIN_K:
+        raise GeomapError(
+            f"a public map's k must be at least {MIN_K} (got {k}): k={k} shows single "
+            "incidents (allow_unsafe / --unsafe-allow-small-cells overrides, and the map is "
+            "then not safe to publish)"
+        )
+
+
+def protect(counts: pd.Series, k: int, hidden: int = 0) -> pd.Series:
+    """Return which units to withhold: those below ``k`` and enough others to protect them.
+
+    Primary suppression withholds every unit with ``0 < count < k``. The published
+    total then gives the sum of the withheld units (and of ``hidden``, a count
+    published nowhere, such as incidents outside every district, when it is below
+    k: a larger one is assumed known, and protects nothing), so complementary
+    suppression withholds more units, smallest first, until no withheld count can
+    be worked out: at least two withheld members, holding more than one incident
+    each on average.
+
+    Parameters
+    ----------
+    counts : pandas.Series
+        Incidents per unit (cell or district).
+    k : int
+        Counts below k are withheld.
+    hidden : int
+        Incidents counted in the total but in no unit.
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, True for a withheld unit.
+
+    Examples
+    --------
+    >>> protect(pd.Series([1, 5, 9, 0]), k=3).tolist()
+    [True, True, False, False]
+    >>> protect(pd.Series([1, 1, 9, 7]), k=3).tolist()
+    [True, True, False, True]
+    """
+    n = counts.fillna(0).astype(int).to_numpy()
+    withheld = (n > 0) & (n < k)
+    sensitive = 0 < hidden < k
+    if not (withheld.any() or sensitive):
+        return pd.Series(withheld, index=counts.index)
+    members = int(withheld.sum()) + sensitive
+    total = int(n[withheld].sum()) + (hidden if sensitive else 0)
+    while members < 2 or total < members + 1:
+        free = np.flatnonzero(~withheld & (n > 0))
+        if not len(free):
+            break
+        pick = free[np.argmin(n[free])]  # the smallest; the first of equals
+        withheld[pick] = True
+        members, total = members + 1, total + int(n[pick])
+    return pd.Series(withheld, index=counts.index)
 
 
 def _district_cells(
@@ -122,17 +199,18 @@ def _district_cells(
     joined = joined[~joined.index.duplicated(keep="first")]
     cell = joined["index_right"].reindex(inc.index)
     outside = cell.isna()
-    cell = cell.fillna(-1).astype(int).astype(str)
+    # Integer keys: cells sort in district order, as the district choropleth does.
+    cell = cell.fillna(-1).astype(int)
     centres = d.geometry.representative_point()
-    px = centres.x.reindex(cell.astype(int)).to_numpy()
-    py = centres.y.reindex(cell.astype(int)).to_numpy()
+    px = centres.x.reindex(cell).to_numpy(copy=True)
+    py = centres.y.reindex(cell).to_numpy(copy=True)
     if outside.any():
         log.warning(
             "%d incidents lie outside every district; grouped as 'outside'", int(outside.sum())
         )
         px[outside.to_numpy()] = np.nan
     names = d[label].astype(str) if label else pd.Series(d.index.astype(str))
-    cell_name = names.reindex(cell.astype(int)).fillna("outside every district").to_numpy()
+    cell_name = names.reindex(cell).fillna("outside every district").to_numpy()
     return pd.DataFrame({"cell": cell.to_numpy(), "px": px, "py": py, "district_name": cell_name})
 
 
@@ -167,7 +245,12 @@ def _mode(s: pd.Series) -> object:
 
 
 def _aggregate(inc: gpd.GeoDataFrame, frame: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Return one row per cell: counts, commonest categories, first and last month."""
+    """Return one row per cell: counts, commonest categories, first and last quarter.
+
+    Cells below k, and those withheld to protect them (:func:`protect`), keep only
+    their location and ``suppressed``. Cells with no location (incidents outside
+    every district) are left out, but count as hidden when choosing what to withhold.
+    """
     for col in ("killed", "injured"):
         frame[col] = pd.array(inc[col], dtype="Int64") if col in inc.columns else pd.NA
     for col in ("victim_category", "incident_type"):
@@ -175,7 +258,7 @@ def _aggregate(inc: gpd.GeoDataFrame, frame: pd.DataFrame, k: int) -> pd.DataFra
     dates = (
         pd.to_datetime(inc["date"]) if "date" in inc.columns else pd.Series(pd.NaT, index=inc.index)
     )
-    frame["month"] = dates.dt.to_period("M").dt.to_timestamp().to_numpy()
+    frame["period"] = dates.dt.to_period(PUBLIC_PERIOD).dt.to_timestamp().to_numpy()
     grouped = frame.groupby("cell", sort=True)
     out = pd.DataFrame(
         {
@@ -185,20 +268,25 @@ def _aggregate(inc: gpd.GeoDataFrame, frame: pd.DataFrame, k: int) -> pd.DataFra
             "victim_category": grouped["victim_category"].agg(_mode),
             "incident_type": grouped["incident_type"].agg(_mode),
             "district": grouped["district_name"].agg(_mode),
-            "first_date": grouped["month"].min(),
-            "last_date": grouped["month"].max(),
+            "first_date": grouped["period"].min(),
+            "last_date": grouped["period"].max(),
             "px": grouped["px"].first(),
             "py": grouped["py"].first(),
         }
     ).reset_index(drop=True)
-    small = out["incidents"] < k
+    placed = out["px"].notna()
+    hidden = int(out.loc[~placed, "incidents"].sum())
+    out = out[placed].reset_index(drop=True)
+    small = protect(out["incidents"], k, hidden)
     out["suppressed"] = small
     for col in ("killed", "injured", "incidents"):
         out[col] = out[col].astype("Int64").mask(small)
-    # Dates of a suppressed cell could single out an event: keep them only for k or more.
-    out["first_date"] = out["first_date"].mask(small)
-    out["last_date"] = out["last_date"].mask(small)
-    return out[out["px"].notna()]
+    # Nothing of a withheld cell but its place: no category, type, district or dates.
+    for col in ("victim_category", "incident_type", "district"):
+        out[col] = out[col].astype(object).mask(small, None)
+    for col in ("first_date", "last_date"):
+        out[col] = out[col].mask(small)
+    return out
 
 
 def public_incidents(
@@ -209,6 +297,7 @@ def public_incidents(
     k: int = 3,
     districts: gpd.GeoDataFrame | None = None,
     district_field: str | None = None,
+    allow_unsafe: bool = False,
 ) -> gpd.GeoDataFrame:
     """Aggregate incidents into generalised cells safe to publish.
 
@@ -221,26 +310,29 @@ def public_incidents(
     cell_m : float
         Grid cell side, or hexagon circumradius, in metres.
     k : int
-        Cells with fewer incidents than this show no counts ("fewer than k").
+        Cells with fewer incidents than this (and those withheld to protect them,
+        see :func:`protect`) show no counts and no attributes.
     districts : geopandas.GeoDataFrame, optional
         Boundaries, for ``generalise="district"``; each cell is a district's
         representative point.
     district_field : str, optional
         The districts' label column (default: a column named ``name`` or ``district``).
+    allow_unsafe : bool
+        Accept cells under :data:`MIN_CELL_M` and k under :data:`MIN_K`.
 
     Returns
     -------
     geopandas.GeoDataFrame
         One point per cell (EPSG:4326) with ``incidents``, ``killed``, ``injured``,
         ``victim_category`` (the most common), ``incident_type``, ``first_date``,
-        ``last_date`` (months), ``district`` and ``suppressed``; the true
+        ``last_date`` (quarters), ``district`` and ``suppressed``; the true
         locations, ids and free text are gone.
 
     Examples
     --------
     >>> cells = public_incidents(result.kept, cell_m=5000, k=3)  # doctest: +SKIP
     """
-    _check(generalise, cell_m, k)
+    _check(generalise, cell_m, k, allow_unsafe)
     inc = incidents.to_crs(DISPLAY_CRS)
     inc = inc[~(inc.geometry.isna() | inc.geometry.is_empty)]
     if inc.empty:
@@ -313,8 +405,8 @@ PUBLIC_LABELS = {
     "incidents": "Incidents in this cell",
     "victim_category": "Most common victim category",
     "incident_type": "Most common type",
-    "first_date": "First (month)",
-    "last_date": "Last (month)",
+    "first_date": "First (quarter)",
+    "last_date": "Last (quarter)",
     "district": "District",
 }
 
@@ -331,6 +423,9 @@ class PublicPolicy:
         Grid cell side or hexagon radius, in metres.
     k : int
         Counts below ``k`` are suppressed.
+    allow_unsafe : bool
+        Accept cells under :data:`MIN_CELL_M` and k under :data:`MIN_K`; the map
+        then says it is not safe to publish instead of "generalised".
 
     Examples
     --------
@@ -346,16 +441,28 @@ class PublicPolicy:
     generalise: str = "grid"
     cell_m: float = 2000.0
     k: int = 3
+    allow_unsafe: bool = False
 
     def __post_init__(self) -> None:
-        _check(self.generalise, self.cell_m, self.k)
+        _check(self.generalise, self.cell_m, self.k, self.allow_unsafe)
+
+    @property
+    def safe(self) -> bool:
+        """Whether the cells and k are at least the safe minimums."""
+        small = self.generalise != "district" and self.cell_m < MIN_CELL_M
+        return not (small or self.k < MIN_K)
 
     @classmethod
     def from_options(cls, options: MapOptions) -> PublicPolicy | None:
         """Return the policy of a map with these options (None unless ``options.public``)."""
         if not options.public:
             return None
-        return cls(generalise=options.generalise, cell_m=options.cell_m, k=options.k)
+        return cls(
+            generalise=options.generalise,
+            cell_m=options.cell_m,
+            k=options.k,
+            allow_unsafe=options.allow_unsafe,
+        )
 
     def check_fields(self, *asked: Mapping[str, Sequence[str]] | None) -> None:
         """Fail if a field asked for (per layer, as popup or tooltip fields) is not public."""
@@ -383,6 +490,7 @@ class PublicPolicy:
                 cell_m=self.cell_m,
                 k=self.k,
                 districts=data.districts,
+                allow_unsafe=self.allow_unsafe,
             )
         if haz is not None and len(haz):
             haz = public_hazards(haz)
@@ -394,11 +502,18 @@ class PublicPolicy:
 
     def view(self) -> MapView:
         """Return what a public map's layers show: public fields and labels, counts suppressed."""
+        name = (
+            f"Incidents (generalised to {self.generalise} cells)"
+            if self.safe
+            else f"Incidents in {self.generalise} cells (below the safe minimum: NOT safe "
+            "to publish)"
+        )
         return MapView(
             popup=PUBLIC_POPUP_FIELDS,
             tooltip=PUBLIC_TOOLTIP_FIELDS,
             labels=PUBLIC_LABELS,
-            incident_name=f"Incidents (generalised to {self.generalise} cells)",
+            incident_name=name,
+            period=PUBLIC_PERIOD,
             incident_date="first_date",
             suppressed_field="suppressed",
             k=self.k,

@@ -99,7 +99,7 @@ def render_map(
     context = {"districts": districts, "proposed": proposed, "places": places, "roads": roads}
     data, view = prepare(MapInputs.of(incidents, hazards, **context), opts)
     m = GeomapMap(tiles=None, control_scale=False, self_contained=not opts.cdn, zoom_control=True)
-    months = slider_months(data) if opts.time_slider else None
+    months = slider_months(data, view.period) if opts.time_slider else None
     build = Build(opts, view, months, bundled=assets_available)
     m.fit_bounds(data.bounds())
     add_app(m, page_config(data, build))

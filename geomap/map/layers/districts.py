@@ -1,4 +1,9 @@
-"""District choropleths: casualties, and active hazard km², per district (off until ticked)."""
+"""District choropleths: casualties, and active hazard km², per district (off until ticked).
+
+In a public map, a district's casualties are shown only when they come from at
+least k incidents; other districts are withheld with them where the published
+total would give their casualties away (:func:`geomap.map.public.protect`).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from geomap.map._encode import column
 from geomap.map._polygons import ragged_polygons, simplify
 from geomap.map.contract import ChoroplethStyle, LegendEntry, PolygonsSpec
 from geomap.map.layers._common import swatch
+from geomap.map.public import protect
 from geomap.model import DISPLAY_CRS
 from geomap.style import CHORO_COLORS, CHORO_NODATA, CHOROPLETH
 
@@ -47,17 +53,19 @@ def _legend(bounds: list[float], colors: list[str], unit: str, k: int | None) ->
         label = f"≤ {b:g} {unit}" if lo is None else f"{lo:g} – {b:g} {unit}"
         items.append(swatch(label, c, stroke))
         lo = b
-    nodata = "no data" + (f" or fewer than {k}" if k else "")
+    nodata = "no data" + (
+        f" or withheld (fewer than {k} incidents, or to protect one)" if k else ""
+    )
     return [*items, swatch(nodata, CHORO_NODATA, stroke)]
 
 
 def _choropleth(
-    values: np.ndarray, palette: str, k: int | None
+    values: np.ndarray, palette: str, withheld: pd.Series | None
 ) -> tuple[pd.Series, ChoroplethStyle]:
-    """Return the values shown (small counts suppressed: no data) and the fill rule."""
+    """Return the values shown (withheld counts: no data) and the fill rule."""
     shown = pd.Series(values, dtype=float)
-    if k and palette == "casualties":
-        shown = shown.mask((shown > 0) & (shown < k))
+    if withheld is not None and palette == "casualties":
+        shown = shown.mask(withheld.to_numpy())
     bounds = breaks(shown)
     style: ChoroplethStyle = {
         "field": "value",
@@ -86,7 +94,8 @@ def district_layers(
     incidents, hazards : geopandas.GeoDataFrame, optional
         The incidents (as recorded, also in a public map) and hazard areas.
     k : int, optional
-        Casualty counts below ``k`` are suppressed.
+        A public map's k: casualties from fewer than ``k`` incidents are withheld,
+        and with them enough districts that none can be worked out from the total.
     simplify_m : float
         Boundaries are simplified to this tolerance in metres.
 
@@ -96,14 +105,19 @@ def district_layers(
     """
     d = districts.to_crs(DISPLAY_CRS).reset_index(drop=True)
     # One row per district in input order (joined on geometry), then an "outside" row.
-    table = district_summary(incidents, hazards, d).iloc[: len(d)]
+    full = district_summary(incidents, hazards, d)
+    table = full.iloc[: len(d)]
+    withheld = None
+    if k and "incidents" in full.columns:
+        outside = int(full["incidents"].iloc[len(d) :].fillna(0).sum())
+        withheld = protect(table["incidents"].reset_index(drop=True), k, outside)
     names = column(table["name"].astype(str).reset_index(drop=True))
     g = ragged_polygons(simplify(d.geometry.to_numpy(), metric_crs(d), simplify_m))
     layers: list[PolygonsSpec] = []
     for key, name, field, unit in _CHOROPLETHS:
         values = table[field].astype(float)
         values = values.to_numpy() if field == "casualties" else values.round(2).to_numpy()
-        shown, style = _choropleth(values, field, k)
+        shown, style = _choropleth(values, field, withheld)
         layers.append(
             {
                 "kind": "polygons",

@@ -144,7 +144,7 @@ def incident_legend(
     if k:
         items.append(
             swatch(
-                f"fewer than {k} incidents (counts suppressed)",
+                f"withheld: fewer than {k} incidents, or to protect one (no counts)",
                 INCIDENT["suppressedFill"],
                 INCIDENT["stroke"],
                 shape="circle",

@@ -2,7 +2,12 @@
 
 The panel's figures come from :mod:`geomap.analysis` (:func:`casualty_trend`
 for incidents and casualties, :func:`area_over_time` for land), read at the end
-of each month of the slider; a public map suppresses counts below k.
+of each month of the slider.
+
+A public map's slider steps by quarter, and its panel (:func:`public_rows`)
+shows incidents, killed and injured released in steps of at least k incidents:
+no two steps differ by fewer than k incidents, so moving the slider never
+reveals a small count; the breakdown by victim category is left out.
 """
 
 from __future__ import annotations
@@ -18,18 +23,25 @@ from geomap.map._inputs import MapInputs
 from geomap.map.contract import Summary, SummaryRow, Timeline
 from geomap.model import VICTIM_CATEGORY
 
-__all__ = ["DISSOLVE_SUMMARY_MAX", "slider_months", "summary_panel", "timeline_config"]
+__all__ = [
+    "DISSOLVE_SUMMARY_MAX",
+    "public_rows",
+    "released",
+    "slider_months",
+    "summary_panel",
+    "timeline_config",
+]
 
 #: Up to this many hazard areas, the summary panel's areas are dissolved (overlaps
 #: once; it costs a union per month).
 DISSOLVE_SUMMARY_MAX = 500
 
 
-def slider_months(data: MapInputs) -> pd.PeriodIndex | None:
-    """Return every month from the first to the last date of an incident or hazard area.
+def slider_months(data: MapInputs, period: str = "M") -> pd.PeriodIndex | None:
+    """Return every month (or ``period``) from the first to the last date of the layers.
 
-    The incidents' true dates count (also for a public map: months are aggregate
-    information). None when there are no dates.
+    The incidents' true dates count (also for a public map, whose steps are
+    quarters: the span is aggregate information). None when there are no dates.
     """
     inc, haz = data.true_incidents, data.hazards
     dates = [inc["date"] if inc is not None and "date" in inc.columns else None]
@@ -41,7 +53,9 @@ def slider_months(data: MapInputs) -> pd.PeriodIndex | None:
     values = pd.concat(present, ignore_index=True).dropna()
     if values.empty:
         return None
-    return pd.period_range(values.min().to_period("M"), values.max().to_period("M"), freq="M")
+    return pd.period_range(
+        values.min().to_period(period), values.max().to_period(period), freq=period
+    )
 
 
 def _month_ends(months: pd.PeriodIndex) -> pd.DatetimeIndex:
@@ -52,12 +66,6 @@ def timeline_config(months: pd.PeriodIndex) -> Timeline:
     """Return the slider's months and the last day of each (days since 1970-01-01)."""
     days = _month_ends(months).to_numpy(dtype="datetime64[D]").astype(np.int64)
     return {"months": [str(p) for p in months], "days": [int(v) for v in days]}
-
-
-def _suppress(value: int, k: int | None) -> Any:
-    if k is not None and 0 < value < k:
-        return f"fewer than {k}"
-    return value
 
 
 def _count_text(value: Any) -> str:
@@ -74,16 +82,14 @@ def _running(trend: pd.DataFrame | None, column: str, axis: list[str]) -> np.nda
     return per_month.cumsum().to_numpy(dtype=float)
 
 
-def _shown(total: np.ndarray, counts: pd.Series | None, k: int | None) -> list[Any]:
+def _shown(total: np.ndarray, counts: pd.Series | None) -> list[Any]:
     """Return the values of a row (None throughout where every count is unknown: a dash)."""
     if counts is not None and counts.isna().all():
         return [None] * len(total)
-    return [_suppress(int(v), k) for v in total]
+    return [int(v) for v in total]
 
 
-def _incident_rows(
-    incidents: gpd.GeoDataFrame, months: pd.PeriodIndex, k: int | None
-) -> list[SummaryRow]:
+def _incident_rows(incidents: gpd.GeoDataFrame, months: pd.PeriodIndex) -> list[SummaryRow]:
     """Return incidents, killed and injured so far at each month's end (from casualty_trend).
 
     Undated incidents count from the first month. Per victim category, killed
@@ -97,15 +103,15 @@ def _incident_rows(
     undated = inc[~dated]
     incidents_so_far = _running(trend, "incidents", axis) + len(undated)
     rows: list[SummaryRow] = [
-        {"key": "incidents", "label": "Incidents", "values": _shown(incidents_so_far, None, k)}
+        {"key": "incidents", "label": "Incidents", "values": _shown(incidents_so_far, None)}
     ]
     for c in ("killed", "injured"):
         if c in inc.columns:
             total = _running(trend, c, axis) + float(undated[c].astype(float).sum())
-            rows.append({"key": c, "label": c.capitalize(), "values": _shown(total, inc[c], k)})
+            rows.append({"key": c, "label": c.capitalize(), "values": _shown(total, inc[c])})
     if {"victim_category", "killed", "injured"} <= set(inc.columns):
         killed = casualty_trend(inc[dated].drop(columns="injured"), "M") if dated.any() else None
-        rows += _victim_rows(inc, trend, killed, axis, k)
+        rows += _victim_rows(inc, trend, killed, axis)
     return rows
 
 
@@ -114,7 +120,6 @@ def _victim_rows(
     casualties: pd.DataFrame | None,
     killed: pd.DataFrame | None,
     axis: list[str],
-    k: int | None,
 ) -> list[SummaryRow]:
     """Return a "killed / injured" row per victim category present."""
     cats = inc["victim_category"].astype(object)
@@ -130,8 +135,8 @@ def _victim_rows(
         texts = [
             f"{_count_text(a)} / {_count_text(b)}"
             for a, b in zip(
-                _shown(dead + late["killed"], inc.loc[sel, "killed"], k),
-                _shown(hurt + late["injured"], inc.loc[sel, "injured"], k),
+                _shown(dead + late["killed"], inc.loc[sel, "killed"]),
+                _shown(hurt + late["injured"], inc.loc[sel, "injured"]),
                 strict=True,
             )
         ]
@@ -143,6 +148,79 @@ def _victim_rows(
                 "values": texts,
             }
         )
+    return rows
+
+
+def released(counts: np.ndarray, k: int) -> np.ndarray:
+    """Return, at each step, the step whose figures are shown (-1: none yet).
+
+    A step is released when at least ``k`` incidents were recorded since the last
+    one released; the last step is always released when the total reaches k (if
+    its own increase is under k, the release before it is dropped, so that the
+    two merge). Between releases the figures of the last release are shown as
+    "at least".
+
+    Examples
+    --------
+    >>> released(np.array([1, 3, 4, 5, 9, 10]), 3).tolist()
+    [-1, 1, 1, 1, 1, 5]
+    >>> released(np.array([0, 2, 2]), 3).tolist()
+    [-1, -1, -1]
+    """
+    steps: list[int] = []
+    last = 0.0
+    for t, c in enumerate(counts):
+        if c - last >= k:
+            steps.append(t)
+            last = c
+    n = len(counts)
+    if steps and counts[-1] > last:
+        steps.pop()  # the tail is under k: merge it into the release before
+        steps.append(n - 1)
+    shown = np.full(n, -1)
+    for t in steps:
+        shown[t:] = t
+    return shown
+
+
+def _so_far(dates: pd.Series, values: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Return the sum of ``values`` dated on or before each end (undated: from the start)."""
+    d = pd.to_datetime(dates).to_numpy(dtype="datetime64[ns]")
+    undated = np.isnat(d)
+    order = np.argsort(d[~undated], kind="stable")
+    csum = np.concatenate([[0.0], np.cumsum(values[~undated][order])])
+    return csum[np.searchsorted(d[~undated][order], ends, side="left")] + values[undated].sum()
+
+
+def public_rows(incidents: gpd.GeoDataFrame, steps: pd.PeriodIndex, k: int) -> list[SummaryRow]:
+    """Return a public panel's rows: incidents, killed and injured, released by :func:`released`.
+
+    Before the first release, incidents show "fewer than k" and casualties
+    "withheld"; between releases, "at least" the figures last released.
+    """
+    ends = (_month_ends(steps) + pd.Timedelta(days=1)).to_numpy(dtype="datetime64[ns]")
+    dates = (
+        incidents["date"]
+        if "date" in incidents.columns
+        else pd.Series(pd.NaT, index=incidents.index)
+    )
+    count = _so_far(dates, np.ones(len(incidents)), ends)
+    shown = released(count, k)
+    rows: list[SummaryRow] = []
+    for key in ("incidents", "killed", "injured"):
+        if key != "incidents" and key not in incidents.columns:
+            continue
+        col = incidents[key] if key != "incidents" else pd.Series(1, index=incidents.index)
+        if col.isna().all():
+            rows.append({"key": key, "label": key.capitalize(), "values": [None] * len(steps)})
+            continue
+        total = _so_far(dates, col.astype(float).fillna(0).to_numpy(), ends)
+        before = f"fewer than {k}" if key == "incidents" else "withheld"
+        values: list[Any] = [
+            before if r < 0 else int(total[r]) if r == t else f"at least {int(total[r]):,}"
+            for t, r in enumerate(shown)
+        ]
+        rows.append({"key": key, "label": key.capitalize(), "values": values})
     return rows
 
 
@@ -172,7 +250,13 @@ def _note(hazards: gpd.GeoDataFrame | None, k: int | None) -> str:
             else "Areas are sums of recorded areas: where polygons overlap, the overlap "
             "counts for each (see geomap stats for dissolved areas)."
         )
-    return note + (f" Counts below {k} are suppressed." if k else "")
+    if not k:
+        return note
+    return (
+        note + f" Public figures step by quarter and change only once at least {k} more "
+        f'incidents are recorded (until then: "at least"); counts from fewer than {k} '
+        "incidents are withheld."
+    ).strip()
 
 
 def summary_panel(
@@ -192,17 +276,17 @@ def summary_panel(
     months : pandas.PeriodIndex
         The slider's months.
     k : int, optional
-        Counts below ``k`` are suppressed ("fewer than k").
+        A public map's k: the figures are released as :func:`public_rows` says.
 
     Returns
     -------
     Summary
-        Incidents, killed and injured so far (and killed / injured per victim
-        category), active and released km², one value per month.
+        Incidents, killed and injured so far (and, unless public, killed /
+        injured per victim category), active and released km², one value per step.
     """
     rows: list[SummaryRow] = []
     if incidents is not None and len(incidents):
-        rows += _incident_rows(incidents, months, k)
+        rows += public_rows(incidents, months, k) if k else _incident_rows(incidents, months)
     if hazards is not None and len(hazards) and "status" in hazards.columns:
         rows += _area_rows(hazards, months)
     return {
