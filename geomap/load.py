@@ -30,7 +30,7 @@ from geomap.io import (
 from geomap.model import LAYERS
 from geomap.validate import ValidationResult, validate_layer
 
-__all__ = ["CONTEXT_LAYERS", "load_context", "load_inputs", "load_layers"]
+__all__ = ["CONTEXT_LAYERS", "load_context", "load_inputs", "load_layers", "warn_if_apart"]
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def _mapping_for(kind: str, mappings: Sequence[ColumnMapping]) -> ColumnMapping 
 
 
 def _sorted_by_kind(
-    paths: Sequence[PathLike], kind: str | None, layer: str | None
+    paths: Sequence[PathLike], kind: str | None, layer: str | None, wkt: str | None = None
 ) -> dict[str, list[tuple[PathLike, str | None]]]:
     """Each kind's (file, layer) pairs: ``kind`` for all, else as detected per file."""
     found: dict[str, list[tuple[PathLike, str | None]]] = {}
@@ -55,7 +55,7 @@ def _sorted_by_kind(
         if kind is not None:
             found.setdefault(kind, []).append((p, layer))
             continue
-        for k, lyr in detect_layers(p, layer):
+        for k, lyr in detect_layers(p, layer, wkt=wkt):
             found.setdefault(k, []).append((p, lyr))
     return found
 
@@ -111,8 +111,8 @@ def load_layers(
     if kind is not None and kind not in LAYERS:
         raise ValueError(f"`kind` was {kind!r} but is expected to be in {list(LAYERS)}")
     loaded = [m if isinstance(m, ColumnMapping) else load_mapping(Path(m)) for m in mappings]
-    found = _sorted_by_kind(paths, kind, layer)
-    results: dict[str, ValidationResult] = {}
+    found = _sorted_by_kind(paths, kind, layer, wkt)
+    read: dict[str, gpd.GeoDataFrame] = {}
     for k in ("incidents", "hazards"):
         if k not in found:
             continue
@@ -130,7 +130,12 @@ def load_layers(
             )
             for p, lyr in found[k]
         ]
-        results[k] = validate_layer(concat_layers(frames), LAYERS[k], strict=strict)
+        read[k] = concat_layers(frames)
+    results: dict[str, ValidationResult] = {}
+    for k, gdf in read.items():
+        # A small layer's points are checked against the other layer's as well.
+        other = read.get("hazards" if k == "incidents" else "incidents")
+        results[k] = validate_layer(gdf, LAYERS[k], strict=strict, reference=other)
     return results
 
 
@@ -241,3 +246,49 @@ def load_context(
                 log.info("%s: using its %r layer", f, name)
                 return found
     return None
+
+
+def warn_if_apart(
+    context: gpd.GeoDataFrame | None, name: str, *layers: gpd.GeoDataFrame | None
+) -> bool:
+    """Warn when a context layer (e.g. districts) does not overlap the data at all.
+
+    Parameters
+    ----------
+    context : GeoDataFrame, optional
+        The context layer (nothing is said when None or empty).
+    name : str
+        Its name, for the message (e.g. ``"districts"``).
+    *layers : GeoDataFrame or None
+        The data (incidents, hazards), in any CRS.
+
+    Returns
+    -------
+    bool
+        True when the context layer touches none of the data (and a warning was logged).
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> far = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)], crs=4326)
+    >>> near = gpd.GeoDataFrame(geometry=[box(46, 39, 47, 40)], crs=4326)
+    >>> warn_if_apart(far, "districts", near), warn_if_apart(near, "districts", near)
+    (True, False)
+    """
+    data = [g for g in layers if isinstance(g, gpd.GeoDataFrame) and len(g) and g.crs is not None]
+    if context is None or not len(context) or context.crs is None or not data:
+        return False
+    ctx = context[~(context.geometry.isna() | context.geometry.is_empty)]
+    for g in data:
+        g = g.to_crs(ctx.crs) if not g.crs.equals(ctx.crs) else g
+        g = g[~(g.geometry.isna() | g.geometry.is_empty)]
+        hits = ctx.sindex.query(g.geometry.to_numpy(), predicate="intersects")
+        if hits.size:
+            return False
+    log.warning(
+        "the %s layer does not overlap the data at all (none of its %d features touches an "
+        "incident or hazard area): is it the right file, and in the right CRS?",
+        name,
+        len(context),
+    )
+    return True

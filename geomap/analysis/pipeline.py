@@ -23,6 +23,7 @@ from geomap.analysis.priorities import PRIORITY_COLUMNS, prioritise
 from geomap.analysis.propose import propose_hazard_areas
 from geomap.analysis.quality import check_quality
 from geomap.analysis.trends import casualty_trend, release_trend, timeline_of
+from geomap.load import warn_if_apart
 
 __all__ = [
     "ANALYSIS_STEPS",
@@ -81,6 +82,9 @@ class KeyFigures:
     group present ("contaminated", "released", "unknown"); ``killed_by_victim`` the
     killed per victim category (None when the incidents have no such column);
     ``quality_by_check`` the flags per check, most frequent first.
+    ``killed_unknown`` and ``injured_unknown`` count the incidents whose count is
+    unknown (empty): those are left out of the sums, never counted as zero, and
+    :meth:`count_text` says so.
     """
 
     incidents: int
@@ -97,6 +101,26 @@ class KeyFigures:
     clustered: int
     quality_flags: int
     quality_by_check: dict[str, int]
+    killed_unknown: int = 0
+    injured_unknown: int = 0
+    casualties_unknown: int = 0
+
+    def count_text(self, what: str) -> str:
+        """``killed``, ``injured`` or ``casualties`` as text: "unknown" when no count is known.
+
+        Examples
+        --------
+        >>> f = KeyFigures(3, 0, 0, 3, 2, 0, 2, None, 0, {}, 0, 0, 0, {}, 1, 3, 3)
+        >>> f.count_text("killed"), f.count_text("injured"), f.count_text("casualties")
+        ('2 (unknown for 1 incident)', 'unknown', '2 (unknown for 3 incidents)')
+        """
+        unknown = int(getattr(self, f"{what}_unknown"))
+        value = int(getattr(self, what))
+        if self.incidents and unknown >= self.incidents and not value:
+            return "unknown"
+        if not unknown:
+            return f"{value:,}"
+        return f"{value:,} (unknown for {unknown:,} incident{'s' if unknown != 1 else ''})"
 
     @property
     def active_km2(self) -> float:
@@ -123,6 +147,12 @@ class KeyFigures:
             pd.Series(_counts(linked[c]) if c in linked else 0.0, index=linked.index)
             for c in ("killed", "injured")
         )
+        missing = {
+            c: pd.to_numeric(linked[c], errors="coerce").isna()
+            if c in linked
+            else pd.Series(True, index=linked.index)
+            for c in ("killed", "injured")
+        }
         by_victim = None
         if "victim_category" in linked:
             sums = killed.groupby(linked["victim_category"].astype(str)).sum()
@@ -143,6 +173,9 @@ class KeyFigures:
             clustered=int(proposed["n_incidents"].sum()) if len(proposed) else 0,
             quality_flags=len(quality),
             quality_by_check={str(k): int(v) for k, v in quality["check"].value_counts().items()},
+            killed_unknown=int(missing["killed"].sum()),
+            injured_unknown=int(missing["injured"].sum()),
+            casualties_unknown=int((missing["killed"] | missing["injured"]).sum()),
         )
 
 
@@ -276,6 +309,7 @@ def _tables(
     t.update(_trends(linked, haz))
     step()
     if districts is not None:
+        warn_if_apart(districts, "districts", linked, haz)
         t["district_table"] = district_summary(linked, haz, districts, id_field=opts.district_id)
     step()
     t["priorities"] = prioritise(
@@ -339,7 +373,11 @@ def _figure_lines(f: KeyFigures, opts: AnalysisOptions) -> list[str]:
             f"inside a hazard area {f.inside:,} · within {opts.max_distance_m:g} m "
             f"{f.nearby:,} · unlinked {f.unlinked:,}",
         ),
-        ("casualties", f"{f.casualties:,}", f"killed {f.killed:,} · injured {f.injured:,}"),
+        (
+            "casualties",
+            f.count_text("casualties"),
+            f"killed {f.count_text('killed')} · injured {f.count_text('injured')}",
+        ),
         ("killed by victim", "", " · ".join(f"{k} {v:,}" for k, v in victims if v) or "none"),
         (
             "hazard areas",

@@ -16,6 +16,7 @@ from typing import TypeAlias
 import geopandas as gpd
 
 from geomap._errors import GeomapError
+from geomap.load import warn_if_apart
 from geomap.map.contract import PublicInfo
 from geomap.map.options import DEFAULT_POPUP_FIELDS, DEFAULT_TOOLTIP_FIELDS
 from geomap.validate import ValidationResult, as_layer
@@ -73,6 +74,7 @@ class MapInputs:
             raise GeomapError(
                 "nothing to draw: no incidents or hazard areas were given (or all were empty)"
             )
+        warn_if_apart(context.get("districts"), "districts", inc, haz)
         return cls(incidents=inc, hazards=haz, true_incidents=inc, **context)
 
     def bounds(self) -> list[list[float]]:

@@ -75,8 +75,8 @@ def _figures(f: KeyFigures) -> list[tuple[str, str]]:
         ("Inside a hazard area", f"{f.inside:,}"),
         ("Near one", f"{f.nearby:,}"),
         ("Outside every area", f"{f.unlinked:,}"),
-        ("Casualties", f"{f.casualties:,}"),
-        ("Killed", f"{f.killed:,}"),
+        ("Casualties", f.count_text("casualties")),
+        ("Killed", f.count_text("killed")),
     ]
     if f.killed_by_victim is not None:
         for c in ("civilian", "journalist"):
