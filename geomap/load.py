@@ -106,6 +106,33 @@ def load_layers(
     >>> {k: len(r.kept) for k, r in results.items()}
     {'incidents': 125, 'hazards': 400}
     """
+    read = _read_kinds(
+        paths,
+        kind=kind,
+        layer=layer,
+        mappings=mappings,
+        engine=engine,
+        crs=crs,
+        latitude=latitude,
+        longitude=longitude,
+        wkt=wkt,
+    )
+    return _validated(read, strict)
+
+
+def _read_kinds(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    kind: str | None = None,
+    layer: str | None = None,
+    mappings: Sequence[ColumnMapping | PathLike] = (),
+    engine: str | None = None,
+    crs: str | None = None,
+    latitude: str | None = None,
+    longitude: str | None = None,
+    wkt: str | None = None,
+) -> dict[str, gpd.GeoDataFrame]:
+    """Read files sorted into incidents and hazards (see :func:`load_layers`), unchecked."""
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     if kind is not None and kind not in LAYERS:
@@ -131,11 +158,16 @@ def load_layers(
             for p, lyr in found[k]
         ]
         read[k] = concat_layers(frames)
+    return read
+
+
+def _validated(read: dict[str, gpd.GeoDataFrame], strict: bool) -> dict[str, ValidationResult]:
+    """Validate each kind; a small layer's points are checked against the other's too."""
     results: dict[str, ValidationResult] = {}
-    for k, gdf in read.items():
-        # A small layer's points are checked against the other layer's as well.
-        other = read.get("hazards" if k == "incidents" else "incidents")
-        results[k] = validate_layer(gdf, LAYERS[k], strict=strict, reference=other)
+    for k in ("incidents", "hazards"):
+        if k in read:
+            other = read.get("hazards" if k == "incidents" else "incidents")
+            results[k] = validate_layer(read[k], LAYERS[k], strict=strict, reference=other)
     return results
 
 
@@ -185,19 +217,19 @@ def load_inputs(
     """
     if not (files or incidents or hazards):
         raise InputError("no input files given")
-    results: dict[str, ValidationResult] = {}
+    read: dict[str, gpd.GeoDataFrame] = {}
     groups = [(files, kind), (incidents, "incidents"), (hazards, "hazards")]
     for paths, group_kind in groups:
         if not paths:
             continue
-        found = load_layers(list(paths), kind=group_kind, strict=strict, **options)
-        for k, res in found.items():
-            if k in results:
+        found = _read_kinds(list(paths), kind=group_kind, **options)
+        for k, gdf in found.items():
+            if k in read:
                 raise GeomapError(
                     f"{k} were given twice (positional files and --{k}); give them once"
                 )
-            results[k] = res
-    return results
+            read[k] = gdf
+    return _validated(read, strict)
 
 
 def load_context(

@@ -80,7 +80,8 @@ class KeyFigures:
 
     ``km2_by_contamination`` holds the dissolved km² of each ``contamination``
     group present ("contaminated", "released", "unknown"); ``killed_by_victim`` the
-    killed per victim category (None when the incidents have no such column);
+    killed per victim category (None when the incidents have no such column; a
+    category's value is None when no incident of it has a known count);
     ``quality_by_check`` the flags per check, most frequent first.
     ``killed_unknown`` and ``injured_unknown`` count the incidents whose count is
     unknown (empty): those are left out of the sums, never counted as zero, and
@@ -94,7 +95,7 @@ class KeyFigures:
     killed: int
     injured: int
     casualties: int
-    killed_by_victim: dict[str, int] | None
+    killed_by_victim: dict[str, int | None] | None
     hazard_areas: int
     km2_by_contamination: dict[str, float]
     proposed: int
@@ -155,8 +156,9 @@ class KeyFigures:
         }
         by_victim = None
         if "victim_category" in linked:
-            sums = killed.groupby(linked["victim_category"].astype(str)).sum()
-            by_victim = {str(k): int(v) for k, v in sums.items()}
+            known = killed.where(~missing["killed"])
+            sums = known.groupby(linked["victim_category"].astype(str)).sum(min_count=1)
+            by_victim = {str(k): None if pd.isna(v) else int(v) for k, v in sums.items()}
         km2 = by_contamination.set_index("contamination")["area_km2"]
         return cls(
             incidents=len(linked),
@@ -222,7 +224,11 @@ class AnalysisResult:
         prio = self.priorities.head(self.options.top if top is None else top)
         if len(prio):
             cols = [c for c in _STATS_PRIORITY_COLUMNS if c in prio.columns]
-            lines += ["", f"top {len(prio)} priority areas", *_text_table(pd.DataFrame(prio[cols]))]
+            lines += [
+                "",
+                f"top {len(prio)} priority areas",
+                *_text_table(unknown_as_text(pd.DataFrame(prio[cols]))),
+            ]
         return lines
 
 
@@ -364,7 +370,11 @@ _STATS_PRIORITY_COLUMNS = tuple(
 
 def _figure_lines(f: KeyFigures, opts: AnalysisOptions) -> list[str]:
     """Format the key figures as aligned ``label  number  detail`` lines."""
-    victims = (f.killed_by_victim or {}).items()
+    victims = [
+        (k, "unknown" if v is None else f"{v:,}")
+        for k, v in (f.killed_by_victim or {}).items()
+        if v != 0
+    ]
     checks = f.quality_by_check.items()
     rows = [
         (
@@ -378,7 +388,7 @@ def _figure_lines(f: KeyFigures, opts: AnalysisOptions) -> list[str]:
             f.count_text("casualties"),
             f"killed {f.count_text('killed')} · injured {f.count_text('injured')}",
         ),
-        ("killed by victim", "", " · ".join(f"{k} {v:,}" for k, v in victims if v) or "none"),
+        ("killed by victim", "", " · ".join(f"{k} {v}" for k, v in victims) or "none"),
         (
             "hazard areas",
             f"{f.hazard_areas:,}",
@@ -412,6 +422,15 @@ def _district_rows(table: gpd.GeoDataFrame) -> pd.DataFrame:
     for c in ("incidents", "killed", "injured", "casualties"):
         shown[c] = shown[c].astype(int)
     return shown
+
+
+def unknown_as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with missing casualty counts shown as "unknown" (never as 0 or blank)."""
+    df = df.copy()
+    for c in ("killed", "injured", "casualties"):
+        if c in df.columns and df[c].isna().any():
+            df[c] = df[c].astype(object).where(df[c].notna(), "unknown")
+    return df
 
 
 def _text_table(df: pd.DataFrame) -> list[str]:

@@ -298,9 +298,15 @@ def _casualties(
         "killed": key.map(sums["k"]).fillna(0).astype(int).to_numpy(),
         "injured": key.map(sums["j"]).fillna(0).astype(int).to_numpy(),
     }
-    cols["casualties"] = cols["killed"] + cols["injured"]
     cols["casualties_unknown"] = key.map(sums["u"]).fillna(0).astype(int).to_numpy()
-    return cols, _harm(cols, bool(len(inc)) and bool(_all_unknown(inc)))
+    harm = _harm(cols, bool(len(inc)) and _all_unknown(inc))
+    # An area whose linked incidents all have unknown casualties: unknown, never 0.
+    unknown = (cols["n_incidents"] > 0) & (cols["casualties_unknown"] == cols["n_incidents"])
+    for c in ("killed", "injured"):
+        cols[c] = pd.array(np.where(unknown, 0, cols[c]), dtype="Int64")
+        cols[c][unknown] = pd.NA
+    cols["casualties"] = cols["killed"] + cols["injured"]
+    return cols, harm
 
 
 def _all_unknown(inc: pd.DataFrame) -> bool:
@@ -327,7 +333,7 @@ def _harm(cols: _Columns, all_unknown: bool) -> _Columns:
         n = cols["n_incidents"]
         most = n.max() if len(n) else 0
         return {"incidents": n / most if most else np.zeros(len(n))}
-    harm = cols["casualties"] + cols["casualties_unknown"]
+    harm = cols["killed"] + cols["injured"] + cols["casualties_unknown"]
     most = harm.max() if len(harm) else 0
     return {"casualties": harm / most if most else np.zeros(len(harm))}
 
