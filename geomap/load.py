@@ -126,11 +126,7 @@ def _read_kinds(
     kind: str | None = None,
     layer: str | None = None,
     mappings: Sequence[ColumnMapping | PathLike] = (),
-    engine: str | None = None,
-    crs: str | None = None,
-    latitude: str | None = None,
-    longitude: str | None = None,
-    wkt: str | None = None,
+    **options: Any,
 ) -> dict[str, gpd.GeoDataFrame]:
     """Read files sorted into incidents and hazards (see :func:`load_layers`), unchecked."""
     if isinstance(paths, str | os.PathLike):
@@ -138,7 +134,7 @@ def _read_kinds(
     if kind is not None and kind not in LAYERS:
         raise ValueError(f"`kind` was {kind!r} but is expected to be in {list(LAYERS)}")
     loaded = [m if isinstance(m, ColumnMapping) else load_mapping(Path(m)) for m in mappings]
-    found = _sorted_by_kind(paths, kind, layer, wkt)
+    found = _sorted_by_kind(paths, kind, layer, options.get("wkt"))
     read: dict[str, gpd.GeoDataFrame] = {}
     for k in ("incidents", "hazards"):
         if k not in found:
@@ -149,11 +145,7 @@ def _read_kinds(
                 k,
                 layer=lyr,
                 mapping=_mapping_for(k, loaded),
-                engine=engine,
-                crs=crs,
-                latitude=latitude,
-                longitude=longitude,
-                wkt=wkt,
+                **options,
             )
             for p, lyr in found[k]
         ]

@@ -293,7 +293,7 @@ def _casualties(
         n=("k", "size"), k=("k", "sum"), j=("j", "sum"), u=("u", "sum")
     )
     key = ids.astype(str)
-    cols = {
+    cols: _Columns = {
         "n_incidents": key.map(sums["n"]).fillna(0).astype(int).to_numpy(),
         "killed": key.map(sums["k"]).fillna(0).astype(int).to_numpy(),
         "injured": key.map(sums["j"]).fillna(0).astype(int).to_numpy(),
