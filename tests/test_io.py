@@ -350,3 +350,15 @@ def test_load_inputs_sorts_files_and_refuses_a_kind_twice(tmp_path, incidents_gd
         load_inputs([inc], incidents=[inc])
     with pytest.raises(InputError, match="no input files given"):
         load_inputs()
+
+
+def test_csv_of_wkt_polygons_is_detected_as_hazards(tmp_path, hazards_gdf, incidents_gdf):
+    for gdf, kind in ((hazards_gdf, "hazards"), (incidents_gdf, "incidents")):
+        path = tmp_path / f"{kind}.csv"
+        df = pd.DataFrame(gdf.drop(columns="geometry"))
+        df["geom"] = gdf.geometry.to_wkt()
+        df.to_csv(path, index=False)
+        assert geomap.detect_layers(path) == [(kind, None)]
+        results = geomap.load_layers(path)
+        assert list(results) == [kind]
+        assert results[kind].rejected.empty
