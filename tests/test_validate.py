@@ -11,6 +11,7 @@ from shapely.geometry import GeometryCollection, LineString, MultiPoint, Point, 
 
 import geomap
 from geomap import ValidationError
+from geomap.map._inputs import clean_layer
 from geomap.validate import as_layer
 from geomap.validate.fields import EARLIEST_DATE, MAX_COUNT
 
@@ -342,3 +343,13 @@ def test_wrong_geometry_type_suggests_the_other_kind(hazards_gdf):
     result = geomap.validate_incidents(hazards_gdf)
     assert result.kept.empty
     assert (result.rejected["likely_fix"] == "read the file as hazard areas (--kind hazards)").all()
+
+
+def test_unvalidated_non_finite_rows_are_left_off_the_map(incidents_gdf, caplog):
+    raw = incidents_gdf.copy()
+    with np.errstate(invalid="ignore"):
+        raw.loc[1, "geometry"] = shapely.from_wkt("POINT (NaN 39.9)")
+    caplog.set_level("WARNING")
+    shown = clean_layer(raw, "incidents")
+    assert shown["id"].tolist() == ["I1", "I3", "I4", "I5"]
+    assert "left out 1 rows with a NaN or infinite coordinate" in caplog.text

@@ -9,11 +9,14 @@ decides once.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
 import geopandas as gpd
+import numpy as np
+import shapely
 
 from geomap._errors import GeomapError
 from geomap.load import warn_if_apart
@@ -23,16 +26,27 @@ from geomap.validate import ValidationResult, as_layer
 
 __all__ = ["PRIVATE_VIEW", "Layer", "MapInputs", "MapView", "clean_layer"]
 
+log = logging.getLogger(__name__)
+
 #: A layer as the renderer accepts it.
 Layer: TypeAlias = ValidationResult | gpd.GeoDataFrame
 
 
 def clean_layer(data: Layer | None, what: str) -> gpd.GeoDataFrame | None:
-    """Return the layer in EPSG:4326 without missing or empty geometries (None stays None)."""
+    """Return the layer in EPSG:4326 without missing, empty or non-finite geometries.
+
+    None stays None.
+    """
     if data is None:
         return None
     gdf = as_layer(data, what)
-    return gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)].reset_index(drop=True)
+    gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
+    xy, row = shapely.get_coordinates(gdf.geometry.to_numpy(), return_index=True)
+    bad = np.unique(row[~np.isfinite(xy).all(axis=1)])
+    if len(bad):  # unvalidated data: never drawn at a wrapped-round longitude
+        log.warning("%s: left out %d rows with a NaN or infinite coordinate", what, len(bad))
+        gdf = gdf.drop(index=gdf.index[bad])
+    return gdf.reset_index(drop=True)
 
 
 def _has_rows(gdf: gpd.GeoDataFrame | None) -> bool:
