@@ -664,7 +664,7 @@ def test_run_analysis_stats_text(result):
     ]
     assert lines[7:9] == ["", "districts"]
     total = next(line for line in lines if line.strip().startswith("total"))
-    assert total.split() == ["total", "125", "56", "121", "177", "32.76", "21.29"]
+    assert total.split() == ["total", "125", "56", "121", "177", "0", "32.76", "21.29"]
     assert lines[-5] == "top 3 priority areas"
     assert lines[-3].split()[:3] == ["1", "66.75", "HA-0333"]
 
@@ -737,3 +737,16 @@ def test_encoder_never_wraps_large_integers():
     assert big == [1, 3_000_000_000, None]
     small = column(pd.Series([1, 2_000_000, None], dtype="Int64"))
     assert small["t"] == "i4"
+
+
+def test_district_table_counts_unknown_casualties_apart(unknown_casualties):
+    inc, haz = unknown_casualties
+    districts = gpd.GeoDataFrame(
+        {"district_id": ["D1"], "name": ["Aghdam"]},
+        geometry=[box(46.8, 39.9, 47.0, 40.1)],
+        crs=4326,
+    )
+    table = analysis.district_summary(inc, haz, districts).set_index("district_id")
+    assert table.loc["D1", "incidents"] == 2
+    assert table.loc["D1", "casualties_unknown"] == 2
+    assert table.loc["outside", "casualties_unknown"] == 0

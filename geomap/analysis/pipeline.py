@@ -419,7 +419,7 @@ def _district_rows(table: gpd.GeoDataFrame) -> pd.DataFrame:
     total_row.insert(0, "name", "")
     total_row.insert(0, "district_id", "total")
     shown = pd.concat([shown, total_row], ignore_index=True)
-    for c in ("incidents", "killed", "injured", "casualties"):
+    for c in ("incidents", "killed", "injured", "casualties", "casualties_unknown"):
         shown[c] = shown[c].astype(int)
     return shown
 

@@ -280,28 +280,27 @@ def _casualties(
         else pd.Series(np.nan, linked.index)
         for c in ("killed", "injured")
     )
-    unknown = k.isna() & j.isna()
     grp = pd.DataFrame(
         {
             "hazard_id": linked["hazard_id"].astype(str),
             "k": k.fillna(0),
             "j": j.fillna(0),
-            "u": unknown,
+            "u": k.isna() | j.isna(),  # casualties not (fully) known
+            "none": k.isna() & j.isna(),  # no count known at all
         }
     )
-    sums = grp.groupby("hazard_id").agg(
-        n=("k", "size"), k=("k", "sum"), j=("j", "sum"), u=("u", "sum")
-    )
+    sums = grp.groupby("hazard_id")[["k", "j", "u", "none"]].sum()
+    sums["n"] = grp.groupby("hazard_id").size()
     key = ids.astype(str)
     cols: _Columns = {
-        "n_incidents": key.map(sums["n"]).fillna(0).astype(int).to_numpy(),
-        "killed": key.map(sums["k"]).fillna(0).astype(int).to_numpy(),
-        "injured": key.map(sums["j"]).fillna(0).astype(int).to_numpy(),
+        c: key.map(sums[s]).fillna(0).astype(int).to_numpy()
+        for c, s in (("n_incidents", "n"), ("killed", "k"), ("injured", "j"))
     }
     cols["casualties_unknown"] = key.map(sums["u"]).fillna(0).astype(int).to_numpy()
-    harm = _harm(cols, bool(len(inc)) and _all_unknown(inc))
-    # An area whose linked incidents all have unknown casualties: unknown, never 0.
-    unknown = (cols["n_incidents"] > 0) & (cols["casualties_unknown"] == cols["n_incidents"])
+    none_known = key.map(sums["none"]).fillna(0).astype(int).to_numpy()
+    harm = _harm(cols, none_known, bool(len(inc)) and _all_unknown(inc))
+    # An area whose linked incidents have no known count at all: unknown, never 0.
+    unknown = (cols["n_incidents"] > 0) & (none_known == cols["n_incidents"])
     for c in ("killed", "injured"):
         cols[c] = pd.array(np.where(unknown, 0, cols[c]), dtype="Int64")
         cols[c][unknown] = pd.NA
@@ -319,7 +318,7 @@ def _all_unknown(inc: pd.DataFrame) -> bool:
     return not any(known)
 
 
-def _harm(cols: _Columns, all_unknown: bool) -> _Columns:
+def _harm(cols: _Columns, none_known: np.ndarray, all_unknown: bool) -> _Columns:
     """Return the ``casualties`` factor: known casualties, an incident of unknown ones as one.
 
     When no incident has a known count, the factor is left out (as for a missing layer,
@@ -333,7 +332,7 @@ def _harm(cols: _Columns, all_unknown: bool) -> _Columns:
         n = cols["n_incidents"]
         most = n.max() if len(n) else 0
         return {"incidents": n / most if most else np.zeros(len(n))}
-    harm = cols["killed"] + cols["injured"] + cols["casualties_unknown"]
+    harm = cols["killed"] + cols["injured"] + none_known
     most = harm.max() if len(harm) else 0
     return {"casualties": harm / most if most else np.zeros(len(harm))}
 
