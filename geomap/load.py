@@ -30,7 +30,7 @@ from geomap.io import (
 from geomap.model import LAYERS
 from geomap.validate import ValidationResult, validate_layer
 
-__all__ = ["CONTEXT_LAYERS", "load_context", "load_inputs", "load_layers"]
+__all__ = ["CONTEXT_LAYERS", "load_context", "load_inputs", "load_layers", "warn_if_apart"]
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def _mapping_for(
 
 
 def _sorted_by_kind(
-    paths: Sequence[PathLike], kind: str | None, layer: str | None
+    paths: Sequence[PathLike], kind: str | None, layer: str | None, wkt: str | None = None
 ) -> dict[str, list[tuple[PathLike, str | None]]]:
     """Each kind's (file, layer) pairs: ``kind`` for all, else as detected per file."""
     found: dict[str, list[tuple[PathLike, str | None]]] = {}
@@ -64,7 +64,7 @@ def _sorted_by_kind(
         if kind is not None:
             found.setdefault(kind, []).append((p, layer))
             continue
-        for k, lyr in detect_layers(p, layer):
+        for k, lyr in detect_layers(p, layer, wkt=wkt):
             found.setdefault(k, []).append((p, lyr))
     return found
 
@@ -119,13 +119,37 @@ def load_layers(
     >>> {k: len(r.kept) for k, r in results.items()}
     {'incidents': 125, 'hazards': 400}
     """
+    read = _read_kinds(
+        paths,
+        kind=kind,
+        layer=layer,
+        mappings=mappings,
+        engine=engine,
+        crs=crs,
+        latitude=latitude,
+        longitude=longitude,
+        wkt=wkt,
+        encoding=encoding,
+    )
+    return _validated(read, strict)
+
+
+def _read_kinds(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    kind: str | None = None,
+    layer: str | None = None,
+    mappings: Sequence[ColumnMapping | PathLike] = (),
+    **options: Any,
+) -> dict[str, gpd.GeoDataFrame]:
+    """Read files sorted into incidents and hazards (see :func:`load_layers`), unchecked."""
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     if kind is not None and kind not in LAYERS:
         raise ValueError(f"`kind` was {kind!r} but is expected to be in {list(LAYERS)}")
     loaded = [m if isinstance(m, ColumnMapping) else load_mapping(Path(m)) for m in mappings]
-    found = _sorted_by_kind(paths, kind, layer)
-    results: dict[str, ValidationResult] = {}
+    found = _sorted_by_kind(paths, kind, layer, options.get("wkt"))
+    read: dict[str, gpd.GeoDataFrame] = {}
     for k in ("incidents", "hazards"):
         if k not in found:
             continue
@@ -135,16 +159,21 @@ def load_layers(
                 k,
                 layer=lyr,
                 mapping=_mapping_for(k, p, loaded),
-                engine=engine,
-                crs=crs,
-                latitude=latitude,
-                longitude=longitude,
-                wkt=wkt,
-                encoding=encoding,
+                **options,
             )
             for p, lyr in found[k]
         ]
-        results[k] = validate_layer(concat_layers(frames), LAYERS[k], strict=strict)
+        read[k] = concat_layers(frames)
+    return read
+
+
+def _validated(read: dict[str, gpd.GeoDataFrame], strict: bool) -> dict[str, ValidationResult]:
+    """Validate each kind; a small layer's points are checked against the other's too."""
+    results: dict[str, ValidationResult] = {}
+    for k in ("incidents", "hazards"):
+        if k in read:
+            other = read.get("hazards" if k == "incidents" else "incidents")
+            results[k] = validate_layer(read[k], LAYERS[k], strict=strict, reference=other)
     return results
 
 
@@ -194,19 +223,19 @@ def load_inputs(
     """
     if not (files or incidents or hazards):
         raise InputError("no input files given")
-    results: dict[str, ValidationResult] = {}
+    read: dict[str, gpd.GeoDataFrame] = {}
     groups = [(files, kind), (incidents, "incidents"), (hazards, "hazards")]
     for paths, group_kind in groups:
         if not paths:
             continue
-        found = load_layers(list(paths), kind=group_kind, strict=strict, **options)
-        for k, res in found.items():
-            if k in results:
+        found = _read_kinds(list(paths), kind=group_kind, **options)
+        for k, gdf in found.items():
+            if k in read:
                 raise GeomapError(
                     f"{k} were given twice (positional files and --{k}); give them once"
                 )
-            results[k] = res
-    return results
+            read[k] = gdf
+    return _validated(read, strict)
 
 
 def load_context(
@@ -255,3 +284,49 @@ def load_context(
                 log.info("%s: using its %r layer", f, name)
                 return found
     return None
+
+
+def warn_if_apart(
+    context: gpd.GeoDataFrame | None, name: str, *layers: gpd.GeoDataFrame | None
+) -> bool:
+    """Warn when a context layer (e.g. districts) does not overlap the data at all.
+
+    Parameters
+    ----------
+    context : GeoDataFrame, optional
+        The context layer (nothing is said when None or empty).
+    name : str
+        Its name, for the message (e.g. ``"districts"``).
+    *layers : GeoDataFrame or None
+        The data (incidents, hazards), in any CRS.
+
+    Returns
+    -------
+    bool
+        True when the context layer touches none of the data (and a warning was logged).
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> far = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)], crs=4326)
+    >>> near = gpd.GeoDataFrame(geometry=[box(46, 39, 47, 40)], crs=4326)
+    >>> warn_if_apart(far, "districts", near), warn_if_apart(near, "districts", near)
+    (True, False)
+    """
+    data = [g for g in layers if isinstance(g, gpd.GeoDataFrame) and len(g) and g.crs is not None]
+    if context is None or not len(context) or context.crs is None or not data:
+        return False
+    ctx = context[~(context.geometry.isna() | context.geometry.is_empty)]
+    for g in data:
+        g = g.to_crs(ctx.crs) if not g.crs.equals(ctx.crs) else g
+        g = g[~(g.geometry.isna() | g.geometry.is_empty)]
+        hits = ctx.sindex.query(g.geometry.to_numpy(), predicate="intersects")
+        if hits.size:
+            return False
+    log.warning(
+        "the %s layer does not overlap the data at all (none of its %d features touches an "
+        "incident or hazard area): is it the right file, and in the right CRS?",
+        name,
+        len(context),
+    )
+    return True

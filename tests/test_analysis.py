@@ -17,6 +17,8 @@ from shapely.geometry import Point, Polygon, box
 import geomap
 from geomap import analysis
 from geomap._errors import GeomapError, ValidationError
+from geomap.load import warn_if_apart
+from geomap.map._encode import column
 
 from .conftest import AZE_ADM2, SAMPLE
 
@@ -662,7 +664,7 @@ def test_run_analysis_stats_text(result):
     ]
     assert lines[7:9] == ["", "districts"]
     total = next(line for line in lines if line.strip().startswith("total"))
-    assert total.split() == ["total", "125", "56", "121", "177", "32.76", "21.29"]
+    assert total.split() == ["total", "125", "56", "121", "177", "0", "32.76", "21.29"]
     assert lines[-5] == "top 3 priority areas"
     assert lines[-3].split()[:3] == ["1", "66.75", "HA-0333"]
 
@@ -676,3 +678,75 @@ def test_run_analysis_options(sample):
     assert out.figures.nearby == 0
     assert out.district_table is None
     assert "within 0 m 0" in out.summary_lines()[1]
+
+
+# --------------------------------------------------------------- unknown is never zero
+
+
+@pytest.fixture
+def unknown_casualties(incidents_gdf, hazards_gdf):
+    """Incidents linked to H1 and H2; H1's have unknown casualties, H2's known ones."""
+    inc = incidents_gdf.copy()
+    inc.geometry = [Point(46.925, 39.985), Point(46.926, 39.986), Point(47.135, 39.595)] + [
+        Point(46.5, 39.5)
+    ] * 2
+    inc["killed"] = pd.array([None, None, 0, 1, 1], dtype="Int64")
+    inc["injured"] = pd.array([None, None, 1, 0, 0], dtype="Int64")
+    return inc, hazards_gdf
+
+
+def test_key_figures_count_unknown_casualties_apart(unknown_casualties):
+    inc, haz = unknown_casualties
+    f = analysis.run_analysis(inc, haz).figures
+    assert (f.killed, f.injured, f.casualties) == (2, 1, 3)
+    assert (f.killed_unknown, f.injured_unknown, f.casualties_unknown) == (2, 2, 2)
+    assert f.count_text("casualties") == "3 (unknown for 2 incidents)"
+    none_known = inc.assign(killed=pd.array([None] * 5, dtype="Int64"))
+    g = analysis.run_analysis(none_known, haz).figures
+    assert g.count_text("killed") == "unknown"
+    assert g.killed_by_victim is not None
+    assert g.killed_by_victim["civilian"] is None
+
+
+def test_priorities_count_incidents_of_unknown_casualties(unknown_casualties, caplog):
+    inc, haz = unknown_casualties
+    table = analysis.prioritise(haz, incidents=inc).set_index("id")
+    assert pd.isna(table.loc["H1", "casualties"])  # unknown, never 0
+    assert table.loc["H1", "casualties_unknown"] == 2
+    assert table.loc["H1", "f_casualties"] == 1.0  # two incidents of unknown casualties
+    assert table.loc["H2", "f_casualties"] == 0.5
+    caplog.set_level("WARNING")
+    none_known = inc.assign(killed=pd.NA, injured=pd.NA)
+    table = analysis.prioritise(haz, incidents=none_known)
+    assert "f_casualties" not in table.columns
+    assert table.attrs["weights"]["incidents"] == analysis.DEFAULT_WEIGHTS["casualties"]
+    assert "casualties are unknown for every incident" in caplog.text
+
+
+def test_districts_apart_from_the_data_warn(incidents_gdf, hazards_gdf, caplog):
+    caplog.set_level("WARNING")
+    far = gpd.GeoDataFrame({"name": ["far"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
+    assert warn_if_apart(far.to_crs(3857), "districts", incidents_gdf, hazards_gdf)
+    assert "does not overlap the data at all" in caplog.text
+    near = gpd.GeoDataFrame({"name": ["near"]}, geometry=[box(46, 39, 48, 41)], crs=4326)
+    assert not warn_if_apart(near, "districts", incidents_gdf, hazards_gdf)
+
+
+def test_encoder_never_wraps_large_integers():
+    big = column(pd.Series([1, 3_000_000_000, None], dtype="Int64"))
+    assert big == [1, 3_000_000_000, None]
+    small = column(pd.Series([1, 2_000_000, None], dtype="Int64"))
+    assert small["t"] == "i4"
+
+
+def test_district_table_counts_unknown_casualties_apart(unknown_casualties):
+    inc, haz = unknown_casualties
+    districts = gpd.GeoDataFrame(
+        {"district_id": ["D1"], "name": ["Aghdam"]},
+        geometry=[box(46.8, 39.9, 47.0, 40.1)],
+        crs=4326,
+    )
+    table = analysis.district_summary(inc, haz, districts).set_index("district_id")
+    assert table.loc["D1", "incidents"] == 2
+    assert table.loc["D1", "casualties_unknown"] == 2
+    assert table.loc["outside", "casualties_unknown"] == 0

@@ -507,3 +507,15 @@ def test_csv_outputs_neutralise_formulas(tmp_path):
     assert list(back["neg"]) == [-1.5] * 7  # numbers are left alone
     with pytest.raises(GeomapError, match=r"r\.txt: rejected rows are written as \.csv or \.gpkg"):
         write_rejects([], tmp_path / "r.txt")
+
+
+def test_csv_of_wkt_polygons_is_detected_as_hazards(tmp_path, hazards_gdf, incidents_gdf):
+    for gdf, kind in ((hazards_gdf, "hazards"), (incidents_gdf, "incidents")):
+        path = tmp_path / f"{kind}.csv"
+        df = pd.DataFrame(gdf.drop(columns="geometry"))
+        df["geom"] = gdf.geometry.to_wkt()
+        df.to_csv(path, index=False)
+        assert geomap.detect_layers(path) == [(kind, None)]
+        results = geomap.load_layers(path)
+        assert list(results) == [kind]
+        assert results[kind].rejected.empty

@@ -6,10 +6,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import LineString, MultiPoint, Point, Polygon
+import shapely
+from shapely.geometry import GeometryCollection, LineString, MultiPoint, Point, Polygon
 
 import geomap
 from geomap import ValidationError
+from geomap.map._inputs import clean_layer
+from geomap.validate import as_layer
+from geomap.validate.fields import EARLIEST_DATE, MAX_COUNT
 
 
 def cluster(n: int = 25, seed: int = 1) -> gpd.GeoDataFrame:
@@ -265,3 +269,110 @@ def test_missing_required_field_is_said_once_per_file():
     assert len(errors) == 1
     assert "no column for incident_type" in errors[0]
     assert "constants: {incident_type: mine/ERW accident}" in errors[0]
+
+
+# --------------------------------------------------------------- issue 8: never garbled
+
+
+def test_z_and_m_values_are_dropped_with_a_note(hazards_gdf, incidents_gdf):
+    haz = hazards_gdf.copy()
+    haz.geometry = shapely.force_3d(haz.geometry.to_numpy(), 120.0)
+    inc = incidents_gdf.copy()
+    inc.geometry = shapely.from_wkt(["POINT M (46.93 39.99 7)", *inc.geometry.to_wkt()[1:]])
+    for result in (geomap.validate_hazards(haz), geomap.validate_incidents(inc)):
+        assert result.rejected.empty, result.rejected
+        assert not shapely.has_z(result.kept.geometry.to_numpy()).any()
+        assert result.notes["note"].str.contains("dropped the Z").any()
+    assert haz.geometry.has_z.all()  # the caller's data is untouched
+    flat = geomap.validate_hazards(hazards_gdf).kept
+    assert geomap.validate_hazards(haz).kept["area_m2"].tolist() == flat["area_m2"].tolist()
+
+
+def test_as_layer_flattens_3d_layers(hazards_gdf):
+    haz = hazards_gdf.set_geometry(shapely.force_3d(hazards_gdf.geometry.to_numpy(), 5.0))
+    assert not as_layer(haz, "hazards").geometry.has_z.any()
+    assert haz.geometry.has_z.all()
+
+
+def test_non_finite_coordinates_are_rejected():
+    with np.errstate(invalid="ignore"):
+        geoms = shapely.from_wkt(
+            ["POINT (46.9 39.9)", "POINT (NaN 39.9)", "POINT (inf 39.9)", "POINT (46.9 -inf)"]
+        )
+    raw = cluster(4).set_geometry(geoms)
+    result = geomap.validate_incidents(raw)
+    assert len(result.kept) == 1
+    assert (
+        result.rejected["problem"] == "a coordinate is not a finite number (NaN or infinity)"
+    ).all()
+
+
+def test_collection_without_polygons_is_rejected():
+    gc = GeometryCollection([Point(46.9, 39.9), LineString([(46.9, 39.9), (47, 40)])])
+    raw = gpd.GeoDataFrame({"hazard_class": ["CHA"], "status": ["active"]}, geometry=[gc], crs=4326)
+    result = geomap.validate_hazards(raw)
+    assert result.kept.empty
+    assert "GeometryCollection with no polygon" in result.rejected.loc[0, "problem"]
+
+
+@pytest.mark.parametrize(
+    ("polygon", "reason"),
+    [
+        (Polygon([(179.5, 10), (-179.5, 10), (-179.5, 11), (179.5, 11)]), "antimeridian"),
+        (Polygon([(10, 85), (11, 85), (11, 90), (10, 90)]), "beyond 80°S or 84°N"),
+        (Polygon([(10, -81), (11, -81), (11, -82)]), "beyond 80°S or 84°N"),
+    ],
+)
+def test_polar_and_antimeridian_polygons_are_rejected(polygon, reason):
+    raw = gpd.GeoDataFrame(
+        {"hazard_class": ["CHA"], "status": ["active"]}, geometry=[polygon], crs=4326
+    )
+    result = geomap.validate_hazards(raw)
+    assert result.kept.empty
+    assert reason in result.rejected.loc[0, "problem"]
+
+
+def test_small_layer_is_checked_against_itself():
+    raw = cluster(12)
+    raw.loc[3, "geometry"] = Point(-raw.geometry[3].x, raw.geometry[3].y)
+    result = geomap.validate_incidents(raw)
+    assert result.rejected["id"].tolist() == ["I3"]
+    assert "longitude has the wrong sign" in result.rejected.loc[0, "problem"]
+
+
+def test_tiny_layer_is_checked_against_a_reference(hazards_gdf):
+    raw = cluster(2)
+    raw.loc[1, "geometry"] = Point(raw.geometry[1].y, raw.geometry[1].x)
+    alone = geomap.validate_incidents(raw)
+    assert alone.rejected.empty  # two points: nothing to compare them with
+    result = geomap.validate_layer(raw, geomap.model.INCIDENTS, reference=hazards_gdf)
+    assert result.rejected["id"].tolist() == ["I1"]
+    assert "swapped" in result.rejected.loc[0, "problem"]
+
+
+def test_implausible_counts_and_dates_are_rejected():
+    raw = cluster(5)
+    raw["killed"] = ["1", str(MAX_COUNT), str(MAX_COUNT + 1), "1e20", "1"]
+    raw["date"] = ["2020-01-01", "2020-01-01", "2020-01-01", "2020-01-01", "1500-06-01"]
+    result = geomap.validate_incidents(raw)
+    assert result.kept["id"].tolist() == ["I0", "I1"]
+    assert result.kept["killed"].tolist() == [1, MAX_COUNT]
+    problems = " ".join(result.rejected["problem"])
+    assert f"at most {MAX_COUNT:,}" in problems
+    assert f"before {EARLIEST_DATE:%Y-%m-%d}" in problems
+
+
+def test_wrong_geometry_type_suggests_the_other_kind(hazards_gdf):
+    result = geomap.validate_incidents(hazards_gdf)
+    assert result.kept.empty
+    assert (result.rejected["likely_fix"] == "read the file as hazard areas (--kind hazards)").all()
+
+
+def test_unvalidated_non_finite_rows_are_left_off_the_map(incidents_gdf, caplog):
+    raw = incidents_gdf.copy()
+    with np.errstate(invalid="ignore"):
+        raw.loc[1, "geometry"] = shapely.from_wkt("POINT (NaN 39.9)")
+    caplog.set_level("WARNING")
+    shown = clean_layer(raw, "incidents")
+    assert shown["id"].tolist() == ["I1", "I3", "I4", "I5"]
+    assert "left out 1 rows with a NaN or infinite coordinate" in caplog.text

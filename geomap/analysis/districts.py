@@ -53,6 +53,7 @@ DISTRICT_COLUMNS = (
     "killed",
     "injured",
     "casualties",
+    "casualties_unknown",
     "active_km2",
     "released_km2",
 )
@@ -125,10 +126,16 @@ def _district_counts(incidents: pd.DataFrame, zones: np.ndarray) -> pd.DataFrame
     size = len(zones) + 1
     killed = _counts(incidents["killed"]) if "killed" in incidents else np.zeros(n)
     injured = _counts(incidents["injured"]) if "injured" in incidents else np.zeros(n)
+    # Incidents whose casualties are not (fully) known: counted apart, never as 0.
+    unknown = np.zeros(n, dtype=bool)
+    for c in ("killed", "injured"):
+        col = incidents[c] if c in incidents else pd.Series(np.nan, index=incidents.index)
+        unknown |= pd.to_numeric(col, errors="coerce").isna().to_numpy()
     data = {
         "incidents": np.bincount(slot, minlength=size),
         "killed": np.bincount(slot, weights=killed, minlength=size),
         "injured": np.bincount(slot, weights=injured, minlength=size),
+        "casualties_unknown": np.bincount(slot, weights=unknown, minlength=size),
     }
     cat = (
         incidents["victim_category"].astype(object).to_numpy()

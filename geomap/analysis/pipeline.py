@@ -23,6 +23,7 @@ from geomap.analysis.priorities import PRIORITY_COLUMNS, prioritise
 from geomap.analysis.propose import propose_hazard_areas
 from geomap.analysis.quality import check_quality
 from geomap.analysis.trends import casualty_trend, release_trend, timeline_of
+from geomap.load import warn_if_apart
 
 __all__ = [
     "ANALYSIS_STEPS",
@@ -79,8 +80,12 @@ class KeyFigures:
 
     ``km2_by_contamination`` holds the dissolved km² of each ``contamination``
     group present ("contaminated", "released", "unknown"); ``killed_by_victim`` the
-    killed per victim category (None when the incidents have no such column);
+    killed per victim category (None when the incidents have no such column; a
+    category's value is None when no incident of it has a known count);
     ``quality_by_check`` the flags per check, most frequent first.
+    ``killed_unknown`` and ``injured_unknown`` count the incidents whose count is
+    unknown (empty): those are left out of the sums, never counted as zero, and
+    :meth:`count_text` says so.
     """
 
     incidents: int
@@ -90,13 +95,33 @@ class KeyFigures:
     killed: int
     injured: int
     casualties: int
-    killed_by_victim: dict[str, int] | None
+    killed_by_victim: dict[str, int | None] | None
     hazard_areas: int
     km2_by_contamination: dict[str, float]
     proposed: int
     clustered: int
     quality_flags: int
     quality_by_check: dict[str, int]
+    killed_unknown: int = 0
+    injured_unknown: int = 0
+    casualties_unknown: int = 0
+
+    def count_text(self, what: str) -> str:
+        """``killed``, ``injured`` or ``casualties`` as text: "unknown" when no count is known.
+
+        Examples
+        --------
+        >>> f = KeyFigures(3, 0, 0, 3, 2, 0, 2, None, 0, {}, 0, 0, 0, {}, 1, 3, 3)
+        >>> f.count_text("killed"), f.count_text("injured"), f.count_text("casualties")
+        ('2 (unknown for 1 incident)', 'unknown', '2 (unknown for 3 incidents)')
+        """
+        unknown = int(getattr(self, f"{what}_unknown"))
+        value = int(getattr(self, what))
+        if self.incidents and unknown >= self.incidents and not value:
+            return "unknown"
+        if not unknown:
+            return f"{value:,}"
+        return f"{value:,} (unknown for {unknown:,} incident{'s' if unknown != 1 else ''})"
 
     @property
     def active_km2(self) -> float:
@@ -123,10 +148,17 @@ class KeyFigures:
             pd.Series(_counts(linked[c]) if c in linked else 0.0, index=linked.index)
             for c in ("killed", "injured")
         )
+        missing = {
+            c: pd.to_numeric(linked[c], errors="coerce").isna()
+            if c in linked
+            else pd.Series(True, index=linked.index)
+            for c in ("killed", "injured")
+        }
         by_victim = None
         if "victim_category" in linked:
-            sums = killed.groupby(linked["victim_category"].astype(str)).sum()
-            by_victim = {str(k): int(v) for k, v in sums.items()}
+            known = killed.where(~missing["killed"])
+            sums = known.groupby(linked["victim_category"].astype(str)).sum(min_count=1)
+            by_victim = {str(k): None if pd.isna(v) else int(v) for k, v in sums.items()}
         km2 = by_contamination.set_index("contamination")["area_km2"]
         return cls(
             incidents=len(linked),
@@ -143,6 +175,9 @@ class KeyFigures:
             clustered=int(proposed["n_incidents"].sum()) if len(proposed) else 0,
             quality_flags=len(quality),
             quality_by_check={str(k): int(v) for k, v in quality["check"].value_counts().items()},
+            killed_unknown=int(missing["killed"].sum()),
+            injured_unknown=int(missing["injured"].sum()),
+            casualties_unknown=int((missing["killed"] | missing["injured"]).sum()),
         )
 
 
@@ -189,7 +224,11 @@ class AnalysisResult:
         prio = self.priorities.head(self.options.top if top is None else top)
         if len(prio):
             cols = [c for c in _STATS_PRIORITY_COLUMNS if c in prio.columns]
-            lines += ["", f"top {len(prio)} priority areas", *_text_table(pd.DataFrame(prio[cols]))]
+            lines += [
+                "",
+                f"top {len(prio)} priority areas",
+                *_text_table(unknown_as_text(pd.DataFrame(prio[cols]))),
+            ]
         return lines
 
 
@@ -276,6 +315,7 @@ def _tables(
     t.update(_trends(linked, haz))
     step()
     if districts is not None:
+        warn_if_apart(districts, "districts", linked, haz)
         t["district_table"] = district_summary(linked, haz, districts, id_field=opts.district_id)
     step()
     t["priorities"] = prioritise(
@@ -330,7 +370,11 @@ _STATS_PRIORITY_COLUMNS = tuple(
 
 def _figure_lines(f: KeyFigures, opts: AnalysisOptions) -> list[str]:
     """Format the key figures as aligned ``label  number  detail`` lines."""
-    victims = (f.killed_by_victim or {}).items()
+    victims = [
+        (k, "unknown" if v is None else f"{v:,}")
+        for k, v in (f.killed_by_victim or {}).items()
+        if v != 0
+    ]
     checks = f.quality_by_check.items()
     rows = [
         (
@@ -339,8 +383,12 @@ def _figure_lines(f: KeyFigures, opts: AnalysisOptions) -> list[str]:
             f"inside a hazard area {f.inside:,} · within {opts.max_distance_m:g} m "
             f"{f.nearby:,} · unlinked {f.unlinked:,}",
         ),
-        ("casualties", f"{f.casualties:,}", f"killed {f.killed:,} · injured {f.injured:,}"),
-        ("killed by victim", "", " · ".join(f"{k} {v:,}" for k, v in victims if v) or "none"),
+        (
+            "casualties",
+            f.count_text("casualties"),
+            f"killed {f.count_text('killed')} · injured {f.count_text('injured')}",
+        ),
+        ("killed by victim", "", " · ".join(f"{k} {v}" for k, v in victims) or "none"),
         (
             "hazard areas",
             f"{f.hazard_areas:,}",
@@ -371,9 +419,18 @@ def _district_rows(table: gpd.GeoDataFrame) -> pd.DataFrame:
     total_row.insert(0, "name", "")
     total_row.insert(0, "district_id", "total")
     shown = pd.concat([shown, total_row], ignore_index=True)
-    for c in ("incidents", "killed", "injured", "casualties"):
+    for c in ("incidents", "killed", "injured", "casualties", "casualties_unknown"):
         shown[c] = shown[c].astype(int)
     return shown
+
+
+def unknown_as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with missing casualty counts shown as "unknown" (never as 0 or blank)."""
+    df = df.copy()
+    for c in ("killed", "injured", "casualties"):
+        if c in df.columns and df[c].isna().any():
+            df[c] = df[c].astype(object).where(df[c].notna(), "unknown")
+    return df
 
 
 def _text_table(df: pd.DataFrame) -> list[str]:

@@ -12,7 +12,9 @@ For each area ranked, :func:`prioritise` scales five factors to 0–1
     Towns and villages within ``radius_m``, divided by the largest such count.
 ``casualties``
     Killed + injured in incidents linked to the area (:func:`link_incidents`),
-    divided by the largest such number.
+    divided by the largest such number. An incident whose casualties are unknown
+    counts as one, never as zero; when no incident has a known count, this factor
+    is left out (with a warning) and the number of linked incidents takes its weight.
 ``area``
     Percentile rank of the area's size among the areas ranked (0–1].
 
@@ -185,6 +187,8 @@ def prioritise(
     if incidents is not None:
         cas = _casualties(out["id"], incidents, haz_all, max_distance_m)
         factors.update(_add(out, cas))
+        if "incidents" in factors:  # casualties unknown throughout: incidents take their weight
+            w = {("incidents" if f == "casualties" else f): v for f, v in w.items()}
     return _ranked(out, haz, factors, w, top)
 
 
@@ -270,19 +274,67 @@ def _casualties(
         wanted = [c for c in ("hazard_id", "killed", "injured") if c in inc.columns]
         inc = inc[inc["link"] != "unlinked"][wanted].compute()
     linked = inc[inc["hazard_id"].notna()]
-    k = pd.Series(_counts(linked["killed"]) if "killed" in linked else 0.0, index=linked.index)
-    j = pd.Series(_counts(linked["injured"]) if "injured" in linked else 0.0, index=linked.index)
-    grp = pd.DataFrame({"hazard_id": linked["hazard_id"].astype(str), "k": k, "j": j})
-    sums = grp.groupby("hazard_id").agg(n=("k", "size"), k=("k", "sum"), j=("j", "sum"))
+    k, j = (
+        pd.to_numeric(linked[c], errors="coerce")
+        if c in linked
+        else pd.Series(np.nan, linked.index)
+        for c in ("killed", "injured")
+    )
+    grp = pd.DataFrame(
+        {
+            "hazard_id": linked["hazard_id"].astype(str),
+            "k": k.fillna(0),
+            "j": j.fillna(0),
+            "u": k.isna() | j.isna(),  # casualties not (fully) known
+            "none": k.isna() & j.isna(),  # no count known at all
+        }
+    )
+    sums = grp.groupby("hazard_id")[["k", "j", "u", "none"]].sum()
+    sums["n"] = grp.groupby("hazard_id").size()
     key = ids.astype(str)
-    cols = {
-        "n_incidents": key.map(sums["n"]).fillna(0).astype(int).to_numpy(),
-        "killed": key.map(sums["k"]).fillna(0).astype(int).to_numpy(),
-        "injured": key.map(sums["j"]).fillna(0).astype(int).to_numpy(),
+    cols: _Columns = {
+        c: key.map(sums[s]).fillna(0).astype(int).to_numpy()
+        for c, s in (("n_incidents", "n"), ("killed", "k"), ("injured", "j"))
     }
+    cols["casualties_unknown"] = key.map(sums["u"]).fillna(0).astype(int).to_numpy()
+    none_known = key.map(sums["none"]).fillna(0).astype(int).to_numpy()
+    harm = _harm(cols, none_known, bool(len(inc)) and _all_unknown(inc))
+    # An area whose linked incidents have no known count at all: unknown, never 0.
+    unknown = (cols["n_incidents"] > 0) & (none_known == cols["n_incidents"])
+    for c in ("killed", "injured"):
+        cols[c] = pd.array(np.where(unknown, 0, cols[c]), dtype="Int64")
+        cols[c][unknown] = pd.NA
     cols["casualties"] = cols["killed"] + cols["injured"]
-    most = cols["casualties"].max() if len(ids) else 0
-    return cols, {"casualties": cols["casualties"] / most if most else np.zeros(len(ids))}
+    return cols, harm
+
+
+def _all_unknown(inc: pd.DataFrame) -> bool:
+    """Say whether no incident has a known killed or injured count."""
+    known = [
+        pd.to_numeric(inc[c], errors="coerce").notna().any()
+        for c in ("killed", "injured")
+        if c in inc
+    ]
+    return not any(known)
+
+
+def _harm(cols: _Columns, none_known: np.ndarray, all_unknown: bool) -> _Columns:
+    """Return the ``casualties`` factor: known casualties, an incident of unknown ones as one.
+
+    When no incident has a known count, the factor is left out (as for a missing layer,
+    with a warning) and an ``incidents`` factor (linked incidents) takes its weight.
+    """
+    if all_unknown:
+        log.warning(
+            "priority score: casualties are unknown for every incident, so the casualties "
+            "factor is left out; linked incidents count in its place"
+        )
+        n = cols["n_incidents"]
+        most = n.max() if len(n) else 0
+        return {"incidents": n / most if most else np.zeros(len(n))}
+    harm = cols["killed"] + cols["injured"] + none_known
+    most = harm.max() if len(harm) else 0
+    return {"casualties": harm / most if most else np.zeros(len(harm))}
 
 
 def _ranked(

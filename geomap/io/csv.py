@@ -20,15 +20,15 @@ from geomap.io._open import first_line
 from geomap.io._rules import PROBLEM_COLUMNS
 from geomap.io.mapping import ColumnMapping
 
-__all__ = ["PROBLEM_COLUMNS", "read_csv"]
+__all__ = ["PROBLEM_COLUMNS", "csv_geometry_kind", "read_csv"]
 
 _LAT_NAMES = ("latitude", "lat", "y", "lat_dd", "latitude_dd", "ycoord", "y_coord")
 _LON_NAMES = ("longitude", "lon", "long", "lng", "x", "lon_dd", "longitude_dd", "xcoord", "x_coord")
 _WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "geometry_wkt")
 
 
-def _read_table(path: Path, opts: dict[str, str]) -> pd.DataFrame:
-    """Read the CSV as text, every column a string, empty cells missing."""
+def _read_table(path: Path, opts: dict[str, str], nrows: int | None = None) -> pd.DataFrame:
+    """Read the CSV (its first ``nrows``) as text, every column a string, empty cells missing."""
     delimiter = opts.get("delimiter") or ("\t" if path.suffix.lower() == ".tsv" else None)
     try:
         return pd.read_csv(
@@ -39,6 +39,7 @@ def _read_table(path: Path, opts: dict[str, str]) -> pd.DataFrame:
             sep=delimiter,
             engine="python" if delimiter is None else "c",
             encoding=opts.get("encoding", "utf-8-sig"),
+            nrows=nrows,
         )
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"{path}: could not be read as CSV: {first_line(exc)}", path) from None
@@ -89,6 +90,48 @@ def _wkt(
     problem_field[bad] = geom_col
     problem[bad] = "'" + raw[bad].astype(str).str.slice(0, 40) + "' is not valid WKT"
     return df.drop(columns=[geom_col]), geoms
+
+
+def csv_geometry_kind(
+    path: Path, wkt: str | None = None, opts: dict[str, str] | None = None
+) -> str:
+    """Say whether a CSV holds incidents (coordinates, or WKT points) or hazards (WKT polygons).
+
+    Parameters
+    ----------
+    path : Path
+        The file; its first 500 rows are looked at.
+    wkt : str, optional
+        The WKT column, when not one of the usual spellings.
+    opts : dict, optional
+        A mapping's ``csv`` section.
+
+    Returns
+    -------
+    str
+        ``"hazards"`` when most WKT values are polygons, else ``"incidents"``.
+
+    Examples
+    --------
+    >>> csv_geometry_kind(Path("data/karabakh-incidents.csv"))
+    'incidents'
+    """
+    opts = opts or {}
+    try:
+        df = _read_table(path, opts, nrows=500)
+    except InputError:
+        # Only the geometry columns matter here, and their names and WKT are ASCII: a file
+        # in another encoding (which its reader is told later) is sniffed byte for byte.
+        df = _read_table(path, {**opts, "encoding": "latin-1"}, nrows=500)
+    lat = _find_column(df, path, opts.get("latitude"), _LAT_NAMES)
+    lon = _find_column(df, path, opts.get("longitude"), _LON_NAMES)
+    geom_col = None if (lat and lon) else _find_column(df, path, wkt or opts.get("wkt"), _WKT_NAMES)
+    if geom_col is None:
+        return "incidents"
+    geoms = shapely.from_wkt(df[geom_col].dropna().to_numpy(dtype=object), on_invalid="ignore")
+    types = shapely.get_type_id(geoms[~pd.isna(geoms)])
+    polygons = int(np.isin(types, (3, 6)).sum())
+    return "hazards" if polygons * 2 > len(types) else "incidents"
 
 
 def read_csv(

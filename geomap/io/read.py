@@ -26,7 +26,7 @@ import pandas as pd
 from geomap._errors import GeomapError, InputError, MappingError
 from geomap.io._open import PathLike, Source, choose_layer, first_line, open_source
 from geomap.io._rules import check_crs, recognise_fields
-from geomap.io.csv import read_csv
+from geomap.io.csv import csv_geometry_kind, read_csv
 from geomap.io.mapping import ColumnMapping, load_mapping
 from geomap.io.vector import fix_kml_ids, geometry_kind, misdecoded, read_vector, untruncate
 from geomap.model import DISPLAY_CRS, LAYERS
@@ -368,12 +368,15 @@ def read_context_layer(
     return gdf.to_crs(DISPLAY_CRS)
 
 
-def detect_layers(path: PathLike, layer: str | None = None) -> list[tuple[str, str | None]]:
+def detect_layers(
+    path: PathLike, layer: str | None = None, *, wkt: str | None = None
+) -> list[tuple[str, str | None]]:
     """Say which model layers a file holds, from its metadata, without reading its rows.
 
     A GeoPackage or KML with layers named ``incidents`` and/or ``hazards`` gives
     those; any other single layer is classified by its geometry type (points are
-    incidents, polygons hazard areas). CSV files are taken as incidents.
+    incidents, polygons hazard areas). A CSV is incidents, unless its WKT column holds
+    mostly polygons (then hazard areas).
 
     Parameters
     ----------
@@ -381,6 +384,8 @@ def detect_layers(path: PathLike, layer: str | None = None) -> list[tuple[str, s
         The file.
     layer : str, optional
         The layer to classify, in a multi-layer file.
+    wkt : str, optional
+        A CSV's WKT column, when not one of the usual spellings.
 
     Returns
     -------
@@ -398,7 +403,7 @@ def detect_layers(path: PathLike, layer: str | None = None) -> list[tuple[str, s
     """
     src = open_source(path)
     if src.fmt == "CSV":
-        return [("incidents", None)]
+        return [(csv_geometry_kind(src.path, wkt), None)]
     if src.fmt == "GeoParquet":
         return [(geometry_kind(src, None), None)]
     chosen = choose_layer(src, layer, ("incidents", "hazards"))

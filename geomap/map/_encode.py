@@ -79,8 +79,11 @@ def days(values: pd.Series) -> dict[str, str]:
     return binary(out, "i4")
 
 
-def integers(values: pd.Series) -> dict[str, Any]:
-    """Encode a nullable integer column in the narrowest type (the largest value means missing)."""
+def integers(values: pd.Series) -> dict[str, Any] | list[int | None]:
+    """Encode a nullable integer column in the narrowest type (the largest value means missing).
+
+    Values beyond int32 travel as a JSON list, never wrapped round.
+    """
     arr = pd.Series(values).astype("Int64")
     na = arr.isna().to_numpy()
     data = arr.fillna(0).to_numpy(dtype=np.int64)
@@ -90,8 +93,10 @@ def integers(values: pd.Series) -> dict[str, Any]:
         t, missing = "u1", 255
     elif lo >= 0 and hi < 65535:
         t, missing = "u2", 65535
-    else:
+    elif lo > I4_MISSING and hi <= np.iinfo(np.int32).max:
         t, missing = "i4", I4_MISSING
+    else:
+        return [None if m else int(v) for v, m in zip(data.tolist(), na, strict=True)]
     data[na] = missing
     return {**binary(data, t), "na": missing}
 

@@ -9,29 +9,44 @@ decides once.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
 import geopandas as gpd
+import numpy as np
+import shapely
 
 from geomap._errors import GeomapError
+from geomap.load import warn_if_apart
 from geomap.map.contract import PublicInfo
 from geomap.map.options import DEFAULT_POPUP_FIELDS, DEFAULT_TOOLTIP_FIELDS
 from geomap.validate import ValidationResult, as_layer
 
 __all__ = ["PRIVATE_VIEW", "Layer", "MapInputs", "MapView", "clean_layer"]
 
+log = logging.getLogger(__name__)
+
 #: A layer as the renderer accepts it.
 Layer: TypeAlias = ValidationResult | gpd.GeoDataFrame
 
 
 def clean_layer(data: Layer | None, what: str) -> gpd.GeoDataFrame | None:
-    """Return the layer in EPSG:4326 without missing or empty geometries (None stays None)."""
+    """Return the layer in EPSG:4326 without missing, empty or non-finite geometries.
+
+    None stays None.
+    """
     if data is None:
         return None
     gdf = as_layer(data, what)
-    return gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)].reset_index(drop=True)
+    gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
+    xy, row = shapely.get_coordinates(gdf.geometry.to_numpy(), return_index=True)
+    bad = np.unique(row[~np.isfinite(xy).all(axis=1)])
+    if len(bad):  # unvalidated data: never drawn at a wrapped-round longitude
+        log.warning("%s: left out %d rows with a NaN or infinite coordinate", what, len(bad))
+        gdf = gdf.drop(index=gdf.index[bad])
+    return gdf.reset_index(drop=True)
 
 
 def _has_rows(gdf: gpd.GeoDataFrame | None) -> bool:
@@ -73,6 +88,7 @@ class MapInputs:
             raise GeomapError(
                 "nothing to draw: no incidents or hazard areas were given (or all were empty)"
             )
+        warn_if_apart(context.get("districts"), "districts", inc, haz)
         return cls(incidents=inc, hazards=haz, true_incidents=inc, **context)
 
     def bounds(self) -> list[list[float]]:

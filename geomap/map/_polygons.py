@@ -36,12 +36,12 @@ def _ragged_arrays(geoms: np.ndarray) -> _Ragged:
         zero = np.zeros(1, dtype=np.int64)
         return np.zeros((0, 2), dtype=np.int64), zero, zero, zero
     if (shapely.get_type_id(geoms) == 3).all():  # plain polygons: one part each
-        _, xy, (ring, part) = shapely.to_ragged_array(geoms)
+        _, xy, (ring, part) = shapely.to_ragged_array(geoms, include_z=False)
         geom = np.arange(len(part), dtype=np.int64)
     else:
         parts, index = shapely.get_parts(geoms, return_index=True)
         multi = shapely.multipolygons(parts, indices=index)
-        _, xy, (ring, part, geom) = shapely.to_ragged_array(multi)
+        _, xy, (ring, part, geom) = shapely.to_ragged_array(multi, include_z=False)
     ints = np.round(xy * COORD_SCALE).astype(np.int64)
     return ints, ring.astype(np.int64), part.astype(np.int64), geom.astype(np.int64)
 

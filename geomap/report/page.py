@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap.analysis import DISTRICT_COLUMNS, PRIORITY_COLUMNS, AnalysisResult, KeyFigures
+from geomap.analysis.pipeline import unknown_as_text
 
 __all__ = ["report_page"]
 
@@ -75,12 +76,13 @@ def _figures(f: KeyFigures) -> list[tuple[str, str]]:
         ("Inside a hazard area", f"{f.inside:,}"),
         ("Near one", f"{f.nearby:,}"),
         ("Outside every area", f"{f.unlinked:,}"),
-        ("Casualties", f"{f.casualties:,}"),
-        ("Killed", f"{f.killed:,}"),
+        ("Casualties", f.count_text("casualties")),
+        ("Killed", f.count_text("killed")),
     ]
     if f.killed_by_victim is not None:
         for c in ("civilian", "journalist"):
-            out.append((f"{c.capitalize()}s killed", f"{f.killed_by_victim.get(c, 0):,}"))
+            n = f.killed_by_victim.get(c, 0)
+            out.append((f"{c.capitalize()}s killed", "unknown" if n is None else f"{n:,}"))
     return [
         *out,
         ("Hazard areas", f"{f.hazard_areas:,}"),
@@ -144,7 +146,7 @@ def _priorities(priorities: gpd.GeoDataFrame, top: int) -> list[str]:
     cols = [c for c in PRIORITY_COLUMNS if c in priorities.columns]
     return [
         f'<section id="priorities"><h2>Priorities: top {top} active hazard areas</h2>',
-        _table_html(pd.DataFrame(priorities[cols]), max_rows=top),
+        _table_html(unknown_as_text(pd.DataFrame(priorities[cols])), max_rows=top),
         '<p class="note">Score 0–100: the weighted mean of factors scaled 0–1 '
         "(closeness to towns and roads, towns within the radius, linked casualties, "
         "size); see geomap.analysis.prioritise.</p></section>",

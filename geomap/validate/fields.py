@@ -14,7 +14,13 @@ import pandas as pd
 from geomap.model import FieldSpec, LayerSpec
 from geomap.validate.result import Collector
 
-__all__ = ["check_fields", "check_ids"]
+__all__ = ["EARLIEST_DATE", "MAX_COUNT", "check_fields", "check_ids"]
+
+#: The largest casualty count one record may hold; larger counts are rejected as implausible.
+#: (The deadliest single explosive events recorded killed or injured a few thousand people.)
+MAX_COUNT = 10_000
+#: Dates before this are rejected (a typo such as 1500 for 2015), as are dates after today.
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
 
 _DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%Y%m%d", "%Y-%m", "%Y")
 
@@ -43,7 +49,7 @@ def _parse_dates(values: pd.Series, fmt: str | None) -> pd.Series:
         out = pd.to_datetime(values)
         if getattr(out.dt, "tz", None) is not None:
             out = out.dt.tz_localize(None)
-        return out.dt.normalize().astype("datetime64[ns]")
+        return out.dt.normalize()
     text = _as_text(values).str.strip()
     text = text.where(text != "").astype(object).where(text.notna() & (text != ""), None)
     if fmt:
@@ -54,7 +60,7 @@ def _parse_dates(values: pd.Series, fmt: str | None) -> pd.Series:
         if not todo.any():
             break
         out[todo] = pd.to_datetime(text[todo], format=f, errors="coerce")
-    return out.dt.normalize().astype("datetime64[ns]")
+    return out.dt.normalize()
 
 
 def check_fields(
@@ -72,24 +78,48 @@ def check_fields(
         if f.kind == "code":
             clean[f.name] = _check_code(f, raw, isna, present, c)
         elif f.kind == "date":
-            parsed = _parse_dates(raw, date_formats.get(f.name))
-            bad = ~isna & parsed.isna().to_numpy()
-            fmt = date_formats.get(f.name, "YYYY-MM-DD")
-            c.fail(bad, f.name, _quote(raw) + f" is not a date (expected {fmt})")
-            clean[f.name] = parsed
+            clean[f.name] = _check_date(f.name, raw, isna, date_formats.get(f.name), c)
         elif f.kind == "count":
-            num = pd.to_numeric(raw.where(~isna), errors="coerce")
-            notnum = ~isna & num.isna().to_numpy()
-            c.fail(notnum, f.name, _quote(raw) + " is not a number (expected a whole number ≥ 0)")
-            with np.errstate(invalid="ignore"):
-                neg = (~isna & ~notnum) & (num.to_numpy() < 0)
-                frac = (~isna & ~notnum & ~neg) & (num.to_numpy() % 1 != 0)
-            c.fail(neg | frac, f.name, _quote(raw) + " is not a whole number ≥ 0")
-            clean[f.name] = num.where(~(notnum | neg | frac)).round().astype("Int64")
+            clean[f.name] = _check_count(f.name, raw, isna, c)
         else:  # text
             txt = _as_text(raw).astype(object)
             clean[f.name] = txt.where(~isna & txt.notna(), None)
     return clean
+
+
+def _check_date(
+    name: str, raw: pd.Series, isna: np.ndarray, fmt: str | None, c: Collector
+) -> pd.Series:
+    """Parse a date column; reject what is not a date, before 1900 or after today."""
+    parsed = _parse_dates(raw, fmt)
+    bad = ~isna & parsed.isna().to_numpy()
+    c.fail(bad, name, _quote(raw) + f" is not a date (expected {fmt or 'YYYY-MM-DD'})")
+    today = pd.Timestamp.today().normalize()
+    with np.errstate(invalid="ignore"):
+        old = (parsed < EARLIEST_DATE).to_numpy(dtype=bool)
+        future = (parsed > today).to_numpy(dtype=bool)
+    c.fail(old, name, _quote(raw) + f" is before {EARLIEST_DATE:%Y-%m-%d}; expected a recent date")
+    c.fail(future, name, _quote(raw) + f" is in the future (after today, {today:%Y-%m-%d})")
+    return parsed.where(~(old | future)).astype("datetime64[ns]")
+
+
+def _check_count(name: str, raw: pd.Series, isna: np.ndarray, c: Collector) -> pd.Series:
+    """Parse a casualty count; reject what is not a whole number from 0 to :data:`MAX_COUNT`."""
+    num = pd.to_numeric(raw.where(~isna), errors="coerce").astype(float)
+    notnum = ~isna & num.isna().to_numpy()
+    c.fail(notnum, name, _quote(raw) + " is not a number (expected a whole number ≥ 0)")
+    arr = num.to_numpy()
+    with np.errstate(invalid="ignore"):
+        neg = (~isna & ~notnum) & (arr < 0)
+        frac = (~isna & ~notnum & ~neg) & ~(np.isfinite(arr) & (arr % 1 == 0))
+        huge = (~isna & ~notnum & ~neg & ~frac) & (arr > MAX_COUNT)
+    c.fail(neg | frac, name, _quote(raw) + " is not a whole number ≥ 0")
+    c.fail(
+        huge,
+        name,
+        _quote(raw) + f" is not a plausible count for one record (at most {MAX_COUNT:,})",
+    )
+    return num.where(~(notnum | neg | frac | huge)).round().astype("Int64")
 
 
 def _check_code(

@@ -14,7 +14,7 @@ import shapely
 from geomap.model import LayerSpec
 from geomap.validate.result import Collector
 
-__all__ = ["check_coordinates", "check_geometry"]
+__all__ = ["LATITUDE_RANGE", "check_coordinates", "check_geometry", "reference_points"]
 
 #: Minimum number of points before the "far from the rest" check runs.
 _OUTLIER_MIN_ROWS = 20
@@ -29,41 +29,86 @@ def check_geometry(gdf: gpd.GeoDataFrame, spec: LayerSpec, c: Collector) -> np.n
     empty = ~missing & shapely.is_empty(geoms)
     c.fail(empty, "geometry", "geometry is empty")
     present = ~missing & ~empty
-    gtype = shapely.get_type_id(geoms)
+    _drop_z(geoms, present, c)
+    present &= _finite(geoms, present, c)
     if spec.geometry == "point":
-        multi = present & (gtype == 4)
-        single_multi = multi & (shapely.get_num_geometries(geoms) == 1)
-        if single_multi.any():
-            geoms[single_multi] = shapely.get_geometry(geoms[single_multi], 0)
-            c.note(single_multi, "geometry", "MultiPoint of one point read as a Point")
-        gtype = shapely.get_type_id(geoms)
-        wrong = present & (gtype != 0)
-        names = pd.Series(shapely.get_type_id(geoms)).map(_TYPE_NAMES)
-        c.fail(wrong, "geometry", "expected a Point, got a " + names.astype(str))
+        _check_points(geoms, present, c)
     else:
-        collection = present & (gtype == 7)
-        if collection.any():
-            geoms[collection] = _polygonal(geoms[collection])
-            c.note(collection, "geometry", "kept the polygons of a GeometryCollection")
-        gtype = shapely.get_type_id(geoms)
-        wrong = present & ~np.isin(gtype, (3, 6)) & ~pd.isna(geoms)
-        names = pd.Series(gtype).map(_TYPE_NAMES)
-        c.fail(wrong, "geometry", "expected a Polygon or MultiPolygon, got a " + names.astype(str))
-        candidates = present & ~wrong
-        invalid = candidates & ~shapely.is_valid(geoms)
-        if invalid.any():
-            reasons = np.array([shapely.is_valid_reason(g) for g in geoms[invalid]], dtype=object)
-            repaired = _polygonal(shapely.make_valid(geoms[invalid]))
-            geoms[invalid] = repaired
-            gone = np.zeros(len(geoms), dtype=bool)
-            gone[np.flatnonzero(invalid)] = shapely.is_empty(repaired) | pd.isna(repaired)
-            full_reason = np.full(len(geoms), "", dtype=object)
-            full_reason[invalid] = reasons
-            c.fail(
-                gone, "geometry", "invalid polygon with no area left after repair: " + full_reason
-            )
-            c.note(invalid & ~gone, "geometry", "repaired invalid polygon (" + full_reason + ")")
+        _check_polygons(geoms, present, c)
     return geoms
+
+
+def _drop_z(geoms: np.ndarray, present: np.ndarray, c: Collector) -> None:
+    """Drop Z (height) and M values in place: the maps and measures are 2D."""
+    has = present.copy()
+    has[present] = shapely.has_z(geoms[present]) | shapely.has_m(geoms[present])
+    if has.any():
+        geoms[has] = shapely.force_2d(geoms[has])
+        c.note(
+            has, "geometry", "dropped the Z (height) or M values of its coordinates (maps are 2D)"
+        )
+
+
+def _finite(geoms: np.ndarray, present: np.ndarray, c: Collector) -> np.ndarray:
+    """Reject geometries with a NaN or infinite coordinate; return the mask of the others."""
+    xy, index = shapely.get_coordinates(geoms[present], return_index=True)
+    bad_part = ~np.isfinite(xy).all(axis=1)
+    bad = np.zeros(len(geoms), dtype=bool)
+    bad[np.flatnonzero(present)[np.unique(index[bad_part])]] = True
+    c.fail(bad, "geometry", "a coordinate is not a finite number (NaN or infinity)")
+    return ~bad
+
+
+def _mostly(mask: np.ndarray, present: np.ndarray) -> bool:
+    """Say whether most present geometries are in ``mask`` (e.g. polygons among incidents)."""
+    return int(mask.sum()) * 2 > int(present.sum())
+
+
+def _check_points(geoms: np.ndarray, present: np.ndarray, c: Collector) -> None:
+    multi = present & (shapely.get_type_id(geoms) == 4)
+    single_multi = multi & (shapely.get_num_geometries(geoms) == 1)
+    if single_multi.any():
+        geoms[single_multi] = shapely.get_geometry(geoms[single_multi], 0)
+        c.note(single_multi, "geometry", "MultiPoint of one point read as a Point")
+    gtype = shapely.get_type_id(geoms)
+    wrong = present & (gtype != 0)
+    names = pd.Series(gtype).map(_TYPE_NAMES).astype(str)
+    polygons = present & np.isin(gtype, (3, 6, 7))
+    fix = "read the file as hazard areas (--kind hazards)" if _mostly(polygons, present) else ""
+    c.fail(wrong, "geometry", "expected a Point, got a " + names, fix)
+
+
+def _check_polygons(geoms: np.ndarray, present: np.ndarray, c: Collector) -> None:
+    collection = present & (shapely.get_type_id(geoms) == 7)
+    if collection.any():
+        geoms[collection] = _polygonal(geoms[collection])
+        none_left = collection & shapely.is_empty(geoms)
+        c.fail(none_left, "geometry", "a GeometryCollection with no polygon in it")
+        c.note(collection & ~none_left, "geometry", "kept the polygons of a GeometryCollection")
+        present = present & ~none_left
+    gtype = shapely.get_type_id(geoms)
+    wrong = present & ~np.isin(gtype, (3, 6))
+    names = pd.Series(gtype).map(_TYPE_NAMES).astype(str)
+    points = present & np.isin(gtype, (0, 4))
+    fix = "read the file as incidents (--kind incidents)" if _mostly(points, present) else ""
+    c.fail(wrong, "geometry", "expected a Polygon or MultiPolygon, got a " + names, fix)
+    _repair(geoms, present & ~wrong, c)
+
+
+def _repair(geoms: np.ndarray, candidates: np.ndarray, c: Collector) -> None:
+    """Repair invalid polygons with ``make_valid``; reject those with no area left."""
+    invalid = candidates & ~shapely.is_valid(geoms)
+    if not invalid.any():
+        return
+    reasons = np.array([shapely.is_valid_reason(g) for g in geoms[invalid]], dtype=object)
+    repaired = _polygonal(shapely.make_valid(geoms[invalid]))
+    geoms[invalid] = repaired
+    gone = np.zeros(len(geoms), dtype=bool)
+    gone[np.flatnonzero(invalid)] = shapely.is_empty(repaired) | pd.isna(repaired)
+    full_reason = np.full(len(geoms), "", dtype=object)
+    full_reason[invalid] = reasons
+    c.fail(gone, "geometry", "invalid polygon with no area left after repair: " + full_reason)
+    c.note(invalid & ~gone, "geometry", "repaired invalid polygon (" + full_reason + ")")
 
 
 _TYPE_NAMES = {
@@ -99,8 +144,16 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
-def check_coordinates(geoms: np.ndarray, c: Collector) -> None:
-    """Flag coordinates out of range, with swapped axes, or far from the rest."""
+#: Latitudes where geomap can measure (a UTM zone exists: 80°S to 84°N) and draw.
+LATITUDE_RANGE = (-80.0, 84.0)
+
+
+def check_coordinates(geoms: np.ndarray, c: Collector, reference: np.ndarray | None = None) -> None:
+    """Flag coordinates out of range, with swapped axes, or far from the rest.
+
+    ``reference`` (an ``(n, 2)`` array of longitudes and latitudes, e.g. the other
+    layer's) joins the rows in saying where the data lie when the layer has few rows.
+    """
     ok = ~c.reject & ~pd.isna(geoms)
     if not ok.any():
         return
@@ -111,6 +164,8 @@ def check_coordinates(geoms: np.ndarray, c: Collector) -> None:
         lon_bad = ok & ((minx < -180) | (maxx > 180))
         lat_bad = ok & ((miny < -90) | (maxy > 90))
     out = lon_bad | lat_bad
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    where = pd.Series(cx).round(6).astype(str) + ", " + pd.Series(cy).round(6).astype(str)
     if out.any():
         swappable = (
             out
@@ -119,8 +174,6 @@ def check_coordinates(geoms: np.ndarray, c: Collector) -> None:
             & (np.abs(miny) <= 180)
             & (np.abs(maxy) <= 180)
         )
-        cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
-        where = pd.Series(cx).round(6).astype(str) + ", " + pd.Series(cy).round(6).astype(str)
         c.fail(
             out & swappable,
             "geometry",
@@ -132,26 +185,73 @@ def check_coordinates(geoms: np.ndarray, c: Collector) -> None:
             "geometry",
             "coordinates (" + where + ") are out of range (longitude ±180, latitude ±90)",
         )
-    _check_outliers(bounds, c)
+    _check_reach(bounds, ok & ~out, c)
+    _check_outliers(bounds, c, reference)
 
 
-def _check_outliers(bounds: np.ndarray, c: Collector) -> None:
-    """Reject points far from the rest that a sign flip or an axis swap would bring home."""
+def _check_reach(bounds: np.ndarray, ok: np.ndarray, c: Collector) -> None:
+    """Reject geometries near the poles or across the antimeridian: neither drawn nor measured."""
+    minx, miny, maxx, maxy = bounds.T
+    lo, hi = LATITUDE_RANGE
+    with np.errstate(invalid="ignore"):
+        polar = ok & ((miny < lo) | (maxy > hi))
+        across = ok & ~polar & (maxx - minx > 180)
+    lats = pd.Series(miny).round(6).astype(str) + " to " + pd.Series(maxy).round(6).astype(str)
+    c.fail(
+        polar,
+        "geometry",
+        "latitude (" + lats + f") is beyond {-lo:g}°S or {hi:g}°N, where geomap can neither "
+        "measure (no UTM zone) nor draw it on a web map",
+    )
+    lons = pd.Series(minx).round(6).astype(str) + " to " + pd.Series(maxx).round(6).astype(str)
+    c.fail(
+        across,
+        "geometry",
+        "spans longitudes " + lons + ": it crosses the antimeridian (±180°), and would be "
+        "drawn as a band round the globe",
+        "split it at ±180° into separate areas, or shift it to one side (longitudes 0..360 "
+        "are not supported)",
+    )
+
+
+def _outlier_box(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
+    """Return the box where the data lie: their middle, widened 1.5 times its size each side.
+
+    With 20 points or more, the middle 80%; with fewer, the middle after dropping a
+    quarter at each end (at least one): robust to a few bad points, loose enough for
+    a country's whole extent. The box is at least 1° (2° with few points) wider each side.
+    """
+    n = len(x)
+    if n >= _OUTLIER_MIN_ROWS:
+        q, least = [10.0, 90.0], 1.0
+    else:
+        k = max(1, (n - 1) // 4)
+        q, least = [100.0 * k / (n - 1), 100.0 * (n - 1 - k) / (n - 1)], 2.0
+    lo_x, hi_x = np.percentile(x, q)
+    lo_y, hi_y = np.percentile(y, q)
+    pad_x = max((hi_x - lo_x) * 1.5, least)
+    pad_y = max((hi_y - lo_y) * 1.5, least)
+    return (lo_x - pad_x, lo_y - pad_y, hi_x + pad_x, hi_y + pad_y)
+
+
+def _check_outliers(bounds: np.ndarray, c: Collector, reference: np.ndarray | None) -> None:
+    """Reject points far from the rest that a sign flip or an axis swap would bring home.
+
+    The rest is the layer's other rows; with fewer than 20, the ``reference`` points
+    join them. With fewer than three points in all there is nothing to compare.
+    """
     ok = ~c.reject & ~np.isnan(bounds[:, 0])
-    if ok.sum() < _OUTLIER_MIN_ROWS:
-        return
     x = (bounds[:, 0] + bounds[:, 2]) / 2
     y = (bounds[:, 1] + bounds[:, 3]) / 2
-    # The middle 80% of the data, widened by 1.5 times its size (at least 1°) on each
-    # side: robust to a few bad points, loose enough for a country's whole extent.
-    lo_x, hi_x = np.nanpercentile(x[ok], [10, 90])
-    lo_y, hi_y = np.nanpercentile(y[ok], [10, 90])
-    pad_x = max((hi_x - lo_x) * 1.5, 1.0)
-    pad_y = max((hi_y - lo_y) * 1.5, 1.0)
-    box = (lo_x - pad_x, lo_y - pad_y, hi_x + pad_x, hi_y + pad_y)
+    px, py = x[ok], y[ok]
+    if ok.sum() < _OUTLIER_MIN_ROWS and reference is not None and len(reference):
+        px, py = np.concatenate([px, reference[:, 0]]), np.concatenate([py, reference[:, 1]])
+    if len(px) < 3:
+        return
+    box = _outlier_box(px, py)
 
-    def inside(px: np.ndarray, py: np.ndarray) -> np.ndarray:
-        return (px >= box[0]) & (px <= box[2]) & (py >= box[1]) & (py <= box[3])
+    def inside(qx: np.ndarray, qy: np.ndarray) -> np.ndarray:
+        return (qx >= box[0]) & (qx <= box[2]) & (qy >= box[1]) & (qy <= box[3])
 
     with np.errstate(invalid="ignore"):
         far = ok & ~inside(x, y)
@@ -176,3 +276,20 @@ def _check_outliers(bounds: np.ndarray, c: Collector) -> None:
             )
             remaining &= ~hit
     c.note(remaining, "geometry", "lies far from the rest of the data; check its coordinates")
+
+
+def reference_points(geoms: np.ndarray) -> np.ndarray:
+    """Return the middles of the geometries usable as a reference: ``(n, 2)`` lon/lat.
+
+    Missing, empty and non-finite geometries and those out of range are left out.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    geoms = geoms[~pd.isna(geoms)]
+    geoms = geoms[~shapely.is_empty(geoms)]
+    if not len(geoms):
+        return np.zeros((0, 2))
+    b = shapely.bounds(geoms)
+    xy = np.column_stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2])
+    with np.errstate(invalid="ignore"):
+        good = np.isfinite(xy).all(axis=1) & (np.abs(xy[:, 0]) <= 180) & (np.abs(xy[:, 1]) <= 90)
+    return xy[good]

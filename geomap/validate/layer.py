@@ -14,13 +14,14 @@ import logging
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geomap._errors import GeomapError, ValidationError
 from geomap.geo import equal_area_crs
 from geomap.io import PROBLEM_COLUMNS
 from geomap.model import DISPLAY_CRS, HAZARDS, INCIDENTS, LayerSpec
 from geomap.validate.fields import check_fields, check_ids
-from geomap.validate.geometry import check_coordinates, check_geometry
+from geomap.validate.geometry import check_coordinates, check_geometry, reference_points
 from geomap.validate.result import (
     Collector,
     ValidationResult,
@@ -85,6 +86,16 @@ def _missing(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> dict[str, dict[str, str]
     return out
 
 
+def _reference(ref: gpd.GeoDataFrame | gpd.GeoSeries | None) -> np.ndarray | None:
+    """Return the reference layer's points (see :func:`reference_points`), in EPSG:4326."""
+    if ref is None or len(ref) == 0:
+        return None
+    if ref.crs is not None and not ref.crs.equals(DISPLAY_CRS):
+        ref = ref.to_crs(DISPLAY_CRS)
+    geoms = ref.geometry if isinstance(ref, gpd.GeoDataFrame) else ref
+    return reference_points(geoms.to_numpy())
+
+
 def _kept(
     gdf: gpd.GeoDataFrame,
     spec: LayerSpec,
@@ -123,6 +134,7 @@ def validate_layer(
     spec: LayerSpec,
     *,
     strict: bool = False,
+    reference: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
 ) -> ValidationResult:
     """Check, repair and type a layer read by :func:`geomap.read_layer`.
 
@@ -134,6 +146,10 @@ def validate_layer(
         :data:`geomap.model.INCIDENTS` or :data:`geomap.model.HAZARDS`.
     strict : bool, default False
         Raise :class:`~geomap.ValidationError` if any row is rejected.
+    reference : GeoDataFrame or GeoSeries, optional
+        Other data of the same place (e.g. the other layer, or districts), in any CRS.
+        When the layer has fewer than 20 rows, its points are checked for a flipped
+        sign or swapped axes against these as well as against each other.
 
     Returns
     -------
@@ -149,7 +165,7 @@ def validate_layer(
     c = Collector(n)
     _reader_problems(gdf, c)
     geoms = check_geometry(gdf, spec, c)
-    check_coordinates(geoms, c)
+    check_coordinates(geoms, c, _reference(reference))
     clean = check_fields(gdf, spec, dict(gdf.attrs.get("geomap_dates", {})), c)
     ids, generated = check_ids(gdf, c)
 
@@ -261,7 +277,8 @@ def as_layer(data: object, what: str) -> gpd.GeoDataFrame:
     Returns
     -------
     geopandas.GeoDataFrame
-        The layer itself when already in EPSG:4326, else a reprojected copy.
+        The layer itself when already in EPSG:4326 and 2D, else a reprojected or
+        flattened copy (Z and M values dropped).
 
     Raises
     ------
@@ -277,4 +294,11 @@ def as_layer(data: object, what: str) -> gpd.GeoDataFrame:
         raise GeomapError(f"{what}: the layer has no CRS; set one (e.g. gdf.set_crs(4326))")
     if not gdf.crs.equals(DISPLAY_CRS):
         gdf = gdf.to_crs(DISPLAY_CRS)
+    geoms = gdf.geometry.to_numpy()
+    if len(gdf) and (shapely.has_z(geoms) | shapely.has_m(geoms)).any():
+        log.info("%s: dropped the Z (height) or M values of its coordinates (maps are 2D)", what)
+        gdf = gdf.copy()
+        gdf[gdf.geometry.name] = gpd.GeoSeries(
+            shapely.force_2d(geoms), index=gdf.index, crs=gdf.crs
+        )
     return gdf
