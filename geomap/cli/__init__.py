@@ -82,9 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS)
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    validate.add_command(sub, [common])
-    maps.add_commands(sub, [common])
-    analysis.add_commands(sub, [common])
+    for cmd in (*validate.COMMANDS, *maps.COMMANDS, *analysis.COMMANDS):
+        p = sub.add_parser(cmd.name, parents=[common], help=cmd.help, description=cmd.description)
+        cmd.options(p)
+        p.set_defaults(func=cmd.run)
     return parser
 
 

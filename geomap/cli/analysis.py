@@ -18,6 +18,7 @@ from geomap._errors import GeomapError
 from geomap.analysis import ANALYSIS_STEPS, AnalysisOptions, run_analysis
 from geomap.cli._common import (
     EXIT_OK,
+    Command,
     add_context_options,
     add_input_options,
     check_outputs,
@@ -41,56 +42,23 @@ except ImportError:  # pragma: no cover - plain lines instead
     _tqdm = None
 
 
-def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
-    """Add ``stats`` and ``report`` to the ``geomap`` parser.
-
-    Parameters
-    ----------
-    sub : argparse._SubParsersAction
-        What ``parser.add_subparsers()`` returned.
-    parents : list of ArgumentParser
-        Parents of each subparser (the ``-v``/``-q`` options after the command).
-
-    Examples
-    --------
-    >>> import argparse
-    >>> parser = argparse.ArgumentParser(prog="geomap")
-    >>> add_commands(parser.add_subparsers(dest="command"), [])
-    >>> args = parser.parse_args(["stats", "data/karabakh-sample.gpkg", "--eps", "800"])
-    >>> args.func.__name__, args.eps
-    ('run_stats', 800.0)
-    """
-    s = sub.add_parser(
-        "stats",
-        parents=parents,
-        help="print a summary: links, casualties, hazard km², districts, priorities",
-        description="Read and check the layers, link incidents to hazard areas, and print "
-        "a summary table (districts and top priority areas too, when given).",
-    )
-    _add_analysis_options(s)
-    s.add_argument(
+def _stats_options(p: argparse.ArgumentParser) -> None:
+    _add_analysis_options(p)
+    p.add_argument(
         "--top", type=count, default=10, metavar="N", help="priority areas to print (10)"
     )
-    s.set_defaults(func=run_stats)
 
-    r = sub.add_parser(
-        "report",
-        parents=parents,
-        help="write a report folder: map, statistics (CSV), charts (PNG), GeoPackages, HTML",
-        description="Run the whole analysis and write a folder with map.html, report.html "
-        "(map, charts and tables on one page; opens offline), the statistics as CSV, the "
-        "charts as PNG, and the proposed suspected areas and priorities as GeoPackage.",
-    )
-    _add_analysis_options(r)
-    r.add_argument(
+
+def _report_options(p: argparse.ArgumentParser) -> None:
+    _add_analysis_options(p)
+    p.add_argument(
         "-o", "--output", default="geomap-report", metavar="FOLDER", help="folder to write"
     )
-    r.add_argument(
+    p.add_argument(
         "--title", default="Explosive ordnance contamination: analysis", help="report title"
     )
-    r.add_argument("--subtitle", help="second line under the title, e.g. the data source")
-    r.add_argument("--top", type=count, default=20, metavar="N", help="priority areas shown (20)")
-    r.set_defaults(func=run_report)
+    p.add_argument("--subtitle", help="second line under the title, e.g. the data source")
+    p.add_argument("--top", type=count, default=20, metavar="N", help="priority areas shown (20)")
 
 
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
@@ -284,3 +252,24 @@ def run_report(args: argparse.Namespace) -> int:
         ],
     )
     return int(EXIT_OK)
+
+
+COMMANDS = (
+    Command(
+        "stats",
+        help="print a summary: links, casualties, hazard km², districts, priorities",
+        description="Read and check the layers, link incidents to hazard areas, and print "
+        "a summary table (districts and top priority areas too, when given).",
+        options=_stats_options,
+        run=run_stats,
+    ),
+    Command(
+        "report",
+        help="write a report folder: map, statistics (CSV), charts (PNG), GeoPackages, HTML",
+        description="Run the whole analysis and write a folder with map.html, report.html "
+        "(map, charts and tables on one page; opens offline), the statistics as CSV, the "
+        "charts as PNG, and the proposed suspected areas and priorities as GeoPackage.",
+        options=_report_options,
+        run=run_report,
+    ),
+)

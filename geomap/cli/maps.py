@@ -14,6 +14,7 @@ from typing import Any
 from geomap._errors import GeomapError
 from geomap.cli._common import (
     EXIT_OK,
+    Command,
     add_context_options,
     add_input_options,
     check_outputs,
@@ -30,37 +31,22 @@ from geomap.map.options import GENERALISE
 from geomap.validate import ValidationResult
 
 
-def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
-    """Add ``render`` and ``embed`` to the ``geomap`` parser."""
-    r = sub.add_parser(
-        "render",
-        parents=parents,
-        help="draw incidents and hazard areas into one HTML map",
-        description="Read, check and draw layers into a self-contained HTML map "
-        "that works offline.",
-    )
-    _add_map_options(r)
-    r.add_argument("-o", "--output", default="geomap-map.html", help="HTML file to write")
-    r.set_defaults(func=run_render)
+def _render_options(p: argparse.ArgumentParser) -> None:
+    _add_map_options(p)
+    p.add_argument("-o", "--output", default="geomap-map.html", help="HTML file to write")
 
-    e = sub.add_parser(
-        "embed",
-        parents=parents,
-        help="make an HTML snippet that embeds the map in a web page",
-        description="Like render, but write an <iframe> (sandboxed, default) or an HTML fragment "
-        "for the host page's body. Both are self-contained and as wide as their container.",
-    )
-    _add_map_options(e)
-    e.add_argument(
+
+def _embed_options(p: argparse.ArgumentParser) -> None:
+    _add_map_options(p)
+    p.add_argument(
         "--as",
         dest="embed_kind",
         choices=["iframe", "fragment"],
         default="iframe",
         help="iframe (sandboxed srcdoc) or fragment (a <div> and its scripts)",
     )
-    e.add_argument("--height", default="480px", help="map height as a CSS length (default 480px)")
-    e.add_argument("-o", "--output", default="geomap-embed.html", help="snippet file to write")
-    e.set_defaults(func=run_embed)
+    p.add_argument("--height", default="480px", help="map height as a CSS length (default 480px)")
+    p.add_argument("-o", "--output", default="geomap-embed.html", help="snippet file to write")
 
 
 #: How the command line spells each MapOptions field it offers: (flag, argparse keywords,
@@ -208,3 +194,24 @@ def run_embed(args: argparse.Namespace) -> int:
     size = output.stat().st_size / 1e6
     say(args, [f"wrote {output} ({args.embed_kind} snippet; {size:.2f} MB; self-contained)"])
     return EXIT_OK
+
+
+COMMANDS = (
+    Command(
+        "render",
+        help="draw incidents and hazard areas into one HTML map",
+        description="Read, check and draw layers into a self-contained HTML map "
+        "that works offline.",
+        options=_render_options,
+        run=run_render,
+    ),
+    Command(
+        "embed",
+        help="make an HTML snippet that embeds the map in a web page",
+        description="Like render, but write an <iframe> (sandboxed, default) or an HTML "
+        "fragment for the host page's body. Both are self-contained and as wide as their "
+        "container.",
+        options=_embed_options,
+        run=run_embed,
+    ),
+)

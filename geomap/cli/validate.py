@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from geomap._errors import GeomapError
 from geomap.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
+    Command,
     add_input_options,
     check_outputs,
     error,
@@ -19,19 +19,9 @@ from geomap.cli._common import (
 from geomap.validate import ValidationResult
 
 
-def add_command(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
-    """Add ``validate`` to the ``geomap`` parser."""
-    v = sub.add_parser(
-        "validate",
-        parents=parents,
-        help="check files; print a summary per file; write rejected rows with reasons",
-        description="Check files and report, per file, rows read = kept + rejected. "
-        "Rejected rows go to --rejects (default geomap-rejects.csv). Exit 2 if any row "
-        "is rejected or a file cannot be read.",
-    )
-    v.add_argument("files", nargs="+", metavar="FILE")
-    add_input_options(v, files=False)
-    v.set_defaults(func=run)
+def _options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE")
+    add_input_options(p, files=False)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,3 +44,16 @@ def run(args: argparse.Namespace) -> int:
                 status = EXIT_USAGE
     rejects(args, results, rejects_path)
     return status
+
+
+COMMANDS = (
+    Command(
+        "validate",
+        help="check files; print a summary per file; write rejected rows with reasons",
+        description="Check files and report, per file, rows read = kept + rejected. "
+        "Rejected rows go to --rejects (default geomap-rejects.csv). Exit 2 if any row "
+        "is rejected or a file cannot be read.",
+        options=_options,
+        run=run,
+    ),
+)
