@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import analysis, render
+from benchmarks import analysis
+from benchmarks import render
 
 BENCHMARKS = {"render": render.main, "analysis": analysis.main}
 

@@ -6,7 +6,8 @@ import hashlib
 import os
 import subprocess
 import time
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 

@@ -97,10 +97,20 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import browser, report
-from benchmarks.machine import REPO, busy_cores, git_state, run, tree_hash, versions
-from benchmarks.report import fmt, log, size_label
-from benchmarks.synthetic import DATA_VERSION, SEED, data_paths
+from benchmarks import browser
+from benchmarks import report
+from benchmarks.machine import REPO
+from benchmarks.machine import busy_cores
+from benchmarks.machine import git_state
+from benchmarks.machine import run
+from benchmarks.machine import tree_hash
+from benchmarks.machine import versions
+from benchmarks.report import fmt
+from benchmarks.report import log
+from benchmarks.report import size_label
+from benchmarks.synthetic import DATA_VERSION
+from benchmarks.synthetic import SEED
+from benchmarks.synthetic import data_paths
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "out"

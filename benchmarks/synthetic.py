@@ -35,8 +35,10 @@ import shapely
 from pyproj import Transformer
 
 from benchmarks.report import log
-from geomap import HAZARDS, INCIDENTS
-from geomap.model import DISPLAY_CRS, LayerSpec
+from geomap import HAZARDS
+from geomap import INCIDENTS
+from geomap.model import DISPLAY_CRS
+from geomap.model import LayerSpec
 
 SEED = 20201110
 DATA_VERSION = 1  # bump when the generator's output changes, so cached data are remade

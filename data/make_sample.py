@@ -26,14 +26,18 @@ import itertools
 import math
 import os
 import sys
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry import LineString, Point, Polygon, box
+from shapely.geometry import LineString
+from shapely.geometry import Point
+from shapely.geometry import Polygon
+from shapely.geometry import box
 
 HERE = Path(__file__).resolve().parent
 
@@ -60,16 +64,14 @@ def checkout() -> Path:
 
 sys.path.insert(0, str(checkout()))
 
-from benchmarks.synthetic import (  # noqa: E402
-    DEVICES,
-    DISTRICT_SEEDS,
-    METRIC_CRS,
-    OPERATORS,
-    REGION_BOUNDS,
-    REGION_MID_LAT,
-    SEED,
-    STATUSES,
-)
+from benchmarks.synthetic import DEVICES  # noqa: E402
+from benchmarks.synthetic import DISTRICT_SEEDS  # noqa: E402
+from benchmarks.synthetic import METRIC_CRS  # noqa: E402
+from benchmarks.synthetic import OPERATORS  # noqa: E402
+from benchmarks.synthetic import REGION_BOUNDS  # noqa: E402
+from benchmarks.synthetic import REGION_MID_LAT  # noqa: E402
+from benchmarks.synthetic import SEED  # noqa: E402
+from benchmarks.synthetic import STATUSES  # noqa: E402
 from geomap.model import DISPLAY_CRS  # noqa: E402
 
 GPKG_PATH = HERE / "karabakh-sample.gpkg"
@@ -230,11 +232,9 @@ def make_towns(
     Parameters
     ----------
     rng : numpy.random.Generator
-        Random generator.
-    districts : geopandas.GeoDataFrame
-        District polygons in EPSG:4326.
-    districts_m : list of shapely.Polygon
-        The same polygons in the metric CRS.
+        Draws the villages' places and populations.
+    districts, districts_m : geopandas.GeoDataFrame, list of shapely.Polygon
+        The districts that hold them, in EPSG:4326 and in metres.
 
     Returns
     -------
@@ -348,20 +348,7 @@ def jittered_polygon(rng: np.random.Generator, centre: Point, area: float) -> Po
 
 
 def front_line_point(rng: np.random.Generator, line: LineString) -> Point:
-    """Draw a point near the schematic front line (metric CRS).
-
-    Parameters
-    ----------
-    rng : numpy.random.Generator
-        Random generator.
-    line : shapely.LineString
-        The front line in the metric CRS.
-
-    Returns
-    -------
-    shapely.Point
-        A point offset perpendicular to the line by a normal draw (sd 3.5 km).
-    """
+    """Draw a point near the schematic front ``line`` (metric CRS) with ``rng``."""
     s = rng.uniform(0, line.length)
     p0 = line.interpolate(max(s - 50, 0))
     p1 = line.interpolate(min(s + 50, line.length))
@@ -680,19 +667,10 @@ def make_hazards(
 
 
 def split_casualties(rng: np.random.Generator, categories: list[str]) -> tuple[list, list]:
-    """Draw killed/injured counts that meet the published totals exactly.
+    """Draw killed/injured counts per incident that meet the published totals exactly.
 
-    Parameters
-    ----------
-    rng : numpy.random.Generator
-        Random generator.
-    categories : list of str
-        Victim category per incident; exactly one is ``"journalist"``.
-
-    Returns
-    -------
-    killed, injured : list of int
-        Counts per incident, each incident with at least one casualty.
+    ``categories`` holds each incident's victim category (exactly one is
+    ``"journalist"``); ``rng`` draws the counts. Every incident gets at least one casualty.
     """
     n = len(categories)
     j = categories.index("journalist")
@@ -827,20 +805,7 @@ def outside_point(
 
 
 def inside_point(rng: np.random.Generator, poly: Polygon) -> Point:
-    """Draw a point well inside a hazard polygon (metric CRS).
-
-    Parameters
-    ----------
-    rng : numpy.random.Generator
-        Random generator.
-    poly : shapely.Polygon
-        The hazard polygon.
-
-    Returns
-    -------
-    shapely.Point
-        A point at least 10 m inside the polygon's boundary.
-    """
+    """Draw a point at least 10 m inside the hazard polygon ``poly`` (metric CRS) with ``rng``."""
     core = poly.buffer(-10)
     minx, miny, maxx, maxy = core.bounds
     while True:

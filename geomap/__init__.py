@@ -8,35 +8,34 @@ The flow is read → validate → (analyse) → render, one module per stage:
 >>> geomap.save_map(m, "karabakh.html")  # doctest: +SKIP
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version
 
-from geomap._errors import (
-    AssetError,
-    GeomapError,
-    GeomapWarning,
-    InputError,
-    MappingError,
-    ValidationError,
-)
-from geomap.geo import equal_area_crs, metric_crs
-from geomap.io import (
-    ColumnMapping,
-    detect_layers,
-    load_mapping,
-    read_hazards,
-    read_incidents,
-    read_layer,
-    write_layer,
-)
+from geomap._errors import AssetError
+from geomap._errors import GeomapError
+from geomap._errors import GeomapWarning
+from geomap._errors import InputError
+from geomap._errors import MappingError
+from geomap._errors import ValidationError
+from geomap.geo import equal_area_crs
+from geomap.geo import metric_crs
+from geomap.io import ColumnMapping
+from geomap.io import detect_layers
+from geomap.io import load_mapping
+from geomap.io import read_hazards
+from geomap.io import read_incidents
+from geomap.io import read_layer
+from geomap.io import write_layer
 from geomap.load import load_layers
-from geomap.map import GeomapMap, render_map, save_map
-from geomap.model import HAZARDS, INCIDENTS
-from geomap.validate import (
-    ValidationResult,
-    validate_hazards,
-    validate_incidents,
-    validate_layer,
-)
+from geomap.map import GeomapMap
+from geomap.map import render_map
+from geomap.map import save_map
+from geomap.model import HAZARDS
+from geomap.model import INCIDENTS
+from geomap.validate import ValidationResult
+from geomap.validate import validate_hazards
+from geomap.validate import validate_incidents
+from geomap.validate import validate_layer
 
 try:
     __version__ = version("geomap")

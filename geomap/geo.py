@@ -12,7 +12,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
+from pyproj import Transformer
 
 from geomap.model import DISPLAY_CRS
 

@@ -17,18 +17,18 @@ from typing import Any
 
 import geopandas as gpd
 
-from geomap._errors import GeomapError, InputError
-from geomap.io import (
-    ColumnMapping,
-    PathLike,
-    concat_layers,
-    detect_layers,
-    load_mapping,
-    read_context_layer,
-    read_layer,
-)
+from geomap._errors import GeomapError
+from geomap._errors import InputError
+from geomap.io import ColumnMapping
+from geomap.io import PathLike
+from geomap.io import concat_layers
+from geomap.io import detect_layers
+from geomap.io import load_mapping
+from geomap.io import read_context_layer
+from geomap.io import read_layer
 from geomap.model import LAYERS
-from geomap.validate import ValidationResult, validate_layer
+from geomap.validate import ValidationResult
+from geomap.validate import validate_layer
 
 __all__ = ["CONTEXT_LAYERS", "load_context", "load_inputs", "load_layers", "warn_if_apart"]
 
@@ -75,13 +75,13 @@ def load_layers(
     kind: str | None = None,
     layer: str | None = None,
     mappings: Sequence[ColumnMapping | PathLike] = (),
-    engine: str | None = None,
+    strict: bool = False,
     crs: str | None = None,
+    encoding: str | None = None,
+    engine: str | None = None,
     latitude: str | None = None,
     longitude: str | None = None,
     wkt: str | None = None,
-    encoding: str | None = None,
-    strict: bool = False,
 ) -> dict[str, ValidationResult]:
     """Read and validate files, sorting them into incidents and hazard areas.
 

@@ -17,7 +17,8 @@ on the data and distances in a local metric projection, never in degrees.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 __all__ = [
     "DISPLAY_CRS",

@@ -6,13 +6,15 @@ import contextlib
 import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import Point, Polygon
+from shapely.geometry import Point
+from shapely.geometry import Polygon
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "karabakh-sample.gpkg"

@@ -15,7 +15,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-from shapely.geometry import Point, Polygon
+from shapely.geometry import Point
+from shapely.geometry import Polygon
 
 import geomap
 from geomap.cli import main

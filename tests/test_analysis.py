@@ -12,15 +12,19 @@ import pandas as pd
 import pytest
 import shapely
 from pyproj import Geod
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import Point
+from shapely.geometry import Polygon
+from shapely.geometry import box
 
 import geomap
 from geomap import analysis
-from geomap._errors import GeomapError, ValidationError
+from geomap._errors import GeomapError
+from geomap._errors import ValidationError
 from geomap.load import warn_if_apart
 from geomap.map._encode import column
 
-from .conftest import AZE_ADM2, SAMPLE
+from .conftest import AZE_ADM2
+from .conftest import SAMPLE
 
 UTM = "EPSG:32638"
 # An equal-area projection centred in Karabakh: squares drawn here have exact areas.

@@ -7,13 +7,16 @@ import sys
 import warnings
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import Polygon
 
 from geomap.cli import main
 
-from .conftest import COLOMBIA, ROOT, SAMPLE
+from .conftest import COLOMBIA
+from .conftest import ROOT
+from .conftest import SAMPLE
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -113,15 +116,18 @@ def test_validate_bad_inputs_one_clear_line(
         assert err.count("\n") == 1  # exactly one line
 
 
-def test_validate_writes_rejects_that_reconcile(capsys, tmp_path, monkeypatch, bad_files):
+@pytest.mark.parametrize("name", ["bad.csv", "rejects.gpkg"])
+def test_validate_writes_rejects_that_reconcile(capsys, tmp_path, monkeypatch, bad_files, name):
     monkeypatch.chdir(tmp_path)
-    status, out, _ = run(capsys, "validate", bad_files["text_lat"], "--rejects", "bad.csv")
+    status, out, _ = run(capsys, "validate", bad_files["text_lat"], "--rejects", name)
     assert status == 2
     assert "text-lat.csv: 5 incidents read = 4 kept + 1 rejected" in out
-    rejects = pd.read_csv(tmp_path / "bad.csv")
+    assert f"1 rejected rows, with their reasons, written to {name}" in out
+    path = tmp_path / name
+    rejects = gpd.read_file(path) if path.suffix == ".gpkg" else pd.read_csv(path)
     assert list(rejects["source_row"]) == [3]
     assert rejects.loc[0, "field"] == "latitude"
-    assert "is not a number" in rejects.loc[0, "problem"]
+    assert rejects.loc[0, "problem"].startswith("'39°36'N' is not a number")
 
 
 def test_validate_clean_sample_exits_zero(capsys, tmp_path, monkeypatch):
@@ -249,18 +255,6 @@ def test_render_colombia_all_years(capsys, tmp_path, realdata):
     assert "longitude has the wrong sign" in row["problem"]
     assert row["likely_fix"].startswith("use (-74.23")
     assert row["DEPARTAMENTO"] == "BOGOTA DC"
-
-
-def test_rejects_as_geopackage(capsys, tmp_path, monkeypatch, bad_files):
-    import geopandas as gpd
-
-    monkeypatch.chdir(tmp_path)
-    status, out, _ = run(capsys, "validate", bad_files["text_lat"], "--rejects", "rejects.gpkg")
-    assert status == 2
-    assert "1 rejected rows, with their reasons, written to rejects.gpkg" in out
-    layer = gpd.read_file(tmp_path / "rejects.gpkg")
-    assert list(layer["source_row"]) == [3]
-    assert layer.loc[0, "problem"].startswith("'39°36'N' is not a number")
 
 
 def test_warnings_show_by_default_and_q_hides_them(capsys, tmp_path, monkeypatch):

@@ -16,10 +16,16 @@ import pytest
 from shapely.geometry import Point
 
 import geomap
-from geomap import GeomapError, InputError, MappingError
+from geomap import GeomapError
+from geomap import InputError
+from geomap import MappingError
 from geomap.cli import main
-from geomap.io import read_context_layer, read_layer, write_layer, write_rejects
-from geomap.load import load_context, load_inputs
+from geomap.io import read_context_layer
+from geomap.io import read_layer
+from geomap.io import write_layer
+from geomap.io import write_rejects
+from geomap.load import load_context
+from geomap.load import load_inputs
 
 FORMATS = [
     "geojson",

@@ -24,9 +24,12 @@ import pytest
 
 import geomap
 from geomap.map import _encode
-from geomap.map._assets import ASSETS, DIST, asset_text
+from geomap.map._assets import ASSETS
+from geomap.map._assets import DIST
+from geomap.map._assets import asset_text
 
-from .conftest import ROOT, _require
+from .conftest import ROOT
+from .conftest import _require
 from .test_render import app_config
 
 GOLDEN = ROOT / "js" / "test" / "golden"

@@ -8,7 +8,8 @@ import pytest
 
 import geomap
 
-from .conftest import FIRST_MAP, SAMPLE
+from .conftest import FIRST_MAP
+from .conftest import SAMPLE
 
 pytestmark = pytest.mark.browser
 

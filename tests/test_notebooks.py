@@ -22,7 +22,8 @@ from nbclient import NotebookClient
 
 import geomap
 
-from .conftest import ROOT, SAMPLE
+from .conftest import ROOT
+from .conftest import SAMPLE
 from .test_render import app_config
 
 pytestmark = pytest.mark.notebook

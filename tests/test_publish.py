@@ -16,12 +16,14 @@ import shapely
 import geomap
 from geomap import GeomapError
 from geomap.geo import metric_crs
-from geomap.map import PUBLIC_FIELDS, public_incidents
+from geomap.map import PUBLIC_FIELDS
+from geomap.map import public_incidents
 from geomap.map._encode import I4_MISSING
 from geomap.map.public import PUBLIC_POPUP_FIELDS
 
 from .conftest import SAMPLE
-from .test_render import app_config, payloads
+from .test_render import app_config
+from .test_render import payloads
 
 CANARY = "CANARY7f3a"
 PERSONAL = ("victim_name", "date_of_birth", "home_address", "phone", "notes")
@@ -152,7 +154,8 @@ def test_cli_public(tmp_path, planted):
 
 
 def test_policy_is_applied_once_before_layers(planted, sample):
-    from geomap.map import MapOptions, PublicPolicy
+    from geomap.map import MapOptions
+    from geomap.map import PublicPolicy
     from geomap.map._inputs import MapInputs
     from geomap.map.public import prepare
 

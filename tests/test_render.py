@@ -12,7 +12,8 @@ import pytest
 
 import geomap
 from geomap import GeomapError
-from geomap.map._assets import ASSETS, asset_text
+from geomap.map._assets import ASSETS
+from geomap.map._assets import asset_text
 
 from .conftest import SAMPLE
 
@@ -236,7 +237,8 @@ def decode_polygons(g: dict) -> list:
 def test_polygons_survive_chunked_encoding(monkeypatch, hazards_gdf):
     import pandas as pd
     import shapely
-    from shapely.geometry import MultiPolygon, Polygon
+    from shapely.geometry import MultiPolygon
+    from shapely.geometry import Polygon
 
     from geomap.map import _polygons
 
@@ -261,7 +263,9 @@ def test_polygons_survive_chunked_encoding(monkeypatch, hazards_gdf):
 
 
 def test_options_defaults_are_render_maps():
-    from geomap.map import DEFAULT_BASEMAPS, DEFAULT_CONTROLS, MapOptions
+    from geomap.map import DEFAULT_BASEMAPS
+    from geomap.map import DEFAULT_CONTROLS
+    from geomap.map import MapOptions
 
     opts = MapOptions()
     assert opts.title == "Explosive ordnance contamination"

@@ -11,7 +11,8 @@ import pyogrio
 
 import geomap
 
-from .conftest import ROOT, SAMPLE
+from .conftest import ROOT
+from .conftest import SAMPLE
 
 
 def test_sample_layers_and_published_totals():

@@ -7,13 +7,18 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from shapely.geometry import GeometryCollection, LineString, MultiPoint, Point, Polygon
+from shapely.geometry import GeometryCollection
+from shapely.geometry import LineString
+from shapely.geometry import MultiPoint
+from shapely.geometry import Point
+from shapely.geometry import Polygon
 
 import geomap
 from geomap import ValidationError
 from geomap.map._inputs import clean_layer
 from geomap.validate import as_layer
-from geomap.validate.fields import EARLIEST_DATE, MAX_COUNT
+from geomap.validate.fields import EARLIEST_DATE
+from geomap.validate.fields import MAX_COUNT
 
 
 def cluster(n: int = 25, seed: int = 1) -> gpd.GeoDataFrame:

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SAMPLE
+from .conftest import ROOT
+from .conftest import SAMPLE
 
 pytestmark = pytest.mark.wheel
 

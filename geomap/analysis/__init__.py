@@ -37,21 +37,27 @@ numbers are the same as in memory.
 """
 
 from geomap.analysis._common import Layer
-from geomap.analysis.areas import area_over_time, area_summary
-from geomap.analysis.districts import DISTRICT_COLUMNS, district_summary
-from geomap.analysis.link import LINK_CODES, link_incidents
-from geomap.analysis.pipeline import (
-    ANALYSIS_STEPS,
-    AnalysisOptions,
-    AnalysisResult,
-    KeyFigures,
-    ProgressHook,
-    run_analysis,
-)
-from geomap.analysis.priorities import DEFAULT_WEIGHTS, PRIORITY_COLUMNS, prioritise
+from geomap.analysis.areas import area_over_time
+from geomap.analysis.areas import area_summary
+from geomap.analysis.districts import DISTRICT_COLUMNS
+from geomap.analysis.districts import district_summary
+from geomap.analysis.link import LINK_CODES
+from geomap.analysis.link import link_incidents
+from geomap.analysis.pipeline import ANALYSIS_STEPS
+from geomap.analysis.pipeline import AnalysisOptions
+from geomap.analysis.pipeline import AnalysisResult
+from geomap.analysis.pipeline import KeyFigures
+from geomap.analysis.pipeline import ProgressHook
+from geomap.analysis.pipeline import run_analysis
+from geomap.analysis.priorities import DEFAULT_WEIGHTS
+from geomap.analysis.priorities import PRIORITY_COLUMNS
+from geomap.analysis.priorities import prioritise
 from geomap.analysis.propose import propose_hazard_areas
 from geomap.analysis.quality import check_quality
-from geomap.analysis.trends import casualty_trend, release_trend, timeline, timeline_of
+from geomap.analysis.trends import casualty_trend
+from geomap.analysis.trends import release_trend
+from geomap.analysis.trends import timeline
+from geomap.analysis.trends import timeline_of
 
 __all__ = [
     "ANALYSIS_STEPS",

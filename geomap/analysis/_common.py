@@ -8,16 +8,20 @@ Every public analysis function takes a GeoDataFrame, a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeAlias
+from typing import Any
+from typing import TypeAlias
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from pyproj import CRS
 
-from geomap._errors import GeomapError, ValidationError
-from geomap.model import DISPLAY_CRS, RELEASED_STATUSES
-from geomap.validate import ValidationResult, as_layer
+from geomap._errors import GeomapError
+from geomap._errors import ValidationError
+from geomap.model import DISPLAY_CRS
+from geomap.model import RELEASED_STATUSES
+from geomap.validate import ValidationResult
+from geomap.validate import as_layer
 
 _FREQS = {"M": "month", "Y": "year"}
 

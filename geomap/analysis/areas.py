@@ -14,15 +14,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geomap.analysis._common import (
-    Layer,
-    _contamination,
-    _frame,
-    _kept,
-    _require_columns,
-    _status,
-)
-from geomap.geo import equal_area_crs, project, repair, usable
+from geomap.analysis._common import Layer
+from geomap.analysis._common import _contamination
+from geomap.analysis._common import _frame
+from geomap.analysis._common import _kept
+from geomap.analysis._common import _require_columns
+from geomap.analysis._common import _status
+from geomap.geo import equal_area_crs
+from geomap.geo import project
+from geomap.geo import repair
+from geomap.geo import usable
 from geomap.model import RELEASED_STATUSES
 
 __all__ = ["area_over_time", "area_summary"]

@@ -25,19 +25,21 @@ import shapely
 from pyproj import CRS
 
 from geomap._errors import ValidationError
-from geomap.analysis._common import (
-    Layer,
-    _contamination,
-    _counts,
-    _dask_layer,
-    _frame,
-    _is_dask,
-    _require_columns,
-    _status,
-)
+from geomap.analysis._common import Layer
+from geomap.analysis._common import _contamination
+from geomap.analysis._common import _counts
+from geomap.analysis._common import _dask_layer
+from geomap.analysis._common import _frame
+from geomap.analysis._common import _is_dask
+from geomap.analysis._common import _require_columns
+from geomap.analysis._common import _status
 from geomap.analysis.areas import _dissolve
-from geomap.geo import equal_area_crs, project, repair, usable
-from geomap.model import DISPLAY_CRS, VICTIM_CATEGORY
+from geomap.geo import equal_area_crs
+from geomap.geo import project
+from geomap.geo import repair
+from geomap.geo import usable
+from geomap.model import DISPLAY_CRS
+from geomap.model import VICTIM_CATEGORY
 
 __all__ = ["DISTRICT_COLUMNS", "district_summary"]
 

@@ -18,8 +18,15 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from geomap.analysis._common import Layer, _dask_layer, _frame, _ids, _is_dask
-from geomap.geo import metric_crs, project, project_xy, usable
+from geomap.analysis._common import Layer
+from geomap.analysis._common import _dask_layer
+from geomap.analysis._common import _frame
+from geomap.analysis._common import _ids
+from geomap.analysis._common import _is_dask
+from geomap.geo import metric_crs
+from geomap.geo import project
+from geomap.geo import project_xy
+from geomap.geo import usable
 from geomap.model import DISPLAY_CRS
 
 __all__ = ["LINK_CODES", "link_incidents"]

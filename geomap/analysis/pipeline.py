@@ -8,21 +8,29 @@ read its tables and key figures from the :class:`AnalysisResult` it returns.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
-from geomap.analysis._common import Layer, _counts, _is_dask, _kept
+from geomap.analysis._common import Layer
+from geomap.analysis._common import _counts
+from geomap.analysis._common import _is_dask
+from geomap.analysis._common import _kept
 from geomap.analysis.areas import area_summary
-from geomap.analysis.districts import DISTRICT_COLUMNS, district_summary
+from geomap.analysis.districts import DISTRICT_COLUMNS
+from geomap.analysis.districts import district_summary
 from geomap.analysis.link import link_incidents
-from geomap.analysis.priorities import PRIORITY_COLUMNS, prioritise
+from geomap.analysis.priorities import PRIORITY_COLUMNS
+from geomap.analysis.priorities import prioritise
 from geomap.analysis.propose import propose_hazard_areas
 from geomap.analysis.quality import check_quality
-from geomap.analysis.trends import casualty_trend, release_trend, timeline_of
+from geomap.analysis.trends import casualty_trend
+from geomap.analysis.trends import release_trend
+from geomap.analysis.trends import timeline_of
 from geomap.load import warn_if_apart
 
 __all__ = [

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -37,9 +38,18 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from geomap.analysis._common import Layer, _counts, _frame, _ids, _is_dask, _kept, _status
+from geomap.analysis._common import Layer
+from geomap.analysis._common import _counts
+from geomap.analysis._common import _frame
+from geomap.analysis._common import _ids
+from geomap.analysis._common import _is_dask
+from geomap.analysis._common import _kept
+from geomap.analysis._common import _status
 from geomap.analysis.link import link_incidents
-from geomap.geo import equal_area_crs, metric_crs, project, usable
+from geomap.geo import equal_area_crs
+from geomap.geo import metric_crs
+from geomap.geo import project
+from geomap.geo import usable
 from geomap.model import DISPLAY_CRS
 
 __all__ = ["DEFAULT_WEIGHTS", "PRIORITY_COLUMNS", "prioritise"]

@@ -23,8 +23,16 @@ import shapely
 from pyproj import CRS
 
 from geomap._errors import GeomapError
-from geomap.analysis._common import _counts, _frame, _ids, _is_dask, _require_columns
-from geomap.geo import equal_area_crs, metric_crs, project, project_xy, usable
+from geomap.analysis._common import _counts
+from geomap.analysis._common import _frame
+from geomap.analysis._common import _ids
+from geomap.analysis._common import _is_dask
+from geomap.analysis._common import _require_columns
+from geomap.geo import equal_area_crs
+from geomap.geo import metric_crs
+from geomap.geo import project
+from geomap.geo import project_xy
+from geomap.geo import usable
 from geomap.model import DISPLAY_CRS
 
 __all__ = ["propose_hazard_areas"]

@@ -36,8 +36,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geomap.analysis._common import Layer, _as_timestamp, _frame, _ids
-from geomap.geo import equal_area_crs, metric_crs, project, usable
+from geomap.analysis._common import Layer
+from geomap.analysis._common import _as_timestamp
+from geomap.analysis._common import _frame
+from geomap.analysis._common import _ids
+from geomap.geo import equal_area_crs
+from geomap.geo import metric_crs
+from geomap.geo import project
+from geomap.geo import usable
 from geomap.model import DISPLAY_CRS
 
 __all__ = ["check_quality"]

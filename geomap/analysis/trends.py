@@ -11,9 +11,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geomap.analysis._common import Layer, _counts, _frame, _periods, _status
+from geomap.analysis._common import Layer
+from geomap.analysis._common import _counts
+from geomap.analysis._common import _frame
+from geomap.analysis._common import _periods
+from geomap.analysis._common import _status
 from geomap.analysis.areas import _first_wins_area
-from geomap.geo import equal_area_crs, project, repair, usable
+from geomap.geo import equal_area_crs
+from geomap.geo import project
+from geomap.geo import repair
+from geomap.geo import usable
 from geomap.model import RELEASED_STATUSES
 
 __all__ = ["casualty_trend", "release_trend", "timeline", "timeline_of"]

@@ -16,13 +16,19 @@ import argparse
 import contextlib
 import logging
 import sys
-from collections.abc import Iterator, Sequence
-from importlib.metadata import PackageNotFoundError, version
+from collections.abc import Iterator
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version
 from typing import Any
 
 from geomap._errors import GeomapError
-from geomap.cli import analysis, maps, validate
-from geomap.cli._common import EXIT_USAGE, error, one_line
+from geomap.cli import analysis
+from geomap.cli import maps
+from geomap.cli import validate
+from geomap.cli._common import EXIT_USAGE
+from geomap.cli._common import error
+from geomap.cli._common import one_line
 
 __all__ = ["main"]
 

@@ -14,7 +14,11 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +30,9 @@ import pyproj
 from geomap._errors import GeomapError
 from geomap.io import write_rejects
 from geomap.io.write import REJECTS_FORMATS
-from geomap.load import load_context, load_inputs, load_layers
+from geomap.load import load_context
+from geomap.load import load_inputs
+from geomap.load import load_layers
 from geomap.validate import ValidationResult
 
 log = logging.getLogger("geomap")

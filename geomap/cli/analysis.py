@@ -15,25 +15,26 @@ from typing import Any
 
 from geomap import analysis
 from geomap._errors import GeomapError
-from geomap.analysis import ANALYSIS_STEPS, AnalysisOptions, run_analysis
-from geomap.cli._common import (
-    EXIT_OK,
-    Command,
-    add_context_options,
-    add_input_options,
-    check_outputs,
-    context,
-    count,
-    date,
-    distance,
-    folder_outputs,
-    load,
-    positive,
-    rejects,
-    say,
-    writing,
-)
-from geomap.report import REPORT_FILES, write_report
+from geomap.analysis import ANALYSIS_STEPS
+from geomap.analysis import AnalysisOptions
+from geomap.analysis import run_analysis
+from geomap.cli._common import EXIT_OK
+from geomap.cli._common import Command
+from geomap.cli._common import add_context_options
+from geomap.cli._common import add_input_options
+from geomap.cli._common import check_outputs
+from geomap.cli._common import context
+from geomap.cli._common import count
+from geomap.cli._common import date
+from geomap.cli._common import distance
+from geomap.cli._common import folder_outputs
+from geomap.cli._common import load
+from geomap.cli._common import positive
+from geomap.cli._common import rejects
+from geomap.cli._common import say
+from geomap.cli._common import writing
+from geomap.report import REPORT_FILES
+from geomap.report import write_report
 from geomap.validate import ValidationResult
 
 try:  # a progress bar on a terminal, when tqdm (the analysis extra) is installed

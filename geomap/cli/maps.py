@@ -12,21 +12,24 @@ from pathlib import Path
 from typing import Any
 
 from geomap._errors import GeomapError
-from geomap.cli._common import (
-    EXIT_OK,
-    Command,
-    add_context_options,
-    add_input_options,
-    check_outputs,
-    context,
-    load,
-    positive,
-    rejects,
-    say,
-    writing,
-)
+from geomap.cli._common import EXIT_OK
+from geomap.cli._common import Command
+from geomap.cli._common import add_context_options
+from geomap.cli._common import add_input_options
+from geomap.cli._common import check_outputs
+from geomap.cli._common import context
+from geomap.cli._common import load
+from geomap.cli._common import positive
+from geomap.cli._common import rejects
+from geomap.cli._common import say
+from geomap.cli._common import writing
 from geomap.io import atomic_path
-from geomap.map import GeomapMap, MapOptions, PublicPolicy, embed_html, render_map, save_map
+from geomap.map import GeomapMap
+from geomap.map import MapOptions
+from geomap.map import PublicPolicy
+from geomap.map import embed_html
+from geomap.map import render_map
+from geomap.map import save_map
 from geomap.map.options import GENERALISE
 from geomap.validate import ValidationResult
 

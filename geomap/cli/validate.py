@@ -5,17 +5,15 @@ from __future__ import annotations
 import argparse
 
 from geomap._errors import GeomapError
-from geomap.cli._common import (
-    EXIT_OK,
-    EXIT_USAGE,
-    Command,
-    add_input_options,
-    check_outputs,
-    error,
-    load_file,
-    rejects,
-    say,
-)
+from geomap.cli._common import EXIT_OK
+from geomap.cli._common import EXIT_USAGE
+from geomap.cli._common import Command
+from geomap.cli._common import add_input_options
+from geomap.cli._common import check_outputs
+from geomap.cli._common import error
+from geomap.cli._common import load_file
+from geomap.cli._common import rejects
+from geomap.cli._common import say
 from geomap.validate import ValidationResult
 
 

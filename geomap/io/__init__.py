@@ -9,17 +9,19 @@ GDAL target, layer choice); the formats are read by :mod:`geomap.io.vector`
 
 from geomap.io._open import PathLike
 from geomap.io.csv import PROBLEM_COLUMNS
-from geomap.io.mapping import FILTER_COLUMN, ColumnMapping, load_mapping
-from geomap.io.read import (
-    SOURCE_COLUMNS,
-    concat_layers,
-    detect_layers,
-    read_context_layer,
-    read_hazards,
-    read_incidents,
-    read_layer,
-)
-from geomap.io.write import atomic_path, write_layer, write_rejects
+from geomap.io.mapping import FILTER_COLUMN
+from geomap.io.mapping import ColumnMapping
+from geomap.io.mapping import load_mapping
+from geomap.io.read import SOURCE_COLUMNS
+from geomap.io.read import concat_layers
+from geomap.io.read import detect_layers
+from geomap.io.read import read_context_layer
+from geomap.io.read import read_hazards
+from geomap.io.read import read_incidents
+from geomap.io.read import read_layer
+from geomap.io.write import atomic_path
+from geomap.io.write import write_layer
+from geomap.io.write import write_rejects
 
 __all__ = [
     "FILTER_COLUMN",

@@ -39,8 +39,10 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -53,17 +55,15 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from geomap._errors import MappingError
-from geomap.io._rules import (
-    FILTER_COLUMN,
-    PROBLEM_COLUMNS,
-    Where,
-    check_crs,
-    check_date_format,
-    check_encoding,
-    code_text,
-    matches_files,
-    parse_dates,
-)
+from geomap.io._rules import FILTER_COLUMN
+from geomap.io._rules import PROBLEM_COLUMNS
+from geomap.io._rules import Where
+from geomap.io._rules import check_crs
+from geomap.io._rules import check_date_format
+from geomap.io._rules import check_encoding
+from geomap.io._rules import code_text
+from geomap.io._rules import matches_files
+from geomap.io._rules import parse_dates
 from geomap.model import LAYERS
 
 __all__ = ["FILTER_COLUMN", "ColumnMapping", "load_mapping"]

@@ -23,13 +23,27 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geomap._errors import GeomapError, InputError, MappingError
-from geomap.io._open import PathLike, Source, choose_layer, first_line, open_source
-from geomap.io._rules import check_crs, recognise_fields
-from geomap.io.csv import csv_geometry_kind, read_csv
-from geomap.io.mapping import ColumnMapping, load_mapping
-from geomap.io.vector import fix_kml_ids, geometry_kind, misdecoded, read_vector, untruncate
-from geomap.model import DISPLAY_CRS, LAYERS
+from geomap._errors import GeomapError
+from geomap._errors import InputError
+from geomap._errors import MappingError
+from geomap.io._open import PathLike
+from geomap.io._open import Source
+from geomap.io._open import choose_layer
+from geomap.io._open import first_line
+from geomap.io._open import open_source
+from geomap.io._rules import check_crs
+from geomap.io._rules import recognise_fields
+from geomap.io.csv import csv_geometry_kind
+from geomap.io.csv import read_csv
+from geomap.io.mapping import ColumnMapping
+from geomap.io.mapping import load_mapping
+from geomap.io.vector import fix_kml_ids
+from geomap.io.vector import geometry_kind
+from geomap.io.vector import misdecoded
+from geomap.io.vector import read_vector
+from geomap.io.vector import untruncate
+from geomap.model import DISPLAY_CRS
+from geomap.model import LAYERS
 
 __all__ = [
     "SOURCE_COLUMNS",

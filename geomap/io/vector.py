@@ -15,7 +15,8 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from geomap.io._open import Source, read_error
+from geomap.io._open import Source
+from geomap.io._open import read_error
 from geomap.model import LAYERS
 
 __all__ = ["fix_kml_ids", "geometry_kind", "misdecoded", "read_vector", "untruncate"]

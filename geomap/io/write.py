@@ -15,7 +15,8 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -25,7 +26,8 @@ import pandas as pd
 import shapely
 
 from geomap._errors import GeomapError
-from geomap.io._open import PathLike, first_line
+from geomap.io._open import PathLike
+from geomap.io._open import first_line
 from geomap.model import DISPLAY_CRS
 
 __all__ = ["REJECTS_FORMATS", "atomic_path", "neutralise_formulas", "write_layer", "write_rejects"]

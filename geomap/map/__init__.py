@@ -16,16 +16,18 @@
 from geomap.map._folium import GeomapMap
 from geomap.map.contract import PAGE_VERSION
 from geomap.map.embed import embed_html
-from geomap.map.options import (
-    CLUSTER_THRESHOLD,
-    DEFAULT_BASEMAPS,
-    DEFAULT_CONTROLS,
-    DEFAULT_POPUP_FIELDS,
-    DEFAULT_TOOLTIP_FIELDS,
-    MapOptions,
-)
-from geomap.map.public import PUBLIC_FIELDS, PublicPolicy, public_hazards, public_incidents
-from geomap.map.render import render_map, save_map
+from geomap.map.options import CLUSTER_THRESHOLD
+from geomap.map.options import DEFAULT_BASEMAPS
+from geomap.map.options import DEFAULT_CONTROLS
+from geomap.map.options import DEFAULT_POPUP_FIELDS
+from geomap.map.options import DEFAULT_TOOLTIP_FIELDS
+from geomap.map.options import MapOptions
+from geomap.map.public import PUBLIC_FIELDS
+from geomap.map.public import PublicPolicy
+from geomap.map.public import public_hazards
+from geomap.map.public import public_incidents
+from geomap.map.render import render_map
+from geomap.map.render import save_map
 
 __all__ = [
     "CLUSTER_THRESHOLD",

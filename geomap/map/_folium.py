@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import IO, Any
+from typing import IO
+from typing import Any
 
 import folium
-from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
+from branca.element import CssLink
+from branca.element import Element
+from branca.element import Figure
+from branca.element import JavascriptLink
+from branca.element import MacroElement
 
-from geomap.map._assets import ASSETS, AssetError, asset_for_url, asset_text, script_tag, style_tag
+from geomap.map._assets import ASSETS
+from geomap.map._assets import AssetError
+from geomap.map._assets import asset_for_url
+from geomap.map._assets import asset_text
+from geomap.map._assets import script_tag
+from geomap.map._assets import style_tag
 from geomap.map._encode import safe_json
 
 __all__ = ["GeomapMap", "add_app", "assets_available", "write_page"]

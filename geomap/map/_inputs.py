@@ -10,7 +10,8 @@ decides once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -21,8 +22,10 @@ import shapely
 from geomap._errors import GeomapError
 from geomap.load import warn_if_apart
 from geomap.map.contract import PublicInfo
-from geomap.map.options import DEFAULT_POPUP_FIELDS, DEFAULT_TOOLTIP_FIELDS
-from geomap.validate import ValidationResult, as_layer
+from geomap.map.options import DEFAULT_POPUP_FIELDS
+from geomap.map.options import DEFAULT_TOOLTIP_FIELDS
+from geomap.validate import ValidationResult
+from geomap.validate import as_layer
 
 __all__ = ["PRIVATE_VIEW", "Layer", "MapInputs", "MapView", "clean_layer"]
 

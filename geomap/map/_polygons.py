@@ -16,8 +16,10 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
-from geomap.geo import metric_crs, project
-from geomap.map._encode import COORD_SCALE, binary
+from geomap.geo import metric_crs
+from geomap.geo import project
+from geomap.map._encode import COORD_SCALE
+from geomap.map._encode import binary
 from geomap.map.contract import Ragged
 from geomap.model import DISPLAY_CRS
 

@@ -14,7 +14,9 @@ key is renamed or removed, or its meaning changes.
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any
+from typing import Literal
+from typing import TypedDict
 
 __all__ = [
     "PAGE_VERSION",

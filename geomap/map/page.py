@@ -6,10 +6,13 @@ import uuid
 
 from geomap.map._assets import leaflet_icons
 from geomap.map._inputs import MapInputs
-from geomap.map.contract import PAGE_VERSION, LayerSpec, PageConfig
+from geomap.map.contract import PAGE_VERSION
+from geomap.map.contract import LayerSpec
+from geomap.map.contract import PageConfig
 from geomap.map.layers._common import Build
 from geomap.map.layers.basemaps import basemaps
-from geomap.map.layers.context import places_layer, roads_layer
+from geomap.map.layers.context import places_layer
+from geomap.map.layers.context import roads_layer
 from geomap.map.layers.controls import controls
 from geomap.map.layers.districts import district_layers
 from geomap.map.layers.hazards import hazards_layer
@@ -17,7 +20,8 @@ from geomap.map.layers.heat import heat_layer
 from geomap.map.layers.incidents import incidents_layer
 from geomap.map.layers.proposed import proposed_layer
 from geomap.map.layers.search import search_places
-from geomap.map.layers.summary import summary_panel, timeline_config
+from geomap.map.layers.summary import summary_panel
+from geomap.map.layers.summary import timeline_config
 
 __all__ = ["layer_specs", "page_config"]
 

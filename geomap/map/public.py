@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -41,8 +42,13 @@ import shapely
 
 from geomap._errors import GeomapError
 from geomap.geo import metric_crs
-from geomap.map._inputs import PRIVATE_VIEW, MapInputs, MapView
-from geomap.map.options import DEFAULT_POPUP_FIELDS, GENERALISE, MapOptions, check_cell_k
+from geomap.map._inputs import PRIVATE_VIEW
+from geomap.map._inputs import MapInputs
+from geomap.map._inputs import MapView
+from geomap.map.options import DEFAULT_POPUP_FIELDS
+from geomap.map.options import GENERALISE
+from geomap.map.options import MapOptions
+from geomap.map.options import check_cell_k
 from geomap.model import DISPLAY_CRS
 
 __all__ = [

@@ -38,8 +38,12 @@ import folium
 import geopandas as gpd
 
 from geomap.io import atomic_path
-from geomap.map._folium import GeomapMap, add_app, assets_available, write_page
-from geomap.map._inputs import Layer, MapInputs
+from geomap.map._folium import GeomapMap
+from geomap.map._folium import add_app
+from geomap.map._folium import assets_available
+from geomap.map._folium import write_page
+from geomap.map._inputs import Layer
+from geomap.map._inputs import MapInputs
 from geomap.map.layers._common import Build
 from geomap.map.layers.summary import slider_months
 from geomap.map.options import MapOptions

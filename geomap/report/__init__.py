@@ -46,21 +46,26 @@ import logging
 import os
 import secrets
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 
-from geomap.analysis import (
-    ANALYSIS_STEPS,
-    AnalysisOptions,
-    AnalysisResult,
-    ProgressHook,
-    run_analysis,
-)
-from geomap.map import DEFAULT_BASEMAPS, DEFAULT_POPUP_FIELDS, render_map, save_map
-from geomap.report.files import CHART_CAPTIONS, write_charts, write_tables, write_text
+from geomap.analysis import ANALYSIS_STEPS
+from geomap.analysis import AnalysisOptions
+from geomap.analysis import AnalysisResult
+from geomap.analysis import ProgressHook
+from geomap.analysis import run_analysis
+from geomap.map import DEFAULT_BASEMAPS
+from geomap.map import DEFAULT_POPUP_FIELDS
+from geomap.map import render_map
+from geomap.map import save_map
+from geomap.report.files import CHART_CAPTIONS
+from geomap.report.files import write_charts
+from geomap.report.files import write_tables
+from geomap.report.files import write_text
 from geomap.report.page import report_page
 from geomap.validate import ValidationResult
 

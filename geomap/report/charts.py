@@ -14,14 +14,17 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 import pandas as pd
 
 from geomap._errors import GeomapError
 from geomap.io import atomic_path
-from geomap.model import RELEASED_STATUSES, VICTIM_CATEGORY
-from geomap.style import HAZARD_FILL, VICTIM_COLORS
+from geomap.model import RELEASED_STATUSES
+from geomap.model import VICTIM_CATEGORY
+from geomap.style import HAZARD_FILL
+from geomap.style import VICTIM_COLORS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

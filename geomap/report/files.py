@@ -13,8 +13,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap.analysis import AnalysisResult
-from geomap.io import atomic_path, write_layer
-from geomap.report.charts import casualty_chart, cumulative_chart, release_chart
+from geomap.io import atomic_path
+from geomap.io import write_layer
+from geomap.report.charts import casualty_chart
+from geomap.report.charts import cumulative_chart
+from geomap.report.charts import release_chart
 
 __all__ = ["CHART_CAPTIONS", "write_charts", "write_tables", "write_text"]
 

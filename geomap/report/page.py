@@ -15,7 +15,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geomap.analysis import DISTRICT_COLUMNS, PRIORITY_COLUMNS, AnalysisResult, KeyFigures
+from geomap.analysis import DISTRICT_COLUMNS
+from geomap.analysis import PRIORITY_COLUMNS
+from geomap.analysis import AnalysisResult
+from geomap.analysis import KeyFigures
 from geomap.analysis.pipeline import unknown_as_text
 
 __all__ = ["report_page"]

@@ -13,7 +13,10 @@ casualty counts that are not whole numbers ≥ 0 and missing required fields in
 :class:`ValidationResult`; :mod:`geomap.validate.layer` runs the checks.
 """
 
-from geomap.validate.layer import as_layer, validate_hazards, validate_incidents, validate_layer
+from geomap.validate.layer import as_layer
+from geomap.validate.layer import validate_hazards
+from geomap.validate.layer import validate_incidents
+from geomap.validate.layer import validate_layer
 from geomap.validate.result import ValidationResult
 
 __all__ = [

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geomap.model import FieldSpec, LayerSpec
+from geomap.model import FieldSpec
+from geomap.model import LayerSpec
 from geomap.validate.result import Collector
 
 __all__ = ["EARLIEST_DATE", "MAX_COUNT", "check_fields", "check_ids"]

@@ -16,20 +16,25 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geomap._errors import GeomapError, ValidationError
+from geomap._errors import GeomapError
+from geomap._errors import ValidationError
 from geomap.geo import equal_area_crs
 from geomap.io import PROBLEM_COLUMNS
-from geomap.model import DISPLAY_CRS, HAZARDS, INCIDENTS, LayerSpec
-from geomap.validate.fields import check_fields, check_ids
-from geomap.validate.geometry import check_coordinates, check_geometry, reference_points
-from geomap.validate.result import (
-    Collector,
-    ValidationResult,
-    files_table,
-    notes_table,
-    rejected_table,
-    split_filtered,
-)
+from geomap.model import DISPLAY_CRS
+from geomap.model import HAZARDS
+from geomap.model import INCIDENTS
+from geomap.model import LayerSpec
+from geomap.validate.fields import check_fields
+from geomap.validate.fields import check_ids
+from geomap.validate.geometry import check_coordinates
+from geomap.validate.geometry import check_geometry
+from geomap.validate.geometry import reference_points
+from geomap.validate.result import Collector
+from geomap.validate.result import ValidationResult
+from geomap.validate.result import files_table
+from geomap.validate.result import notes_table
+from geomap.validate.result import rejected_table
+from geomap.validate.result import split_filtered
 
 __all__ = ["as_layer", "validate_hazards", "validate_incidents", "validate_layer"]
 

@@ -10,14 +10,17 @@ filtered (:func:`split_filtered`), and for every file
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from geomap.io import FILTER_COLUMN, PROBLEM_COLUMNS, SOURCE_COLUMNS
+from geomap.io import FILTER_COLUMN
+from geomap.io import PROBLEM_COLUMNS
+from geomap.io import SOURCE_COLUMNS
 
 __all__ = [
     "Collector",

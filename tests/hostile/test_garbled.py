@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import zipfile
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,7 +20,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from shapely.geometry import GeometryCollection, LineString, Point, Polygon, box
+from shapely.geometry import GeometryCollection
+from shapely.geometry import LineString
+from shapely.geometry import Point
+from shapely.geometry import Polygon
+from shapely.geometry import box
 
 from .harness import run
 

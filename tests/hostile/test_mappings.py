@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from .harness import Outcome, one_line_error, run
+from .harness import Outcome
+from .harness import one_line_error
+from .harness import run
 
 # --- small inputs ------------------------------------------------------------------------
 

@@ -15,13 +15,15 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-from shapely.geometry import LineString, Point
+from shapely.geometry import LineString
+from shapely.geometry import Point
 
 import geomap.map.render
 import geomap.report
 from geomap.report import REPORT_FILES
 
-from .harness import one_line_error, run
+from .harness import one_line_error
+from .harness import run
 
 HEADER = (
     "id,date,incident_type,killed,injured,victim_category,device_category,district,"

@@ -11,9 +11,13 @@ import shapely
 import geomap
 from geomap.map.public import PUBLIC_POPUP_FIELDS
 
-from ..test_publish import crafted, published, recover
-from ..test_render import app_config, payloads
-from .harness import one_line_error, run
+from ..test_publish import crafted
+from ..test_publish import published
+from ..test_publish import recover
+from ..test_render import app_config
+from ..test_render import payloads
+from .harness import one_line_error
+from .harness import run
 
 XSS = "</script><script>alert(1)</script><img src=x onerror=alert(1)>xssCANARYq9"
 

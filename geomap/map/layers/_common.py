@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from geomap._errors import GeomapError
-from geomap.map._encode import column, days
+from geomap.map._encode import column
+from geomap.map._encode import days
 from geomap.map._inputs import MapView
 from geomap.map.contract import LegendItem
-from geomap.map.options import CANVAS_THRESHOLD, MapOptions
+from geomap.map.options import CANVAS_THRESHOLD
+from geomap.map.options import MapOptions
 from geomap.model import LayerSpec
 from geomap.style import LEGEND_STROKE
 

@@ -6,11 +6,17 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geomap.map._encode import COORD_SCALE, column, coords
-from geomap.map.contract import LinesSpec, PointsSpec
+from geomap.map._encode import COORD_SCALE
+from geomap.map._encode import column
+from geomap.map._encode import coords
+from geomap.map.contract import LinesSpec
+from geomap.map.contract import PointsSpec
 from geomap.map.layers._common import swatch
 from geomap.model import DISPLAY_CRS
-from geomap.style import PLACE, PLACE_SWATCH, ROAD, ROAD_SWATCH
+from geomap.style import PLACE
+from geomap.style import PLACE_SWATCH
+from geomap.style import ROAD
+from geomap.style import ROAD_SWATCH
 
 __all__ = ["place_label", "places_layer", "roads_layer"]
 

@@ -14,12 +14,17 @@ import pandas as pd
 from geomap.analysis import district_summary
 from geomap.geo import metric_crs
 from geomap.map._encode import column
-from geomap.map._polygons import ragged_polygons, simplify
-from geomap.map.contract import ChoroplethStyle, LegendEntry, PolygonsSpec
+from geomap.map._polygons import ragged_polygons
+from geomap.map._polygons import simplify
+from geomap.map.contract import ChoroplethStyle
+from geomap.map.contract import LegendEntry
+from geomap.map.contract import PolygonsSpec
 from geomap.map.layers._common import swatch
 from geomap.map.public import protect
 from geomap.model import DISPLAY_CRS
-from geomap.style import CHORO_COLORS, CHORO_NODATA, CHOROPLETH
+from geomap.style import CHORO_COLORS
+from geomap.style import CHORO_NODATA
+from geomap.style import CHOROPLETH
 
 __all__ = ["breaks", "district_layers"]
 

@@ -8,19 +8,22 @@ import pandas as pd
 
 from geomap.map._encode import binary
 from geomap.map._polygons import display_polygons
-from geomap.map.contract import HazardsSpec, HazardStyle, LegendEntry
-from geomap.map.layers._common import Build, swatch, time_column
-from geomap.model import HAZARDS, RELEASED_STATUSES
-from geomap.style import (
-    HAZARD_DASH,
-    HAZARD_FALLBACK,
-    HAZARD_FILL,
-    HAZARD_LABELS,
-    HAZARD_LINE_OPACITY,
-    HAZARD_OPACITY,
-    HAZARD_OUTLINE,
-    HAZARD_WEIGHT,
-)
+from geomap.map.contract import HazardsSpec
+from geomap.map.contract import HazardStyle
+from geomap.map.contract import LegendEntry
+from geomap.map.layers._common import Build
+from geomap.map.layers._common import swatch
+from geomap.map.layers._common import time_column
+from geomap.model import HAZARDS
+from geomap.model import RELEASED_STATUSES
+from geomap.style import HAZARD_DASH
+from geomap.style import HAZARD_FALLBACK
+from geomap.style import HAZARD_FILL
+from geomap.style import HAZARD_LABELS
+from geomap.style import HAZARD_LINE_OPACITY
+from geomap.style import HAZARD_OPACITY
+from geomap.style import HAZARD_OUTLINE
+from geomap.style import HAZARD_WEIGHT
 
 __all__ = ["hazards_layer"]
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import geopandas as gpd
 
 from geomap.map.contract import HeatSpec
-from geomap.map.layers._common import Build, swatch
+from geomap.map.layers._common import Build
+from geomap.map.layers._common import swatch
 from geomap.map.layers.incidents import size_fields
-from geomap.style import HEAT, HEAT_LEGEND
+from geomap.style import HEAT
+from geomap.style import HEAT_LEGEND
 
 __all__ = ["heat_layer"]
 

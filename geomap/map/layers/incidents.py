@@ -7,20 +7,25 @@ import numpy as np
 import shapely
 
 from geomap._errors import GeomapError
-from geomap.map._encode import COORD_SCALE, coords
-from geomap.map.contract import IncidentsSpec, IncidentStyle, LegendEntry
-from geomap.map.layers._common import Build, swatch, time_column
+from geomap.map._encode import COORD_SCALE
+from geomap.map._encode import coords
+from geomap.map.contract import IncidentsSpec
+from geomap.map.contract import IncidentStyle
+from geomap.map.contract import LegendEntry
+from geomap.map.layers._common import Build
+from geomap.map.layers._common import swatch
+from geomap.map.layers._common import time_column
 from geomap.map.options import CLUSTER_THRESHOLD
-from geomap.model import INCIDENT_TYPE, INCIDENTS, VICTIM_CATEGORY
-from geomap.style import (
-    CASUALTY_BASE,
-    CASUALTY_SCALE,
-    CLUSTER,
-    INCIDENT,
-    SIZE_SWATCH,
-    TYPE_COLORS,
-    VICTIM_COLORS,
-)
+from geomap.model import INCIDENT_TYPE
+from geomap.model import INCIDENTS
+from geomap.model import VICTIM_CATEGORY
+from geomap.style import CASUALTY_BASE
+from geomap.style import CASUALTY_SCALE
+from geomap.style import CLUSTER
+from geomap.style import INCIDENT
+from geomap.style import SIZE_SWATCH
+from geomap.style import TYPE_COLORS
+from geomap.style import VICTIM_COLORS
 
 __all__ = ["color_by", "incident_legend", "incidents_layer", "size_fields"]
 

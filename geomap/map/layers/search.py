@@ -7,7 +7,8 @@ from collections.abc import Iterable
 import geopandas as gpd
 import pandas as pd
 
-from geomap.map._inputs import MapInputs, MapView
+from geomap.map._inputs import MapInputs
+from geomap.map._inputs import MapView
 from geomap.map.contract import SearchPlace
 from geomap.map.layers.context import place_label
 from geomap.model import DISPLAY_CRS

@@ -18,9 +18,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geomap.analysis import area_over_time, casualty_trend
+from geomap.analysis import area_over_time
+from geomap.analysis import casualty_trend
 from geomap.map._inputs import MapInputs
-from geomap.map.contract import Summary, SummaryRow, Timeline
+from geomap.map.contract import Summary
+from geomap.map.contract import SummaryRow
+from geomap.map.contract import Timeline
 from geomap.model import VICTIM_CATEGORY
 
 __all__ = [
