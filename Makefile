@@ -1,16 +1,21 @@
 # Two commands do everything on a fresh machine (Python 3.10+ with venv):
-#   make map    set up (Python packages from PyPI, map plugins from npm), then
-#               render the sample map to karabakh-map.html
-#   make test   set up, then run the linters and the test suite
+#   make map    set up (Python packages from PyPI), then render the sample map to
+#               karabakh-map.html (no Node.js needed: the map app ships in the package)
+#   make test   set up (and the JavaScript tools from npm), then run the linters and
+#               every test
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
 .PHONY: map test lint pytest jstest bench notebooks clean
 
-$(VENV)/.installed: pyproject.toml package-lock.json
+$(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# esbuild, biome and the plugins' sources, for the JavaScript tools only.
+node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -25,7 +30,7 @@ notebooks: $(VENV)/.installed
 
 # Python: ruff, mypy, the stage contract (import-linter). JavaScript: biome, and a check
 # that the committed map app and plugin bundles are what js/ and package-lock.json build.
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/ruff check geomap tests data benchmarks
 	$(VENV)/bin/ruff format --check geomap tests data benchmarks
 	$(VENV)/bin/mypy
@@ -33,11 +38,11 @@ lint: $(VENV)/.installed
 	npm run --silent lint
 	npm run --silent check
 
-pytest: $(VENV)/.installed
+pytest: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest
 
 # The map app's unit tests (node's test runner) on golden payloads the Python encoder wrote.
-jstest: $(VENV)/.installed
+jstest: node_modules/.installed
 	npm test
 
 test: lint jstest pytest

@@ -104,17 +104,21 @@ def jupyterlab(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     token = "geomap-test"
+    # The command `make notebooks` runs, from the checkout's root, plus test-only flags.
+    recipe = (ROOT / "Makefile").read_text().split("\nnotebooks:", 1)[1]
+    (command,) = [ln.split() for ln in recipe.splitlines() if "jupyter lab" in ln][:1]
+    assert command[0] == "$(VENV)/bin/jupyter"
     proc = subprocess.Popen(
         [
             str(exe),
-            "lab",
+            *command[1:],
             "--no-browser",
             f"--port={port}",
             "--ip=127.0.0.1",
             f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={ROOT / 'notebooks'}",
             "--allow-root",
         ],
+        cwd=ROOT,
         env={
             **os.environ,
             "JUPYTER_CONFIG_DIR": str(tmp_path),
