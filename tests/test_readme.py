@@ -16,6 +16,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from geomap.cli import _parser
+from geomap.report import REPORT_FILES
+
 from .conftest import ROOT
 
 README = ROOT / "README.md"
@@ -66,6 +69,68 @@ def report_files(text: str) -> set[str]:
     return {m["name"] for m in FILE_NAME.finditer(table)}
 
 
+OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z-]*[a-z]|-[a-zA-Z])\b")
+DEFAULT_OUTPUT = re.compile(r"default `(?P<name>geomap-[\w.-]+)`")
+
+
+def _cli_options() -> set[str]:
+    """Every option string of the geomap command and its subcommands."""
+    parser = _parser()
+    found = set(parser._option_string_actions)
+    for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
+        for sub in action.choices.values():
+            found |= set(sub._option_string_actions)
+    return found
+
+
+def unknown_options(text: str) -> list[str]:
+    """Options the README names in backticks or command blocks that no command has."""
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.M | re.S)
+    code = re.findall(r"`([^`]+)`", prose) + [b["body"] for b in FENCE.finditer(text)]
+    # Python's and pip's own options are not geomap's.
+    code = [re.sub(r"python3? -m |pip install( -e)?", " ", chunk) for chunk in code]
+    named = {
+        m.group(1)
+        for chunk in code
+        if "geomap" in chunk or chunk.startswith("-")
+        for m in OPTION.finditer(chunk)
+    }
+    return sorted(named - _cli_options() - _bench_options())
+
+
+def _bench_options() -> set[str]:
+    """The options of `python -m benchmarks render|analysis` (the README's benchmarks part)."""
+    found: set[str] = set()
+    for sub in ("render", "analysis"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks", sub, "--help"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        found |= set(OPTION.findall(proc.stdout))
+    return found
+
+
+def wrong_default_outputs(text: str) -> list[str]:
+    """Default output names the README states that no command has as its default."""
+    parser = _parser()
+    defaults = {
+        str(a.default)
+        for action in parser._subparsers._group_actions  # type: ignore[union-attr]
+        for sub in action.choices.values()
+        for a in sub._actions
+    } | {"geomap-rejects.csv"}
+    stated = {m["name"] for m in DEFAULT_OUTPUT.finditer(text)}
+    stated |= set(
+        re.findall(r"\(default `(geomap-[\w.-]+)` / `(geomap-[\w.-]+)`\)", text)[0]
+        if re.search(r"\(default `geomap-[\w.-]+` / ", text)
+        else ()
+    )
+    return sorted(stated - defaults)
+
+
 def _as_argv(cmd: list[str]) -> list[str] | None:
     """``geomap ...`` as ``python -m geomap ...``; make targets and others as given."""
     if Path(cmd[0]).name == "geomap":
@@ -107,8 +172,9 @@ def test_readme_report_files_are_the_files_written(tmp_path: Path) -> None:
 
 def test_checker_catches_a_wrong_file_name() -> None:
     text = "geomap report -o FOLDER\n\n| file | what |\n| --- | --- |\n"
-    text += "| `casualty-trend.csv` | x |\n\n"
-    assert report_files(text) == {"casualty-trend.csv"}
+    text += "| `casualty-trend.csv` | x |\n| `areas.csv` | y |\n\n"
+    # The check above compares the listed names with those written: this one is not written.
+    assert report_files(text) - set(REPORT_FILES) == {"casualty-trend.csv"}
 
 
 def test_readme_commands_run_on_the_sample(tmp_path: Path) -> None:
@@ -133,3 +199,21 @@ def test_checker_catches_a_wrong_command(tmp_path: Path) -> None:
     proc = subprocess.run(_as_argv(cmd), cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 2
     assert "no-such-file.gpkg" in proc.stderr
+
+
+def test_readme_options_are_the_commands_options() -> None:
+    assert unknown_options(README.read_text(encoding="utf-8")) == []
+
+
+def test_checker_catches_a_wrong_option() -> None:
+    text = "`geomap render --no-heat-map`, `--strict`, `geomap stats --top 5`"
+    assert unknown_options(text) == ["--no-heat-map"]
+
+
+def test_readme_default_outputs_are_the_commands_defaults() -> None:
+    assert wrong_default_outputs(README.read_text(encoding="utf-8")) == []
+
+
+def test_checker_catches_a_wrong_default_output() -> None:
+    text = "| `-o FILE` | file to write (default `geomap-maps.html` / `geomap-embed.html`) |"
+    assert wrong_default_outputs(text) == ["geomap-maps.html"]
