@@ -1,4 +1,4 @@
-/* The one place the page config's wire format is decoded (written by geomap/_encode.py).
+/* The one place the page config's wire format is decoded (written by geomap/map/_encode.py).
  *
  * Columns travel as base64 typed arrays ({b64, t, na}), dictionaries ({d | dz, i}),
  * days since 1970 ({days}), deflated JSON lists ({z}) or plain JSON lists; polygons

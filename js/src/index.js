@@ -12,7 +12,8 @@ const BRAND = "geomap-app";
 
 /** The value of a global the page itself set (an own property of the global object). */
 function own(name) {
-  return Object.hasOwn(globalThis, name) ? globalThis[name] : undefined;
+  // (Object.hasOwn is ES2022; field laptops may run older browsers than the es2020 target.)
+  return Object.getOwnPropertyDescriptor(globalThis, name) ? globalThis[name] : undefined;
 }
 
 function isOurs(value) {
