@@ -30,6 +30,7 @@ from geomap.map import PublicPolicy
 from geomap.map import embed_html
 from geomap.map import render_map
 from geomap.map import save_map
+from geomap.map.options import CLUSTER_THRESHOLD
 from geomap.map.options import GENERALISE
 from geomap.validate import ValidationResult
 
@@ -72,6 +73,16 @@ _FLAGS: dict[str, tuple[str, dict[str, Any], str]] = {
     "allow_unsafe": ("--unsafe-allow-small-cells", {"action": "store_true"}, "publishing safely"),
 }
 _CLUSTER = {"auto": None, "on": True, "off": False}
+#: Where the command line says it differently from the Python API (no `None` on a terminal).
+_CLI_HELP = {
+    "popup_fields": "fields shown on click, per layer, in order, e.g. incidents=id,date,killed "
+    "(repeatable; default: the usual fields the layer has)",
+    "tooltip_fields": "fields shown on hover, per layer, e.g. hazards=id,status (repeatable)",
+    "tiles": "basemaps by xyzservices name, comma-separated, the first shown; 'none' for none",
+    "controls": "map controls, comma-separated, any of search, fullscreen, measure, minimap, "
+    "locate, scale; '' for none",
+    "cluster": f"cluster incidents: auto (above {CLUSTER_THRESHOLD}), on or off",
+}
 
 
 def _cli_default(name: str, default: Any) -> Any:
@@ -96,7 +107,8 @@ def _add_map_options(p: argparse.ArgumentParser) -> None:
         g = groups.get(group) or groups.setdefault(group, p.add_argument_group(group))
         default = _cli_default(opt.name, opt.default)
         shown = "" if kwargs.get("action", "").startswith(("store_", "append")) else default
-        text = f"{opt.help} (default: {shown})" if shown not in ("", None) else opt.help
+        help_ = _CLI_HELP.get(opt.name, opt.help)
+        text = f"{help_} (default: {shown})" if shown not in ("", None) else help_
         if kwargs.get("action") == "store_false":
             text = f"leave out {opt.help.removeprefix('add ')}"
         g.add_argument(flag, dest=opt.name, default=default, help=text, **kwargs)
