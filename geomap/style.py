@@ -13,6 +13,10 @@ from typing import Any
 __all__ = [
     "CASUALTY_BASE",
     "CASUALTY_SCALE",
+    "CHART_CASUALTY_LINES",
+    "CHART_EDGE",
+    "CHART_FALLBACK",
+    "CHART_TOTAL",
     "CHOROPLETH",
     "CHORO_COLORS",
     "CHORO_NODATA",
@@ -125,3 +129,15 @@ PLACE_SWATCH, ROAD_SWATCH = "#ffffff", "#555555"
 
 #: Outline of a legend swatch that names neither a stroke nor a fill.
 LEGEND_STROKE = "#333"
+
+
+#: Charts (PNG, matplotlib): bars' fallback fill and edge, the line of a total, and the
+#: cumulative casualty lines (killed in the CHA red, injured in orange, all in near-black).
+CHART_FALLBACK = "#999999"
+CHART_EDGE = "#333333"
+CHART_TOTAL = "#222222"
+CHART_CASUALTY_LINES = {
+    "casualties_cum": CHART_TOTAL,
+    "injured_cum": "#ff7f00",
+    "killed_cum": "#b2182b",
+}

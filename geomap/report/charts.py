@@ -23,6 +23,10 @@ from geomap._errors import GeomapError
 from geomap.io import atomic_path
 from geomap.model import RELEASED_STATUSES
 from geomap.model import VICTIM_CATEGORY
+from geomap.style import CHART_CASUALTY_LINES
+from geomap.style import CHART_EDGE
+from geomap.style import CHART_FALLBACK
+from geomap.style import CHART_TOTAL
 from geomap.style import HAZARD_FILL
 from geomap.style import VICTIM_COLORS
 
@@ -77,8 +81,8 @@ def _stacked(ax: Axes, trend: pd.DataFrame, columns: list[str], colors: dict[str
             width=width,
             bottom=bottom,
             label=col,
-            color=colors.get(col, "#999999"),
-            edgecolor="#333333",
+            color=colors.get(col, CHART_FALLBACK),
+            edgecolor=CHART_EDGE,
             linewidth=0.3,
             align="edge",
         )
@@ -238,18 +242,14 @@ def _released_curves(ax: Axes, x: list[Any], table: pd.DataFrame) -> None:
     for s in RELEASED_STATUSES:
         if f"{s}_cum" in table and table[f"{s}_cum"].any():
             ax.plot(x, _curve(table, f"{s}_cum"), label=s, color=_RELEASE_COLORS[s], linewidth=1.5)
-    ax.plot(x, _curve(table, "released_cum"), label="all released", color="#222222", linewidth=2)
+    ax.plot(x, _curve(table, "released_cum"), label="all released", color=CHART_TOTAL, linewidth=2)
     ax.set_ylabel("km² released, cumulative")
     ax.set_title("Cumulative land released")
 
 
 def _casualty_curves(ax: Axes, x: list[Any], table: pd.DataFrame) -> None:
     """Draw the running totals of casualties, killed and injured."""
-    for col, color in (
-        ("casualties_cum", "#222222"),
-        ("injured_cum", "#ff7f00"),
-        ("killed_cum", "#b2182b"),
-    ):
+    for col, color in CHART_CASUALTY_LINES.items():
         ax.plot(
             x,
             _curve(table, col),
