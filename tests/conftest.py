@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -229,3 +230,16 @@ def hazards_gdf() -> gpd.GeoDataFrame:
         geometry=[sq(46.92, 39.98), sq(47.13, 39.59), sq(47.2, 39.5)],
         crs="EPSG:4326",
     )
+
+
+def app_config(html: str) -> dict:
+    """The map's data and configuration, decoded from the page."""
+    start = html.index('<script type="application/json"')
+    start = html.index(">", start) + 1
+    end = html.index("</script>", start)
+    return json.loads(html[start:end])
+
+
+def payloads(html: str) -> dict[str, dict]:
+    """The data layers' specs, by key."""
+    return {layer["key"]: layer for layer in app_config(html)["layers"]}

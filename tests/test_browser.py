@@ -121,7 +121,7 @@ def test_deflated_text_columns_show_in_popups(browser, tmp_path, incidents_gdf):
     ]
     m = geomap.render_map(geomap.validate_incidents(many), tiles=None, cluster=False)
     html = m.get_root().render()
-    from .test_render import payloads
+    from .conftest import payloads
 
     cols = payloads(html)["incidents"]["cols"]
     assert "z" in cols["description"]  # deflated

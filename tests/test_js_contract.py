@@ -30,7 +30,7 @@ from geomap.map._assets import asset_text
 
 from .conftest import ROOT
 from .conftest import _require
-from .test_render import app_config
+from .conftest import app_config
 
 GOLDEN = ROOT / "js" / "test" / "golden"
 REGENERATE = "GEOMAP_WRITE_GOLDEN"

@@ -24,7 +24,7 @@ import geomap
 
 from .conftest import ROOT
 from .conftest import SAMPLE
-from .test_render import app_config
+from .conftest import app_config
 
 pytestmark = pytest.mark.notebook
 

@@ -22,8 +22,8 @@ from geomap.map._encode import I4_MISSING
 from geomap.map.public import PUBLIC_POPUP_FIELDS
 
 from .conftest import SAMPLE
-from .test_render import app_config
-from .test_render import payloads
+from .conftest import app_config
+from .conftest import payloads
 
 CANARY = "CANARY7f3a"
 PERSONAL = ("victim_name", "date_of_birth", "home_address", "phone", "notes")

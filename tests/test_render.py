@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from html.parser import HTMLParser
 
 import folium
@@ -16,6 +15,8 @@ from geomap.map._assets import ASSETS
 from geomap.map._assets import asset_text
 
 from .conftest import SAMPLE
+from .conftest import app_config
+from .conftest import payloads
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -54,19 +55,6 @@ def parse(html: str) -> Tags:
     t = Tags()
     t.feed(html)
     return t
-
-
-def app_config(html: str) -> dict:
-    """The map's data and configuration, decoded from the page."""
-    start = html.index('<script type="application/json"')
-    start = html.index(">", start) + 1
-    end = html.index("</script>", start)
-    return json.loads(html[start:end])
-
-
-def payloads(html: str) -> dict[str, dict]:
-    """The data layers' specs, by key."""
-    return {layer["key"]: layer for layer in app_config(html)["layers"]}
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ import shapely
 import geomap
 from geomap.map.public import PUBLIC_POPUP_FIELDS
 
+from ..conftest import app_config
+from ..conftest import payloads
 from ..test_publish import crafted
 from ..test_publish import published
 from ..test_publish import recover
-from ..test_render import app_config
-from ..test_render import payloads
 from .harness import one_line_error
 from .harness import run
 
