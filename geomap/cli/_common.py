@@ -28,6 +28,7 @@ import pandas as pd
 import pyproj
 
 from geomap._errors import GeomapError
+from geomap.io import ColumnMapping
 from geomap.io import write_rejects
 from geomap.io.write import REJECTS_FORMATS
 from geomap.load import load_context
@@ -197,9 +198,11 @@ def _load_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def load_file(args: argparse.Namespace, path: str) -> dict[str, ValidationResult]:
-    """Read and check one file with the command's input options."""
-    return load_layers([path], kind=args.kind, **_load_options(args))
+def load_file(
+    args: argparse.Namespace, path: str, mappings: Sequence[ColumnMapping]
+) -> dict[str, ValidationResult]:
+    """Read and check one file with the command's input options and loaded ``mappings``."""
+    return load_layers([path], kind=args.kind, **{**_load_options(args), "mappings": mappings})
 
 
 def load(args: argparse.Namespace) -> dict[str, ValidationResult]:

@@ -14,6 +14,7 @@ from geomap.cli._common import error
 from geomap.cli._common import load_file
 from geomap.cli._common import rejects
 from geomap.cli._common import say
+from geomap.io import load_mapping
 from geomap.validate import ValidationResult
 
 
@@ -26,11 +27,13 @@ def run(args: argparse.Namespace) -> int:
     """Check each file; exit 2 if any cannot be read or any row is rejected."""
     rejects_path = args.rejects or "geomap-rejects.csv"
     check_outputs(args, {"--rejects": rejects_path})
+    # Read once for every file: a broken mapping is one error, before any file is read.
+    mappings = [load_mapping(m) for m in args.mapping]
     status = EXIT_OK
     results: list[ValidationResult] = []
     for f in args.files:
         try:
-            found = load_file(args, f)
+            found = load_file(args, f, mappings)
         except GeomapError as exc:
             error(str(exc))
             status = EXIT_USAGE
