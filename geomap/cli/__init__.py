@@ -111,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Examples
     --------
     >>> main(["--version"])  # doctest: +SKIP
-    geomap 0.1.0
+    geomap 0.2.0
     """
     args = _parser().parse_args(argv)
     levels = [logging.WARNING, logging.INFO, logging.DEBUG]
