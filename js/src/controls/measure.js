@@ -179,7 +179,12 @@ class Measure {
     for (const [text, cls, act, disabled] of actions) {
       const b = button(text, cls);
       b.disabled = disabled;
-      b.addEventListener("click", act);
+      // The button goes with the next show(): stop the click here, or Leaflet (which looks
+      // for a control among the target's ancestors) takes it for a click on the map.
+      b.addEventListener("click", (ev) => {
+        ev.stopPropagation();
+        act();
+      });
       this.buttons.appendChild(b);
     }
   }
