@@ -3,7 +3,8 @@
 import geodesic from "geographiclib-geodesic";
 
 const WGS84 = geodesic.Geodesic.WGS84;
-const LINE_CAPS = geodesic.Geodesic.LATITUDE | geodesic.Geodesic.LONGITUDE;
+const G = geodesic.Geodesic;
+const LINE_CAPS = G.LATITUDE | G.LONGITUDE | G.DISTANCE_IN;
 
 /** Geodesic length, in metres, of a path of [lat, lng] points. */
 export function pathLength(points) {
