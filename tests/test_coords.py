@@ -15,6 +15,10 @@ from geomap.map.public import public_incidents
 
 from .conftest import FIRST_MAP
 from .conftest import SAMPLE
+from .mappoints import centre_of
+from .mappoints import latlon_at
+from .mappoints import page_point
+from .mappoints import set_view
 
 mgrs = pytest.importorskip("mgrs", reason="PyPI mgrs checks the page's MGRS (pip install mgrs)")
 
@@ -90,28 +94,6 @@ def popup_place(page) -> dict[str, str]:
     )
 
 
-def page_point(page, lat: float, lon: float) -> tuple[float, float]:
-    """Where (lat, lon) is on the page, in CSS pixels."""
-    return tuple(
-        page.evaluate(
-            f"""([lat, lon]) => {{
-            const m = {FIRST_MAP}.map;
-            const p = m.latLngToContainerPoint([lat, lon]);
-            const r = m.getContainer().getBoundingClientRect();
-            return [r.left + p.x, r.top + p.y];
-        }}""",
-            [lat, lon],
-        )
-    )
-
-
-def set_view(page, lat: float, lon: float, zoom: int) -> None:
-    page.evaluate(
-        f"([lat, lon, z]) => {FIRST_MAP}.map.setView([lat, lon], z, {{animate: false}})",
-        [lat, lon, zoom],
-    )
-
-
 def test_incident_popup_shows_dd_dms_and_mgrs(browser, sample_map, layers):
     inc = layers["incidents"].kept
     row = inc.iloc[7]
@@ -175,14 +157,7 @@ def test_cursor_readout_shows_the_point_under_the_mouse(browser, sample_map):
         assert "centre" in readout.inner_text()
         page.mouse.move(500, 300)
         page.mouse.move(512, 345)
-        lat, lon = page.evaluate(
-            f"""() => {{
-            const m = {FIRST_MAP}.map;
-            const r = m.getContainer().getBoundingClientRect();
-            const ll = m.containerPointToLatLng([512 - r.left, 345 - r.top]);
-            return [ll.lat, ll.lng];
-        }}"""
-        )
+        lat, lon = latlon_at(page, 512, 345)
         value = page.locator(".geomap-cursor-value")
         box = {"dd": value.inner_text()}
         assert page.locator(".geomap-cursor-kind").inner_text() == "DD"
@@ -228,9 +203,7 @@ def test_search_goes_to_a_coordinate(browser, sample_map, notation):
         box.fill(text)
         box.press("Enter")
         page.locator(".leaflet-popup-content", has_text="Searched coordinate").wait_for()
-        centre = page.evaluate(
-            f"() => {{ const c = {FIRST_MAP}.map.getCenter(); return [c.lat, c.lng]; }}"
-        )
+        centre = centre_of(page)
         assert GEOD.inv(lon, lat, centre[1], centre[0])[2] < 3, (text, centre)
         msg = page.locator(".geomap-search-msg").inner_text()
         assert msg.startswith("Went to 39.8123"), msg

@@ -10,13 +10,15 @@ from pyproj import Geod
 
 import geomap
 
-from .conftest import FIRST_MAP
 from .conftest import SAMPLE
+from .mappoints import centre_of
+from .mappoints import latlon_at
+from .mappoints import page_point
+from .mappoints import set_view
 
 pytestmark = pytest.mark.browser
 
 GEOD = Geod(ellps="WGS84")
-CENTRE = f"() => {{ const c = {FIRST_MAP}.map.getCenter(); return [c.lat, c.lng]; }}"
 
 
 @pytest.fixture(scope="module")
@@ -26,35 +28,6 @@ def sample_map(tmp_path_factory):
     path = tmp_path_factory.mktemp("measure") / "map.html"
     geomap.save_map(m, path)
     return path
-
-
-def to_page(page, lat: float, lon: float) -> tuple[float, float]:
-    """Where (lat, lon) is on the page (CSS pixels), by Leaflet's own projection."""
-    return tuple(
-        page.evaluate(
-            f"""([lat, lon]) => {{
-            const m = {FIRST_MAP}.map;
-            const p = m.latLngToContainerPoint([lat, lon]);
-            const r = m.getContainer().getBoundingClientRect();
-            return [r.left + p.x, r.top + p.y];
-        }}""",
-            [lat, lon],
-        )
-    )
-
-
-def to_latlon(page, x: float, y: float) -> tuple[float, float]:
-    return tuple(
-        page.evaluate(
-            f"""([x, y]) => {{
-            const m = {FIRST_MAP}.map;
-            const r = m.getContainer().getBoundingClientRect();
-            const ll = m.containerPointToLatLng([x - r.left, y - r.top]);
-            return [ll.lat, ll.lng];
-        }}""",
-            [x, y],
-        )
-    )
 
 
 def metres(text: str) -> float:
@@ -79,17 +52,17 @@ def clickable(page, selector: str) -> bool:
 def measure(page, points: list[tuple[float, float]]) -> dict[str, float]:
     """Click the measure tool, then each (lat, lon), then Finish; what the panel reports."""
     page.locator(".geomap-measure-toggle").click()
-    centre = page.evaluate(CENTRE)
+    centre = centre_of(page)
     clicked = []
     for lat, lon in points:
-        x, y = (round(v) for v in to_page(page, lat, lon))
+        x, y = (round(v) for v in page_point(page, lat, lon))
         page.mouse.click(x, y)
-        clicked.append(to_latlon(page, x, y))
+        clicked.append(latlon_at(page, x, y))
         # The map does not pan (leaflet-measure 3.1 moved it half a screen on every click).
-        assert page.evaluate(CENTRE) == centre
+        assert centre_of(page) == centre
     assert clickable(page, ".geomap-measure-finish")
     page.locator(".geomap-measure-finish").click()
-    assert page.evaluate(CENTRE) == centre
+    assert centre_of(page) == centre
     lats, lons = [p[0] for p in clicked], [p[1] for p in clicked]
     text = page.locator(".geomap-measure-result").inner_text()
     out = {
@@ -106,9 +79,9 @@ def measure(page, points: list[tuple[float, float]]) -> dict[str, float]:
 
 def test_three_points_200_px_apart_measure_what_pyproj_does(browser, sample_map):
     with browser.page(sample_map) as (page, _report):
-        page.evaluate(f"{FIRST_MAP}.map.setView([39.8, 46.75], 13, {{animate: false}})")
-        x0, y0 = to_page(page, 39.8, 46.75)
-        pts = [to_latlon(page, x0 + dx, y0 + dy) for dx, dy in ((-200, 0), (0, 0), (0, 200))]
+        set_view(page, 39.8, 46.75, 13)
+        x0, y0 = page_point(page, 39.8, 46.75)
+        pts = [latlon_at(page, x0 + dx, y0 + dy) for dx, dy in ((-200, 0), (0, 0), (0, 200))]
         got = measure(page, pts)
     # 200 px at zoom 13 is about 3.7 km: nowhere near the 430 km leaflet-measure said.
     assert 2000 < got["geodesic"] < 20_000
@@ -121,7 +94,7 @@ def test_a_long_path_is_geodesic_not_spherical(browser, sample_map):
     # Across the sample's region, zoomed out: two legs of roughly 60 km and 80 km.
     points = [(39.2, 46.2), (39.7, 46.6), (40.3, 46.2)]
     with browser.page(sample_map) as (page, _report):
-        page.evaluate(f"{FIRST_MAP}.map.setView([39.75, 46.4], 8, {{animate: false}})")
+        set_view(page, 39.75, 46.4, 8)
         got = measure(page, points)
     assert got["reported"] == pytest.approx(got["geodesic"], rel=0.005), got["text"]
     # Leaflet's haversine (a sphere of radius 6371 km) would be off by more than the km
@@ -151,12 +124,12 @@ def test_the_panel_is_above_the_slider_and_undo_cancel_work(browser, sample_map,
 def test_clicks_on_features_add_points_and_open_no_popup(browser, sample_map):
     inc = geomap.load_layers(SAMPLE)["incidents"].kept.geometry.iloc[3]
     with browser.page(sample_map) as (page, _report):
-        page.evaluate(f"ll => {FIRST_MAP}.map.setView(ll, 16, {{animate: false}})", [inc.y, inc.x])
+        set_view(page, inc.y, inc.x, 16)
         page.locator(".geomap-measure-toggle").click()
-        page.mouse.click(*to_page(page, inc.y, inc.x))
+        page.mouse.click(*page_point(page, inc.y, inc.x))
         assert "1 point" in page.locator(".geomap-measure-count").inner_text()
         assert page.locator(".leaflet-popup").count() == 0
         # Escape ends it; then a click on the incident opens its popup again.
         page.keyboard.press("Escape")
-        page.mouse.click(*to_page(page, inc.y, inc.x))
+        page.mouse.click(*page_point(page, inc.y, inc.x))
         page.locator(".leaflet-popup .geomap-place").wait_for()

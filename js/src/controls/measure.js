@@ -72,35 +72,32 @@ class Measure {
 
   start() {
     this.clear();
-    this.active = true;
-    const map = this.map;
-    map.closePopup();
-    map.getContainer().classList.add("geomap-measuring");
-    this.div.parentElement?.classList.add("geomap-measure-over");
-    map.doubleClickZoom.disable();
-    map.on("click", this.onClick);
-    map.on("mousemove", this.onMove);
-    map.on("popupopen", this.onPopup);
-    document.addEventListener("keydown", this.onKey);
-    this.rubber.addTo(map);
-    this.toggle.setAttribute("aria-expanded", "true");
+    this.map.closePopup();
+    this.listen(true);
+    this.rubber.addTo(this.map);
     this.panel.hidden = false;
     this.help.textContent = "Click the map to add points; Finish (or Enter) when done.";
     this.show();
   }
 
   stop() {
-    const map = this.map;
-    this.active = false;
-    map.getContainer().classList.remove("geomap-measuring");
-    this.div.parentElement?.classList.remove("geomap-measure-over");
-    map.doubleClickZoom.enable();
-    map.off("click", this.onClick);
-    map.off("mousemove", this.onMove);
-    map.off("popupopen", this.onPopup);
-    document.removeEventListener("keydown", this.onKey);
+    this.listen(false);
     this.rubber.remove();
-    this.toggle.setAttribute("aria-expanded", "false");
+  }
+
+  /* Measuring (on) or not: the map's clicks, the keys, the crosshair, the lifted corner. */
+  listen(on) {
+    const map = this.map;
+    const fn = on ? "on" : "off";
+    this.active = on;
+    map.getContainer().classList.toggle("geomap-measuring", on);
+    this.div.parentElement?.classList.toggle("geomap-measure-over", on);
+    map.doubleClickZoom[on ? "disable" : "enable"]();
+    map[fn]("click", this.onClick);
+    map[fn]("mousemove", this.onMove);
+    map[fn]("popupopen", this.onPopup);
+    document[on ? "addEventListener" : "removeEventListener"]("keydown", this.onKey);
+    this.toggle.setAttribute("aria-expanded", String(on));
   }
 
   add(latlng) {
