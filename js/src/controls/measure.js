@@ -62,6 +62,9 @@ class Measure {
     this.onMove = (e) => this.follow(e.latlng);
     this.onPopup = () => map.closePopup();
     this.onKey = (e) => {
+      if (e.target.closest?.("input, select, textarea")) {
+        return;
+      }
       if (e.key === "Escape") {
         this.cancel();
       } else if (e.key === "Enter" && this.points.length > 1) {
