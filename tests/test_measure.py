@@ -72,7 +72,8 @@ def measure(page, points: list[tuple[float, float]]) -> dict[str, float]:
     }
     if len(points) > 2:
         area_text = page.locator(".geomap-measure-area").inner_text()
-        out["area"] = float(re.search(r"([\d,]+) m²", area_text).group(1).replace(",", ""))
+        value, unit = re.search(r"([\d,.]+) (km²|m²)", area_text).groups()
+        out["area"] = float(value.replace(",", "")) * (1e6 if unit == "km²" else 1)
         out["geodesic_area"] = abs(GEOD.polygon_area_perimeter(lons, lats)[0])
     return out
 

@@ -48,8 +48,9 @@ export function formatLength(m) {
     : `${(m / 1000).toLocaleString("en-US", { minimumFractionDigits: 3, maximumFractionDigits: 3 })} km`;
 }
 
-/** An area in square metres (as IMSMA records them) and hectares. */
+/** An area in square metres (as IMSMA records them; km² from 1 km²) and hectares. */
 export function formatArea(m2) {
-  const ha = (m2 / 10000).toLocaleString("en-US", { maximumFractionDigits: 2 });
-  return `${Math.round(m2).toLocaleString("en-US")} m\u00b2 (${ha} ha)`;
+  const n = (v, digits) => v.toLocaleString("en-US", { maximumFractionDigits: digits });
+  const ha = `${n(m2 / 10000, m2 < 1e6 ? 2 : 0)} ha`;
+  return m2 < 1e6 ? `${n(m2, 0)} m\u00b2 (${ha})` : `${n(m2 / 1e6, 2)} km\u00b2 (${ha})`;
 }

@@ -67,4 +67,5 @@ test("lengths and areas as a person reads them", () => {
   assert.equal(formatLength(850.4), "850 m");
   assert.equal(formatLength(12345.6789), "12.346 km");
   assert.equal(formatArea(12345.6), "12,346 m\u00b2 (1.23 ha)");
+  assert.equal(formatArea(1409160292), "1,409.16 km\u00b2 (140,916 ha)");
 });
