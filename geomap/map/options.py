@@ -37,7 +37,15 @@ CANVAS_THRESHOLD = 3000
 #: Above this many incidents, they are clustered (supercluster) unless told otherwise.
 CLUSTER_THRESHOLD = 2000
 DEFAULT_BASEMAPS = ("OpenStreetMap.Mapnik", "OpenTopoMap", "Esri.WorldImagery")
-DEFAULT_CONTROLS = ("search", "fullscreen", "measure", "minimap", "locate", "scale")
+DEFAULT_CONTROLS = (
+    "search",
+    "fullscreen",
+    "measure",
+    "minimap",
+    "locate",
+    "scale",
+    "coordinates",
+)
 #: How public incident locations may be generalised.
 GENERALISE = ("grid", "hex", "district")
 
