@@ -27,11 +27,16 @@ function showPlace(map, hit) {
     .openOn(map);
 }
 
-/** Reveal what `q` (lower case) names; false when nothing does. */
-function search(map, state, places, q) {
+/** Reveal what `q` (lower case) names: true; false when nothing does; or why it is hidden. */
+function search(map, state, places, q, typed) {
   for (const layer of Object.values(state.searchables)) {
     const i = layer.find(q);
     if (i !== null) {
+      // Never show what the slider or the filters hide: say so instead.
+      const why = layer.hiddenBy?.(i);
+      if (why) {
+        return `\u201c${typed}\u201d is hidden by ${why}`;
+      }
       layer.reveal(i);
       return true;
     }
@@ -69,8 +74,9 @@ export function searchControl(map, state, places) {
       ev.preventDefault();
       const q = input.value.trim().toLowerCase();
       msg.textContent = "";
-      if (q && !search(map, state, places, q)) {
-        msg.textContent = `Nothing found for \u201c${input.value}\u201d`;
+      const found = q ? search(map, state, places, q, input.value.trim()) : true;
+      if (found !== true) {
+        msg.textContent = found || `Nothing found for \u201c${input.value}\u201d`;
       }
     });
     L.DomEvent.disableClickPropagation(div);
