@@ -159,6 +159,18 @@ function liveFigures(state, cfg, get, sel) {
   };
 }
 
+/* The open panel ends above the controls at the bottom left (the slider, the summary). */
+function fitHeight(map, form) {
+  if (form.style.display === "none") {
+    return;
+  }
+  const corner = map.getContainer().querySelector(".leaflet-bottom.leaflet-left");
+  const rect = corner?.getBoundingClientRect();
+  const limit = rect?.height ? rect.top : map.getContainer().getBoundingClientRect().bottom;
+  const room = limit - form.getBoundingClientRect().top - 10;
+  form.style.maxHeight = `${Math.max(room, 120)}px`;
+}
+
 /**
  * Add the filter panel of a map.
  *
@@ -236,8 +248,12 @@ export function filtersControl(map, state, cfg) {
     const setOpen = (open) => {
       form.style.display = open ? "" : "none";
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) {
+        fitHeight(map, form);
+      }
     };
     setOpen(false);
+    map.on("resize", () => fitHeight(map, form));
     toggle.addEventListener("click", () => setOpen(form.style.display === "none"));
     div.appendChild(toggle);
     div.appendChild(form);
