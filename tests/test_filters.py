@@ -335,3 +335,20 @@ def test_layer_without_filter_fields_has_no_filters(tmp_path):
     )
     m = geomap.render_map(gdf, tiles=None)
     assert app_config(m.get_root().render())["filters"] is None
+
+
+@pytest.mark.browser
+def test_date_range_without_a_slider(browser, tmp_path, sample):
+    inc, _ = sample
+    m = geomap.render_map(inc, tiles=None, time_slider=False)
+    path = tmp_path / "no-slider.html"
+    geomap.save_map(m, path)
+    dates = pd.to_datetime(inc["date"])
+    with browser.page(path) as (page, _report):
+        assert page.locator(".geomap-slider").count() == 0
+        open_filters(page)
+        page.locator("[data-filter='date'] input[type='date']").nth(1).fill("2021-06-30")
+        expected = int((dates <= "2021-06-30").sum())
+        assert 0 < expected < len(inc)
+        assert page.locator("path.geomap-incident").count() == expected
+        assert panel_count(page, "incidents") == expected

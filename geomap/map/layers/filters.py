@@ -27,6 +27,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geomap.analysis import area_over_time
 from geomap.map._encode import days
 from geomap.map._inputs import MapInputs
 from geomap.map.contract import FilterDates
@@ -37,7 +38,7 @@ from geomap.map.contract import LayerSpec
 from geomap.map.contract import Summary
 from geomap.map.layers._common import Build
 from geomap.map.layers._common import time_column
-from geomap.map.layers.summary import _area_rows
+from geomap.map.layers.summary import DISSOLVE_SUMMARY_MAX
 from geomap.model import DEVICE_CATEGORY
 from geomap.model import INCIDENT_TYPE
 from geomap.model import VICTIM_CATEGORY
@@ -55,6 +56,8 @@ FILTER_FIELDS: tuple[tuple[str, str, Vocabulary, tuple[str, ...]], ...] = (
     ("incident_type", "Incident type", INCIDENT_TYPE, ("incidents",)),
 )
 
+#: The summary's area rows (km²), which the device category filter recomputes.
+_AREA_ROWS = ("active_km2", "released_km2")
 #: Where different device categories overlap, a filtered summary counts the overlap once each.
 _OVERLAP_KM2 = 0.005
 
@@ -132,16 +135,19 @@ def _areas(
 ) -> tuple[dict[str, dict[str, list[float]]], bool]:
     """Return the summary's area rows per device category, and whether categories overlap.
 
-    Categories overlap when the sum of their areas differs from the summary's.
+    Overlaps are dissolved within a category when the summary dissolves them; categories
+    overlap when the sum of their areas differs from the summary's.
     """
     cats = filter_values(hazards["device_category"])
+    ends = list(months.to_timestamp(how="end").normalize())
+    dissolve = len(hazards) <= DISSOLVE_SUMMARY_MAX  # as the summary does
     areas: dict[str, dict[str, list[float]]] = {}
     for cat in _ordered(sorted(set(cats)), DEVICE_CATEGORY):
-        rows = _area_rows(hazards[(cats == cat).to_numpy()], months)
-        areas[cat] = {r["key"]: r["values"] for r in rows}
+        km2 = area_over_time(hazards[(cats == cat).to_numpy()], ends, dissolve=dissolve)
+        areas[cat] = {k: [round(float(v), 2) for v in km2[k]] for k in _AREA_ROWS}
     overlap = False
     for row in summary["rows"]:
-        if row["key"] in ("active_km2", "released_km2"):
+        if row["key"] in _AREA_ROWS:
             summed = np.sum([a[row["key"]] for a in areas.values()], axis=0)
             gap = np.abs(summed - np.asarray(row["values"], dtype=float)).max()
             overlap = overlap or bool(gap > _OVERLAP_KM2)
