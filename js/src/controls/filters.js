@@ -3,7 +3,7 @@
  * the summary and the search follow it, together with the time slider (a row is drawn when
  * both keep it). Hazard areas follow the device category only. The row tests and figures
  * are pure functions in ../filter.js. */
-import { getter, typed } from "../decode.js";
+import { getter, timeArray } from "../decode.js";
 import { areaFigures, dayNumber, incidentFigures, rowTest } from "../filter.js";
 import { el } from "../format.js";
 
@@ -159,6 +159,19 @@ function liveFigures(state, cfg, get, sel) {
   };
 }
 
+/* Give each filtered layer its row test (the date range applies to incidents only). */
+function setRowTests(state, cfg, get, sel, range) {
+  for (const key of ["incidents", "hazards"]) {
+    const layer = state.layers[key];
+    if (layer) {
+      const cats = cfg.fields
+        .filter((f) => key in f.cols)
+        .map((f) => ({ get: get[key][f.field], keep: sel[f.field] }));
+      layer.pass = rowTest(cats, key === "incidents" ? range : null);
+    }
+  }
+}
+
 /* The open panel ends above the controls at the bottom left (the slider, the summary). */
 function fitHeight(map, form) {
   if (form.style.display === "none") {
@@ -180,30 +193,15 @@ function fitHeight(map, form) {
  */
 export function filtersControl(map, state, cfg) {
   const get = fieldGetters(state, cfg);
-  const days = cfg.dates && state.layers.incidents ? cfg.dates : null;
-  const t = days
-    ? typeof days.t === "string"
-      ? typed(state.layers.incidents.spec.cols[days.t].days)
-      : typed(days.t)
-    : null;
+  const inc = state.layers.incidents;
+  const days = cfg.dates && inc ? cfg.dates : null;
+  // The incidents' days: a column of the layer (by name) or an array of the filter's own.
+  const t = days ? timeArray({ time: { t: days.t }, cols: inc.spec.cols }, "t") : null;
   const parts = [];
   let status = null;
   const apply = () => {
-    const sel = {};
-    for (const p of parts) {
-      sel[p.field] = p.read();
-    }
-    for (const key of ["incidents", "hazards"]) {
-      const layer = state.layers[key];
-      if (!layer) {
-        continue;
-      }
-      const cats = cfg.fields
-        .filter((f) => key in f.cols)
-        .map((f) => ({ get: get[key][f.field], keep: sel[f.field] }));
-      const range = key === "incidents" && days ? { t, ...sel.date } : null;
-      layer.pass = rowTest(cats, range);
-    }
+    const sel = Object.fromEntries(parts.map((p) => [p.field, p.read()]));
+    setRowTests(state, cfg, get, sel, days ? { t, ...sel.date } : null);
     const n = parts.filter((p) => {
       const v = sel[p.field];
       return p.field === "date" ? v.from !== null || v.to !== null || !v.undated : v !== null;
