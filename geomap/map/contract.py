@@ -24,6 +24,10 @@ __all__ = [
     "ChoroplethStyle",
     "ClusterOptions",
     "Encoded",
+    "FilterDates",
+    "FilterField",
+    "FilterValue",
+    "Filters",
     "HazardStyle",
     "HazardsSpec",
     "HeatSpec",
@@ -316,6 +320,56 @@ class PublicInfo(TypedDict):
     cell_m: float
 
 
+class FilterValue(TypedDict):
+    """A value a filter offers (``"unknown"`` where the value is missing), and its counts.
+
+    ``counts`` is per layer (``"incidents"``, ``"hazards"``): rows with that value.
+    """
+
+    value: str
+    counts: dict[str, int]
+
+
+class FilterField(TypedDict):
+    """A category filter: the field, its label, its values, and per layer the column.
+
+    ``cols`` maps a layer key to the name of one of that layer's ``cols``, or to
+    an encoded column of its own (when the layer does not send the field).
+    """
+
+    field: str
+    label: str
+    values: list[FilterValue]
+    cols: dict[str, Encoded]
+
+
+class FilterDates(TypedDict):
+    """The incidents' date range filter: first and last date, undated rows, and the dates.
+
+    ``t`` is the name of a days column of the incidents' ``cols``, or days of its own.
+    """
+
+    min: str
+    max: str
+    undated: int
+    t: Encoded
+
+
+class Filters(TypedDict):
+    """The page's filters; ``areas`` are the summary's area rows per device category.
+
+    ``areas[category][row key]`` has one value per step of the slider; summed over
+    the categories kept, they count land where areas of different categories
+    overlap once per category, which ``overlap`` says happens.
+    """
+
+    fields: list[FilterField]
+    dates: FilterDates | None
+    areas: dict[str, dict[str, list[float]]] | None
+    overlap: bool
+    note: str
+
+
 class PageConfig(TypedDict):
     """The whole page's configuration (``config["version"]`` is :data:`PAGE_VERSION`)."""
 
@@ -331,3 +385,4 @@ class PageConfig(TypedDict):
     summary: Summary | None
     public: PublicInfo | None
     icons: dict[str, str]
+    filters: Filters | None

@@ -168,6 +168,11 @@ class MapOptions:
     canvas: bool | None = _option(
         None, f"use Leaflet's canvas renderer (None: above {CANVAS_THRESHOLD} features)"
     )
+    filters: bool = _option(
+        True,
+        "add filters by victim category, device category, incident type and date "
+        "(a public map: hazard areas by device category only)",
+    )
 
     def __post_init__(self) -> None:
         check_cell_k(self.cell_m, self.k)

@@ -15,6 +15,7 @@ from geomap.map.layers.context import places_layer
 from geomap.map.layers.context import roads_layer
 from geomap.map.layers.controls import controls
 from geomap.map.layers.districts import district_layers
+from geomap.map.layers.filters import filters_config
 from geomap.map.layers.hazards import hazards_layer
 from geomap.map.layers.heat import heat_layer
 from geomap.map.layers.incidents import incidents_layer
@@ -74,6 +75,11 @@ def page_config(data: MapInputs, build: Build) -> PageConfig:
     opts, months = build.options, build.months
     layers = layer_specs(data, build)
     places = search_places(data, build.view) if "search" in opts.controls else None
+    summary = (
+        summary_panel(data.true_incidents, data.hazards, months, build.view.k)
+        if months is not None
+        else None
+    )
     return {
         "version": PAGE_VERSION,
         "id": f"geomap-{uuid.uuid4().hex[:10]}",
@@ -84,9 +90,8 @@ def page_config(data: MapInputs, build: Build) -> PageConfig:
         "controls": controls(build),
         "search": {"places": places} if places is not None else None,
         "timeline": timeline_config(months) if months is not None else None,
-        "summary": summary_panel(data.true_incidents, data.hazards, months, build.view.k)
-        if months is not None
-        else None,
+        "summary": summary,
         "public": build.view.public,
         "icons": leaflet_icons(opts.cdn),
+        "filters": filters_config(data, build, layers, summary) if opts.filters else None,
     }

@@ -1,6 +1,7 @@
 /* The app: builds one map's layers (by kind, from a registry) and controls from its config.
  * Everything it makes belongs to that map's state; nothing is page-wide. */
 import { cursorControl } from "./controls/cursor.js";
+import { filtersControl } from "./controls/filters.js";
 import { fullscreenControl } from "./controls/fullscreen.js";
 import { locateControl } from "./controls/locate.js";
 import { measureControl } from "./controls/measure.js";
@@ -128,10 +129,13 @@ export function app(map, cfg) {
     }
     state.month = k;
     refreshCounts(state);
-    summary?.(k);
+    summary?.(k, state.figures?.(k));
   };
   if (cfg.timeline) {
     sliderControl(map, cfg.timeline, state.setMonth);
+  }
+  if (cfg.filters) {
+    filtersControl(map, state, cfg.filters);
   }
   refreshCounts(state);
   summary?.(null);

@@ -29,11 +29,16 @@ function showPlace(map, hit) {
     .openOn(map);
 }
 
-/** Reveal what `q` (lower case) names; false when nothing does. */
-function search(map, state, places, q) {
+/** Reveal what `q` (lower case) names: true; false when nothing does; or why it is hidden. */
+function search(map, state, places, q, typed) {
   for (const layer of Object.values(state.searchables)) {
     const i = layer.find(q);
     if (i !== null) {
+      // Never show what the slider or the filters hide: say so instead.
+      const why = layer.hiddenBy?.(i);
+      if (why) {
+        return `\u201c${typed}\u201d is hidden by ${why}`;
+      }
       layer.reveal(i);
       return true;
     }
@@ -75,8 +80,12 @@ export function searchControl(map, state, places) {
       const at = parseCoordinate(q);
       if (at && !at.error) {
         goToCoordinate(map, at, msg, state);
-      } else if (q && !search(map, state, places, q)) {
-        msg.textContent = at ? at.error : `Nothing found for \u201c${input.value}\u201d`;
+      } else if (q) {
+        const found = search(map, state, places, q, input.value.trim());
+        if (found !== true) {
+          msg.textContent =
+            found || (at ? at.error : `Nothing found for \u201c${input.value}\u201d`);
+        }
       }
     });
     L.DomEvent.disableClickPropagation(div);

@@ -1,5 +1,6 @@
 /* Hazard areas: one layer for what is active at the slider's date, one for released land. */
 import { getters, polygons, timeArray, typed } from "../decode.js";
+import { hiddenReason } from "../filter.js";
 import { bindInfo, table } from "../format.js";
 import { polygonPlace } from "../place.js";
 import { findId, renderer, visibleAt } from "./shared.js";
@@ -47,6 +48,7 @@ export class HazardsLayer {
     this.state = new Int8Array(spec.n).fill(-1);
     this.nActive = 0;
     this.nReleased = 0;
+    this.pass = null; // the filters' row test (controls/filters.js); null: every row
     this.setTime(null);
   }
 
@@ -106,7 +108,7 @@ export class HazardsLayer {
 
   stateAt(i, T) {
     const recorded = visibleAt(this.t0, i, T);
-    if (!recorded) {
+    if (!recorded || (this.pass !== null && !this.pass(i))) {
       return HIDDEN;
     }
     const rel = this.released && this.released[i] === 1 && visibleAt(this.t1, i, T);
@@ -114,6 +116,7 @@ export class HazardsLayer {
   }
 
   setTime(T) {
+    this.T = T;
     let a = 0;
     let r = 0;
     for (let i = 0; i < this.spec.n; i++) {
@@ -144,6 +147,11 @@ export class HazardsLayer {
 
   find(text) {
     return findId(this, text);
+  }
+
+  /** Why area i is not drawn (the slider, the filters), or null. */
+  hiddenBy(i) {
+    return hiddenReason(!visibleAt(this.t0, i, this.T), this.pass !== null && !this.pass(i));
   }
 
   reveal(i) {

@@ -1,5 +1,6 @@
 /* Incidents: circle markers sized by casualties, or clusters (supercluster) when many. */
 import { getters, points, timeArray } from "../decode.js";
+import { hiddenReason } from "../filter.js";
 import { bindInfo, table } from "../format.js";
 import { incidentPlaceLabel, placeBox } from "../place.js";
 import { entry, findId, renderer, visibleAt } from "./shared.js";
@@ -50,6 +51,7 @@ export class IncidentsLayer {
     this.visible = [];
     this.markers = null;
     this.index = null;
+    this.pass = null; // the filters' row test (controls/filters.js); null: every row
     if (spec.mode === "cluster") {
       map.on("moveend", () => {
         if (map.hasLayer(this.group)) {
@@ -87,7 +89,7 @@ export class IncidentsLayer {
     this.T = T;
     const vis = [];
     for (let i = 0; i < this.spec.n; i++) {
-      if (visibleAt(this.t, i, T)) {
+      if (visibleAt(this.t, i, T) && (this.pass === null || this.pass(i))) {
         vis.push(i);
       }
     }
@@ -157,6 +159,11 @@ export class IncidentsLayer {
 
   find(text) {
     return findId(this, text);
+  }
+
+  /** Why row i is not drawn (the slider, the filters), or null. */
+  hiddenBy(i) {
+    return hiddenReason(!visibleAt(this.t, i, this.T), this.pass !== null && !this.pass(i));
   }
 
   reveal(i) {
