@@ -140,7 +140,7 @@ PRIVATE_VIEW = MapView(
     period="M",
     suppressed_field=None,
     k=None,
-    colour_heading="Colour: {}",
+    colour_heading="Symbol: {}",
     searchable=True,
     public=None,
 )

@@ -49,7 +49,7 @@ export function summaryControl(map, s) {
     cells.when.textContent = k === null ? "" : `Up to the end of ${s.months[k]}`;
     for (const r of s.rows) {
       const v = r.values[k === null ? r.values.length - 1 : k];
-      cells[r.key].textContent = v === null ? "\u2014" : show(v);
+      cells[r.key].textContent = show(v);
     }
   };
 }
