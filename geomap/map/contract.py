@@ -40,6 +40,7 @@ __all__ = [
     "PolygonsSpec",
     "PublicInfo",
     "Ragged",
+    "RiskSpec",
     "SearchPlace",
     "Summary",
     "SummaryRow",
@@ -120,7 +121,6 @@ class _Attributes(_Layer):
 
 
 class _IncidentStyleRequired(TypedDict):
-
     colorBy: str
     palette: dict[str, str]
     fallback: str
@@ -294,12 +294,7 @@ class LinesSpec(_Attributes):
     legend: list[LegendEntry]
 
 
-class HeatSpec(_Layer):
-    """A heat map of the incidents (``kind: "heat"``), weighted by the sum of ``weight`` fields.
-
-    ``radius``, ``blur``, ``maxZoom`` and ``minOpacity`` are Leaflet.heat's options.
-    """
-
+class _HeatRequired(_Layer):
     kind: Literal["heat"]
     name: str
     weight: list[str]
@@ -310,7 +305,47 @@ class HeatSpec(_Layer):
     legend: list[LegendEntry]
 
 
-LayerSpec = IncidentsSpec | HazardsSpec | PolygonsSpec | PointsSpec | LinesSpec | HeatSpec
+class HeatSpec(_HeatRequired, total=False):
+    """A heat map of the incidents (``kind: "heat"``), weighted by the sum of ``weight`` fields.
+
+    ``radius``, ``blur``, ``maxZoom`` and ``minOpacity`` are Leaflet.heat's options.
+    With ``values`` (a column, one number per incident, named ``field``), each point is
+    weighted by it instead.
+    """
+
+    field: str
+    values: Encoded
+
+
+class _RiskRequired(_Attributes):
+    kind: Literal["risk"]
+    name: str
+    field: str  # the numeric field classed
+    classes: Encoded  # uint8: each feature's class, 0 (lowest) to len(breaks) - 1
+    breaks: list[float]  # each class's upper bound (mapclassify), lowest first
+    colors: list[str]  # each class's fill
+    canvas: bool
+    style: dict[str, Any]  # outline colour, weight, fill opacity, dot radius, className
+    legend: list[LegendEntry]
+
+
+class RiskSpec(_RiskRequired, total=False):
+    """A risk layer (``kind: "risk"``), each feature filled by its class.
+
+    Polygons (``g``, maybe ``gFine`` and ``detailZoom``) or points (``x``, ``y``, ``scale``).
+    """
+
+    g: Ragged
+    gFine: Ragged
+    detailZoom: int
+    x: Encoded
+    y: Encoded
+    scale: int
+
+
+LayerSpec = (
+    IncidentsSpec | HazardsSpec | PolygonsSpec | PointsSpec | LinesSpec | HeatSpec | RiskSpec
+)
 
 
 class _SearchRequired(TypedDict):

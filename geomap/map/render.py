@@ -63,6 +63,7 @@ def render_map(
     proposed: gpd.GeoDataFrame | None = None,
     places: gpd.GeoDataFrame | None = None,
     roads: gpd.GeoDataFrame | None = None,
+    risk: Layer | None = None,
     options: MapOptions | None = None,
     **overrides: Any,
 ) -> GeomapMap:
@@ -76,6 +77,9 @@ def render_map(
         District boundaries (choropleths, joined on geometry), proposed suspected
         areas (:func:`geomap.analysis.propose_hazard_areas`), towns (points with a
         ``name``) and roads (lines).
+    risk : ValidationResult or GeoDataFrame, optional
+        Points or polygons with a numeric ``risk_field`` (:func:`geomap.load_risk`),
+        drawn in classes.
     options : MapOptions, optional
         The map's options (default: :class:`~geomap.map.options.MapOptions`'s defaults).
     **overrides
@@ -101,7 +105,7 @@ def render_map(
     """
     opts = MapOptions.build(options, **overrides)
     context = {"districts": districts, "proposed": proposed, "places": places, "roads": roads}
-    data, view = prepare(MapInputs.of(incidents, hazards, **context), opts)
+    data, view = prepare(MapInputs.of(incidents, hazards, risk=risk, **context), opts)
     m = GeomapMap(tiles=None, control_scale=False, self_contained=not opts.cdn, zoom_control=True)
     months = slider_months(data, view.period) if opts.time_slider else None
     build = Build(opts, view, months, bundled=assets_available)
