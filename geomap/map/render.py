@@ -71,15 +71,12 @@ def render_map(
 
     Parameters
     ----------
-    incidents, hazards : ValidationResult or GeoDataFrame, optional
-        Validated layers (a result's ``kept`` rows are drawn).
+    incidents, hazards, risk : ValidationResult or GeoDataFrame, optional
+        Validated layers (``kept`` rows drawn); ``risk`` in classes of ``risk_field``.
     districts, proposed, places, roads : GeoDataFrame, optional
         District boundaries (choropleths, joined on geometry), proposed suspected
         areas (:func:`geomap.analysis.propose_hazard_areas`), towns (points with a
         ``name``) and roads (lines).
-    risk : ValidationResult or GeoDataFrame, optional
-        Points or polygons with a numeric ``risk_field`` (:func:`geomap.load_risk`),
-        drawn in classes.
     options : MapOptions, optional
         The map's options (default: :class:`~geomap.map.options.MapOptions`'s defaults).
     **overrides

@@ -58,6 +58,41 @@ def _check_value(raw: pd.Series, name: str, c: Collector) -> pd.Series:
     return num.where(~(missing.to_numpy() | notnum | infinite))
 
 
+def _prepared(gdf: gpd.GeoDataFrame, field: str) -> gpd.GeoDataFrame:
+    """Return a copy in EPSG:4326 with source columns; fail if ``field`` is not a column."""
+    if field not in gdf.columns:
+        have = [c for c in gdf.columns if c not in ("geometry", *SOURCE_COLUMNS)]
+        files = sorted({str(f) for f in gdf.get("source_file", pd.Series(["<data>"]))})
+        raise GeomapError(
+            f"risk layer {', '.join(files)}: no column {field!r} for the risk value; its "
+            f"columns are {have} (name one with --risk-field / risk_field, or map it in a "
+            f"mapping with layer: risk and fields: {{value: YOUR_COLUMN}})"
+        )
+    gdf = gdf.to_crs(DISPLAY_CRS) if gdf.crs is not None else gdf.set_crs(DISPLAY_CRS)
+    gdf = gdf.reset_index(drop=True)
+    if "source_file" not in gdf.columns:
+        gdf = gdf.assign(source_file="<data>", source_row=np.arange(1, len(gdf) + 1))
+    return gdf
+
+
+def _kept(
+    gdf: gpd.GeoDataFrame, field: str, ids: pd.Series, values: pd.Series, geoms: np.ndarray
+) -> gpd.GeoDataFrame:
+    """Every row with its id, its number, its other columns, its source and its geometry."""
+    skip = ("id", field, gdf.geometry.name, *SOURCE_COLUMNS, *PROBLEM_COLUMNS)
+    others = [k for k in gdf.columns if k not in skip]
+    return gpd.GeoDataFrame(
+        {
+            "id": ids,
+            field: values,
+            **{k: gdf[k] for k in others},
+            **{k: gdf[k] for k in SOURCE_COLUMNS},
+        },
+        geometry=gpd.GeoSeries(geoms, index=gdf.index, crs=DISPLAY_CRS),
+        crs=DISPLAY_CRS,
+    )
+
+
 def validate_risk(gdf: gpd.GeoDataFrame, field: str, *, strict: bool = False) -> ValidationResult:
     """Check a risk layer read by :func:`geomap.read_layer`: geometry, ids and a numeric field.
 
@@ -92,19 +127,7 @@ def validate_risk(gdf: gpd.GeoDataFrame, field: str, *, strict: bool = False) ->
     >>> len(result.kept), result.rejected["problem"].tolist()
     (1, ["'high' is not a number", 'no value (expected a number)'])
     """
-    if field not in gdf.columns:
-        have = [c for c in gdf.columns if c not in ("geometry", *SOURCE_COLUMNS)]
-        files = sorted({str(f) for f in gdf.get("source_file", pd.Series(["<data>"]))})
-        raise GeomapError(
-            f"risk layer {', '.join(files)}: no column {field!r} for the risk value; its "
-            f"columns are {have} (name one with --risk-field / risk_field, or map it in a "
-            f"mapping with layer: risk and fields: {{value: YOUR_COLUMN}})"
-        )
-    gdf = gdf.to_crs(DISPLAY_CRS) if gdf.crs is not None else gdf.set_crs(DISPLAY_CRS)
-    gdf = gdf.reset_index(drop=True)
-    if "source_file" not in gdf.columns:
-        gdf = gdf.assign(source_file="<data>", source_row=np.arange(1, len(gdf) + 1))
-    gdf, filtered = split_filtered(gdf)
+    gdf, filtered = split_filtered(_prepared(gdf, field))
     c = Collector(len(gdf))
     if PROBLEM_COLUMNS[1] in gdf.columns:
         has = gdf[PROBLEM_COLUMNS[1]].notna().to_numpy()
@@ -114,21 +137,7 @@ def validate_risk(gdf: gpd.GeoDataFrame, field: str, *, strict: bool = False) ->
     values = _check_value(gdf[field], field, c)
     ids, generated = check_ids(gdf, c)
     keep = ~c.reject
-    others = [
-        k
-        for k in gdf.columns
-        if k not in ("id", field, gdf.geometry.name, *SOURCE_COLUMNS, *PROBLEM_COLUMNS)
-    ]
-    kept = gpd.GeoDataFrame(
-        {
-            "id": ids,
-            field: values,
-            **{k: gdf[k] for k in others},
-            **{k: gdf[k] for k in SOURCE_COLUMNS},
-        },
-        geometry=gpd.GeoSeries(geoms, index=gdf.index, crs=DISPLAY_CRS),
-        crs=DISPLAY_CRS,
-    )[keep].reset_index(drop=True)
+    kept = _kept(gdf, field, ids, values, geoms)[keep].reset_index(drop=True)
     rejected = rejected_table(gdf, ids, c)
     notes = notes_table(gdf, ids, c, keep)
     result = ValidationResult(
