@@ -2,10 +2,10 @@
 import { el } from "../format.js";
 import { cellStyle, shapeSwatch } from "../layers/shapes.js";
 
-const SHAPES = new Set(["square", "triangle", "diamond", "cross", "pentagon"]);
+const SHAPES = new Set(["circle", "square", "triangle", "diamond", "cross", "pentagon"]);
 
 function swatch(item) {
-  if (SHAPES.has(item.shape) || (item.shape === "circle" && item.dash)) {
+  if (SHAPES.has(item.shape)) {
     return shapeSwatch(item, item.size ? 2 * item.size : 14);
   }
   if (item.shape === "cell") {
