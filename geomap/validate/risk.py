@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from geomap._errors import GeomapError
-from geomap._errors import ValidationError
 from geomap.io import PROBLEM_COLUMNS
 from geomap.io import SOURCE_COLUMNS
 from geomap.model import DISPLAY_CRS
@@ -28,6 +27,7 @@ from geomap.validate.result import Collector
 from geomap.validate.result import ValidationResult
 from geomap.validate.result import files_table
 from geomap.validate.result import notes_table
+from geomap.validate.result import raise_if_strict
 from geomap.validate.result import rejected_table
 from geomap.validate.result import split_filtered
 
@@ -151,10 +151,5 @@ def validate_risk(gdf: gpd.GeoDataFrame, field: str, *, strict: bool = False) ->
         filtered=filtered,
     )
     log.info("risk: %d read, %d kept, %d rejected", len(gdf), len(kept), len(rejected))
-    if strict and len(rejected):
-        raise ValidationError(
-            f"{len(rejected)} of {len(gdf)} risk rows rejected; first: "
-            + "; ".join(result.summary()[1:3]),
-            problems=rejected,
-        )
+    raise_if_strict(result, len(gdf), strict)
     return result
