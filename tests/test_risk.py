@@ -19,6 +19,7 @@ from geomap.map import MapOptions
 from geomap.map.layers.risk import classify
 from geomap.style import RISK_COLORS
 
+from .conftest import FIRST_MAP
 from .conftest import SAMPLE
 from .conftest import payloads
 
@@ -237,3 +238,14 @@ def test_risk_layer_drawn_by_class_in_chromium(browser, tmp_path):
         for lo, hi in zip([min(SCORES), *expected.bins[:-1]], expected.bins, strict=True):
             assert f"{lo:.3g} – {hi:.3g}" in text
         assert "Risk (score)\n(20)" in page.locator(".geomap-panel").inner_text()
+
+
+def test_heat_map_weighted_by_a_field_in_chromium(browser, tmp_path, incidents_gdf):
+    inc = incidents_gdf.assign(priority=[5.0, 1.0, 0.5, 2.0, 3.0])
+    path = tmp_path / "heat.html"
+    geomap.save_map(geomap.render_map(inc, heat_weight="priority", time_slider=False), path)
+    with browser.page(path) as (page, _report):
+        page.get_by_label("Heat map (weighted by priority)").check()
+        weights = page.evaluate(f"{FIRST_MAP}.layers.heat.layer._latlngs.map(p => p[2])")
+        assert weights == [5.0, 1.0, 0.5, 2.0, 3.0]
+        assert page.evaluate(f"{FIRST_MAP}.layers.heat.layer.options.max") == 5.0
