@@ -193,6 +193,8 @@ def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, Validatio
             mappings=args.mapping,
             strict=args.strict,
             engine=args.engine,
+            crs=args.crs,
+            encoding=args.encoding,
         )
         say(args, results["risk"].summary())
     _write_rejects(args, list(results.values()))
