@@ -20,6 +20,7 @@ from geomap.map.layers.hazards import hazards_layer
 from geomap.map.layers.heat import heat_layer
 from geomap.map.layers.incidents import incidents_layer
 from geomap.map.layers.proposed import proposed_layer
+from geomap.map.layers.risk import risk_layer
 from geomap.map.layers.search import search_places
 from geomap.map.layers.summary import summary_panel
 from geomap.map.layers.summary import timeline_config
@@ -38,6 +39,8 @@ def layer_specs(data: MapInputs, build: Build) -> list[LayerSpec]:
         specs.append(hazards_layer(data.hazards, build))
     if data.proposed is not None and len(data.proposed):
         specs.append(proposed_layer(data.proposed))
+    if data.risk is not None and len(data.risk):
+        specs.append(risk_layer(data.risk, build))
     if data.incidents is not None and len(data.incidents):
         specs.append(incidents_layer(data.incidents, build))
         heat = heat_layer(data.incidents, build)

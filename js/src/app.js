@@ -19,6 +19,7 @@ import { IncidentsLayer } from "./layers/incidents.js";
 import { LinesLayer } from "./layers/lines.js";
 import { PointsLayer } from "./layers/points.js";
 import { PolygonsLayer } from "./layers/polygons.js";
+import { RiskLayer } from "./layers/risk.js";
 
 /** Layer kind (a spec's `kind`) -> the class that draws it. */
 export const LAYER_KINDS = {
@@ -28,6 +29,7 @@ export const LAYER_KINDS = {
   polygons: PolygonsLayer,
   points: PointsLayer,
   lines: LinesLayer,
+  risk: RiskLayer,
 };
 
 /** Optional controls, by the name the config's `controls` switches on. */

@@ -13,10 +13,10 @@ export function el(tag, cls, text) {
   return e;
 }
 
-/** A value as shown in a popup or the summary: a dash for nothing, numbers grouped. */
+/** A value as shown in a popup, a tooltip or the summary: "unknown" for nothing, numbers grouped. */
 export function show(v) {
   if (v === null || v === undefined || v === "") {
-    return "\u2014";
+    return "unknown";
   }
   if (typeof v === "number") {
     return v.toLocaleString("en-US");

@@ -53,7 +53,7 @@ export function summaryControl(map, s) {
     for (const r of s.rows) {
       const own = live && r.key in live.values;
       const v = own ? live.values[r.key] : r.values[k === null ? r.values.length - 1 : k];
-      cells[r.key].textContent = v === null ? "\u2014" : show(v);
+      cells[r.key].textContent = show(v);
       cells[r.key].parentElement.style.display = live?.hidden.has(r.key) ? "none" : "";
     }
   };

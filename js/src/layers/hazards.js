@@ -1,8 +1,9 @@
 /* Hazard areas: one layer for what is active at the slider's date, one for released land. */
-import { getters, polygons, timeArray, typed } from "../decode.js";
+import { getters, points, polygons, timeArray, typed } from "../decode.js";
 import { hiddenReason } from "../filter.js";
 import { bindInfo, table } from "../format.js";
 import { polygonPlace } from "../place.js";
+import { shapeMarker } from "./shapes.js";
 import { findId, renderer, visibleAt } from "./shared.js";
 
 const HIDDEN = 0;
@@ -50,6 +51,66 @@ export class HazardsLayer {
     this.nReleased = 0;
     this.pass = null; // the filters' row test (controls/filters.js); null: every row
     this.setTime(null);
+    if (spec.symbols) {
+      // An area too small to see at the zoom is drawn as a symbol too.
+      this.at = points(spec.symbols);
+      this.symbols = new Array(spec.n);
+      map.on("zoomend", () => this.updateSymbols());
+      map.whenReady(() => this.updateSymbols());
+    }
+  }
+
+  /** Whether area i is under the symbols' minPx pixels across at zoom z. */
+  tiny(i, z) {
+    const b = this.shape(i).getBounds();
+    const a = this.map.project(b.getNorthWest(), z);
+    const c = this.map.project(b.getSouthEast(), z);
+    return Math.max(Math.abs(c.x - a.x), Math.abs(c.y - a.y)) < this.spec.symbols.minPx;
+  }
+
+  symbol(i, active) {
+    const sy = this.spec.symbols;
+    const look = hazardStyle(this.spec.style, this.get, i, active);
+    const opts = {
+      shape: "triangle",
+      radius: sy.radius,
+      color: look.color,
+      fillColor: look.fillColor,
+      weight: sy.weight,
+      fillOpacity: sy.fillOpacity,
+      className: `geomap-hazard-symbol geomap-symbol-${active ? "active" : "released"}`,
+    };
+    if (this.renderer) {
+      opts.renderer = this.renderer;
+    }
+    const m = shapeMarker([this.at.lat(i), this.at.lng(i)], opts);
+    bindInfo(m, this.spec, this.get, i);
+    return m;
+  }
+
+  /** Show a symbol for each drawn area too small to see at the current zoom, hide the rest. */
+  updateSymbols() {
+    if (!this.symbols || !this.map._loaded) {
+      return;
+    }
+    const z = this.map.getZoom();
+    for (let i = 0; i < this.spec.n; i++) {
+      const state = this.state[i];
+      const want = state === ACTIVE || state === RELEASED ? this.tiny(i, z) : false;
+      let m = this.symbols[i];
+      if (m && (!want || m.geomapState !== state)) {
+        this.active.removeLayer(m);
+        this.releasedGroup.removeLayer(m);
+        m = null;
+        this.symbols[i] = null;
+      }
+      if (want && !m) {
+        m = this.symbol(i, state === ACTIVE);
+        m.geomapState = state;
+        this.symbols[i] = m;
+        (state === ACTIVE ? this.active : this.releasedGroup).addLayer(m);
+      }
+    }
   }
 
   attach(state) {
@@ -143,6 +204,7 @@ export class HazardsLayer {
     }
     this.nActive = a;
     this.nReleased = r;
+    this.updateSymbols();
   }
 
   find(text) {
