@@ -21,6 +21,7 @@ __all__ = [
     "CHORO_COLORS",
     "CHORO_NODATA",
     "CLUSTER",
+    "DISCLAIMER",
     "HAZARD_DASH",
     "HAZARD_FALLBACK",
     "HAZARD_FILL",
@@ -141,3 +142,7 @@ CHART_CASUALTY_LINES = {
     "injured_cum": "#ff7f00",
     "killed_cum": "#b2182b",
 }
+
+#: The disclaimer every map shows, small, on screen and in print: a map of recorded
+#: contamination is never a map of safe ground.
+DISCLAIMER = "Areas not marked are not necessarily safe."

@@ -71,6 +71,8 @@ _FLAGS: dict[str, tuple[str, dict[str, Any], str]] = {
     "cell_m": ("--cell", {"type": positive, "metavar": "METRES"}, "publishing safely"),
     "k": ("-k", {"type": int}, "publishing safely"),
     "allow_unsafe": ("--unsafe-allow-small-cells", {"action": "store_true"}, "publishing safely"),
+    "notice": ("--notice", {}, "map"),
+    "source": ("--source", {}, "map"),
 }
 _CLUSTER = {"auto": None, "on": True, "off": False}
 #: Where the command line says it differently from the Python API (no `None` on a terminal).
@@ -80,7 +82,7 @@ _CLI_HELP = {
     "tooltip_fields": "fields shown on hover, per layer, e.g. hazards=id,status (repeatable)",
     "tiles": "basemaps by xyzservices name, comma-separated, the first shown; 'none' for none",
     "controls": "map controls, comma-separated, any of search, fullscreen, measure, minimap, "
-    "locate, scale; '' for none",
+    "locate, scale, image (save image); '' for none",
     "cluster": f"cluster incidents: auto (above {CLUSTER_THRESHOLD}), on or off",
 }
 
@@ -171,6 +173,7 @@ def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, Validatio
         outputs["--rejects"] = _rejects_path(args)
     check_outputs(args, outputs)
     options = _map_options(args)  # a bad option fails here, before anything is written
+    options = MapOptions.build(options, rejects_file=_rejects_path(args))  # named on the map
     results = load(args)
     _write_rejects(args, list(results.values()))
     m = render_map(

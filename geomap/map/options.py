@@ -37,7 +37,7 @@ CANVAS_THRESHOLD = 3000
 #: Above this many incidents, they are clustered (supercluster) unless told otherwise.
 CLUSTER_THRESHOLD = 2000
 DEFAULT_BASEMAPS = ("OpenStreetMap.Mapnik", "OpenTopoMap", "Esri.WorldImagery")
-DEFAULT_CONTROLS = ("search", "fullscreen", "measure", "minimap", "locate", "scale")
+DEFAULT_CONTROLS = ("search", "fullscreen", "measure", "minimap", "locate", "scale", "image")
 #: How public incident locations may be generalised.
 GENERALISE = ("grid", "hex", "district")
 
@@ -159,6 +159,17 @@ class MapOptions:
     cdn: bool = _option(False, "link scripts from CDNs instead of inlining them")
     canvas: bool | None = _option(
         None, f"use Leaflet's canvas renderer (None: above {CANVAS_THRESHOLD} features)"
+    )
+    notice: str | None = _option(
+        None,
+        "a notice shown on the map and in print, e.g. that the data are synthetic "
+        "(None: the input GeoPackages' own GEOMAP_NOTICE metadata, if any)",
+    )
+    source: str | None = _option(
+        None, "the data source named in print (None: the input files' names)"
+    )
+    rejects_file: str | None = _option(
+        None, "where the list of rejected rows is, named on the map beside their count"
     )
 
     def __post_init__(self) -> None:

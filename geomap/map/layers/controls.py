@@ -1,4 +1,4 @@
-"""The map's controls (search, full screen, measure, mini-map, locate-me, scale bar)."""
+"""The map's controls (search, full screen, measure, mini-map, locate-me, scale bar, save image)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ PLUGIN_ASSETS = {
     "measure": ("leaflet_measure", "leaflet_measure_css"),
     "minimap": ("leaflet_minimap", "leaflet_minimap_css"),
     "locate": ("leaflet_locate", "leaflet_locate_css"),
+    "image": ("html_to_image",),  # the "save image" button
 }
 
 
