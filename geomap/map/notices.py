@@ -24,7 +24,7 @@ __all__ = ["page_notices"]
 
 
 def _source_files(layers: Iterable[Layer | None]) -> list[str]:
-    """The files the layers were read from, in order (``source_file`` of their rows)."""
+    """Return the files the layers were read from, in order (their rows' ``source_file``)."""
     files: list[str] = []
     for layer in layers:
         gdf = layer.kept if isinstance(layer, ValidationResult) else layer
