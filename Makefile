@@ -6,7 +6,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: map test lint pytest jstest bench notebooks clean
+.PHONY: map test lint pytest jstest bench notebooks screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -46,6 +46,10 @@ jstest: node_modules/.installed
 	npm test
 
 test: lint jstest pytest
+
+# The README's screenshots (docs/img/): the sample on a desktop, a phone and an A4 page.
+screenshots: $(VENV)/.installed
+	$(PY) docs/screenshots.py
 
 # Speed and size, measured (not in the tests): geomap vs explore(), and the analysis at 1M x 50k.
 bench: $(VENV)/.installed
