@@ -47,7 +47,7 @@ PAPERS = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 ORIENTATIONS = ("landscape", "portrait")
 #: What :func:`export_map` writes, by the output's suffix.
 FORMATS = (".pdf", ".png")
-#: The page's margin on every side, in millimetres (as ``@page`` in geomap.css).
+#: The page's margin on every side, in millimetres.
 MARGIN_MM = 8.0
 #: How Chromium is started: no sandbox (containers, root), nothing fetched on its own.
 CHROMIUM_ARGS = (

@@ -257,7 +257,7 @@ def test_notices_are_on_the_map_and_in_print(browser, capsys, tmp_path):
         rejected = notices.locator(".geomap-rejected")
         assert rejected.is_visible()
         assert rejected.inner_text() == (
-            f"2 input rows were rejected and not drawn (listed in {tmp_path / 'map-rejects.csv'})"
+            "2 input rows were rejected and not drawn (listed in map-rejects.csv)"
         )
         assert notices.locator(".geomap-disclaimer").inner_text() == DISCLAIMER
         assert notices.locator(".geomap-disclaimer").is_visible()

@@ -148,6 +148,14 @@ def _rejects_path(args: argparse.Namespace) -> str | None:
     return str(output.with_name(output.stem + "-rejects.csv"))
 
 
+def _rejects_named(args: argparse.Namespace) -> str | None:
+    """Name the rejects file as the map shows it: its name alone when it lies beside the map."""
+    path = _rejects_path(args)
+    if path and Path(path).resolve().parent == Path(args.output).resolve().parent:
+        return Path(path).name
+    return path
+
+
 def _write_rejects(args: argparse.Namespace, results: list[ValidationResult]) -> None:
     """Write the rejected rows (a public run: only where --rejects says, called private)."""
     path = _rejects_path(args)
@@ -173,7 +181,7 @@ def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, Validatio
         outputs["--rejects"] = _rejects_path(args)
     check_outputs(args, outputs)
     options = _map_options(args)  # a bad option fails here, before anything is written
-    options = MapOptions.build(options, rejects_file=_rejects_path(args))  # named on the map
+    options = MapOptions.build(options, rejects_file=_rejects_named(args))
     results = load(args)
     _write_rejects(args, list(results.values()))
     m = render_map(
