@@ -31,6 +31,7 @@ from geomap.map import save_map
 
 __all__ = [
     "CHROMIUM_ARGS",
+    "DPI_RANGE",
     "FORMATS",
     "MARGIN_MM",
     "ORIENTATIONS",
@@ -47,6 +48,8 @@ PAPERS = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 ORIENTATIONS = ("landscape", "portrait")
 #: What :func:`export_map` writes, by the output's suffix.
 FORMATS = (".pdf", ".png")
+#: The resolutions a PNG may have, in dots per inch.
+DPI_RANGE = (50.0, 600.0)
 #: The page's margin on every side, in millimetres.
 MARGIN_MM = 8.0
 #: How Chromium is started: no sandbox (containers, root), nothing fetched on its own.
@@ -266,6 +269,8 @@ def export_map(
     out = Path(path)
     _check_output(out)
     page = Page.of(paper, orientation)
+    if not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
+        raise GeomapError(f"dpi {dpi!r}: expected {DPI_RANGE[0]:g} to {DPI_RANGE[1]:g}")
     given = None if isinstance(source, folium.Map) else _check_html(Path(source))
     exe = find_chromium(chromium)
     _playwright()  # fail before any work when Playwright is missing

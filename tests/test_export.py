@@ -149,13 +149,21 @@ def test_the_sample_says_it_is_synthetic():
 # --------------------------------------------------------------------------- errors
 
 
-def test_export_usage_errors_are_one_line(capsys):
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--paper", "A5"], "argument --paper: invalid choice: 'A5'"),
+        (["--orientation", "upright"], "argument --orientation: invalid choice: 'upright'"),
+        (["--dpi", "5000"], "argument --dpi: '5000': expected 50 to 600 dots per inch"),
+    ],
+)
+def test_export_usage_errors_are_one_line(capsys, args, expected):
     with pytest.raises(SystemExit) as exc:
-        main(["export", str(SAMPLE), "--paper", "A5"])
+        main(["export", str(SAMPLE), *args])
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert err.startswith("geomap: error: argument --paper: invalid choice: 'A5'")
+    assert err.startswith(f"geomap: error: {expected}")
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,24 @@ from geomap.cli._common import say
 from geomap.cli._common import writing
 from geomap.cli.maps import _add_map_options
 from geomap.cli.maps import _build_map
+from geomap.export import DPI_RANGE
 from geomap.export import ORIENTATIONS
 from geomap.export import PAPERS
 from geomap.export import export_map
 from geomap.export import find_chromium
+
+
+def _dpi(text: str) -> float:
+    """Parse a PNG resolution in dots per inch (an argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of dots per inch") from None
+    if not DPI_RANGE[0] <= value <= DPI_RANGE[1]:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected {DPI_RANGE[0]:g} to {DPI_RANGE[1]:g} dots per inch"
+        )
+    return value
 
 
 def _export_options(p: argparse.ArgumentParser) -> None:
@@ -32,7 +46,7 @@ def _export_options(p: argparse.ArgumentParser) -> None:
         default="landscape",
         help="page orientation (default: landscape)",
     )
-    g.add_argument("--dpi", type=float, default=150, help="resolution of a PNG (default: 150)")
+    g.add_argument("--dpi", type=_dpi, default=150, help="resolution of a PNG (default: 150)")
     g.add_argument("--chromium", metavar="PATH", help="Chromium to print with "
                    "(default: $GEOMAP_CHROMIUM, else /usr/bin/chromium)")  # fmt: skip
     p.add_argument("-o", "--output", default="geomap-map.pdf", help="file to write: .pdf or .png")

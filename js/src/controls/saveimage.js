@@ -6,7 +6,7 @@ import { el } from "../format.js";
 export function imageName(title) {
   const slug = String(title || "map")
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/[^\p{L}\p{N}]+/gu, "-")
     .replace(/^-+|-+$/g, "");
   return `${slug || "map"}.png`;
 }
