@@ -97,4 +97,8 @@ export function printLayout(map, state) {
   };
   globalThis.addEventListener?.("beforeprint", state.preparePrint);
   globalThis.addEventListener?.("afterprint", () => map.invalidateSize({ animate: false }));
+  // The print media applies after "beforeprint": size the map to the paper then too.
+  globalThis
+    .matchMedia?.("print")
+    .addEventListener?.("change", () => map.invalidateSize({ animate: false }));
 }
