@@ -31,8 +31,8 @@ notebooks: $(VENV)/.installed
 # Python: ruff, mypy, the stage contract (import-linter). JavaScript: biome, and a check
 # that the committed map app and plugin bundles are what js/ and package-lock.json build.
 lint: $(VENV)/.installed node_modules/.installed
-	$(VENV)/bin/ruff check geomap tests data benchmarks
-	$(VENV)/bin/ruff format --check geomap tests data benchmarks
+	$(VENV)/bin/ruff check geomap tests data benchmarks docs
+	$(VENV)/bin/ruff format --check geomap tests data benchmarks docs
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 	npm run --silent lint
