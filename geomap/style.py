@@ -22,6 +22,7 @@ __all__ = [
     "CHORO_COLORS",
     "CHORO_NODATA",
     "CLUSTER",
+    "DISCLAIMER",
     "HAZARD_DASH",
     "HAZARD_FALLBACK",
     "HAZARD_FILL",
@@ -221,3 +222,6 @@ RISK_COLORS = {
     ],
 }
 RISK_LINE: dict[str, Any] = {"color": "#7f7f7f", "weight": 0.5, "fillOpacity": 0.65}
+#: The disclaimer every map shows, small, on screen and in print: a map of recorded
+#: contamination is never a map of safe ground.
+DISCLAIMER = "Areas not marked are not necessarily safe."

@@ -42,6 +42,7 @@ const PLUGINS = [
     js: "dist/L.Control.Locate.min.js",
     css: "dist/L.Control.Locate.min.css",
   },
+  { name: "html_to_image", pkg: "html-to-image", js: "dist/html-to-image.js" },
 ];
 
 /** Licences a package's LICENSE file states but its package.json does not name. */

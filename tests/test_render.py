@@ -77,8 +77,8 @@ def test_self_contained_has_no_external_script_or_css(layers):
     assert tags.links == []
     inline = "\n".join(tags.inline)
     assert "Leaflet" in inline  # Leaflet itself
-    # Exactly the plugins this map uses (5 incidents: a heat map, no clustering).
-    used = {"pako", "leaflet_heat"} | {
+    # Exactly the plugins this map uses (5 incidents: a heat map, no clustering; save image).
+    used = {"pako", "leaflet_heat", "html_to_image"} | {
         f"leaflet_{c}{css}"
         for c in ("fullscreen", "measure", "minimap", "locate")
         for css in ("", "_css")

@@ -14,9 +14,13 @@ key is renamed or removed, or its meaning changes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import Literal
 from typing import TypedDict
+
+if TYPE_CHECKING:  # typing's own from Python 3.11; only read by type checkers here
+    from typing_extensions import NotRequired
 
 __all__ = [
     "PAGE_VERSION",
@@ -39,6 +43,7 @@ __all__ = [
     "LegendHeading",
     "LegendItem",
     "LinesSpec",
+    "Notices",
     "PageConfig",
     "PointsSpec",
     "PolygonsSpec",
@@ -451,6 +456,21 @@ class Filters(TypedDict):
     note: str
 
 
+class Notices(TypedDict):
+    """What the map says about its own data, on screen and in print.
+
+    ``disclaimer`` always; ``notice`` (e.g. synthetic data) when there is one;
+    ``rejected`` rows (None: not known, the layers were not validated) and the
+    ``rejectsFile`` that lists them; ``source`` names the data for the print footer.
+    """
+
+    disclaimer: str
+    notice: str | None
+    rejected: int | None
+    rejectsFile: str | None
+    source: str | None
+
+
 class PageConfig(TypedDict):
     """The whole page's configuration (``config["version"]`` is :data:`PAGE_VERSION`)."""
 
@@ -467,3 +487,4 @@ class PageConfig(TypedDict):
     public: PublicInfo | None
     icons: dict[str, str]
     filters: Filters | None
+    notices: NotRequired[Notices]

@@ -6,7 +6,10 @@ import { fullscreenControl } from "./controls/fullscreen.js";
 import { locateControl } from "./controls/locate.js";
 import { measureControl } from "./controls/measure.js";
 import { minimapControl } from "./controls/minimap.js";
+import { noticesControl } from "./controls/notices.js";
 import { layerPanel } from "./controls/panel.js";
+import { printLayout } from "./controls/print.js";
+import { saveImageControl } from "./controls/saveimage.js";
 import { scaleControl } from "./controls/scale.js";
 import { searchControl } from "./controls/search.js";
 import { sliderControl } from "./controls/slider.js";
@@ -40,6 +43,7 @@ const CONTROLS = {
   minimap: minimapControl,
   scale: scaleControl,
   coordinates: cursorControl,
+  image: saveImageControl,
 };
 
 function clock() {
@@ -78,6 +82,8 @@ function addControls(map, state, cfg) {
     searchControl(map, state, cfg.search.places || []);
   }
   layerPanel(map, state, cfg);
+  noticesControl(map, state, cfg);
+  printLayout(map, state);
   const on = cfg.controls || {};
   for (const [name, add] of Object.entries(CONTROLS)) {
     if (on[name]) {
