@@ -21,6 +21,7 @@ __all__ = [
     "CHORO_COLORS",
     "CHORO_NODATA",
     "CLUSTER",
+    "FRAME",
     "HAZARD_DASH",
     "HAZARD_FALLBACK",
     "HAZARD_FILL",
@@ -140,4 +141,16 @@ CHART_CASUALTY_LINES = {
     "casualties_cum": CHART_TOTAL,
     "injured_cum": "#ff7f00",
     "killed_cum": "#b2182b",
+}
+
+
+# --- offline frame (issue 9, item 1): drawn when the basemap tiles cannot load -------------
+#: Land (filled, no outline), country borders and coasts, district outlines, GeoNames places,
+#: and the map's background (water) while the frame is shown.
+FRAME: dict[str, Any] = {
+    "land": {"stroke": False, "fillColor": "#f2efe6", "fillOpacity": 1},
+    "border": {"color": "#7a7a7a", "weight": 1.2, "opacity": 1},
+    "district": {"color": "#8c6d9e", "weight": 1.2, "dashArray": "5 4", "fill": False},
+    "place": {"radius": 2.5, "color": "#222", "weight": 1, "fillColor": "#222", "fillOpacity": 1},
+    "water": "#cddbe4",
 }

@@ -71,6 +71,7 @@ _FLAGS: dict[str, tuple[str, dict[str, Any], str]] = {
     "cell_m": ("--cell", {"type": positive, "metavar": "METRES"}, "publishing safely"),
     "k": ("-k", {"type": int}, "publishing safely"),
     "allow_unsafe": ("--unsafe-allow-small-cells", {"action": "store_true"}, "publishing safely"),
+    "frame": ("--no-frame", {"action": "store_false"}, "map"),
 }
 _CLUSTER = {"auto": None, "on": True, "off": False}
 #: Where the command line says it differently from the Python API (no `None` on a terminal).

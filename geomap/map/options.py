@@ -160,6 +160,11 @@ class MapOptions:
     canvas: bool | None = _option(
         None, f"use Leaflet's canvas renderer (None: above {CANVAS_THRESHOLD} features)"
     )
+    frame: bool = _option(
+        True,
+        "add built-in outlines (countries, GeoNames places, district labels), shown when the "
+        "basemap tiles cannot load or there is no basemap",
+    )
 
     def __post_init__(self) -> None:
         check_cell_k(self.cell_m, self.k)

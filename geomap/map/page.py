@@ -15,6 +15,7 @@ from geomap.map.layers.context import places_layer
 from geomap.map.layers.context import roads_layer
 from geomap.map.layers.controls import controls
 from geomap.map.layers.districts import district_layers
+from geomap.map.layers.frame import frame_config
 from geomap.map.layers.hazards import hazards_layer
 from geomap.map.layers.heat import heat_layer
 from geomap.map.layers.incidents import incidents_layer
@@ -89,4 +90,5 @@ def page_config(data: MapInputs, build: Build) -> PageConfig:
         else None,
         "public": build.view.public,
         "icons": leaflet_icons(opts.cdn),
+        "frame": frame_config(data, build, layers),
     }

@@ -4,6 +4,7 @@ import { fullscreenControl } from "./controls/fullscreen.js";
 import { locateControl } from "./controls/locate.js";
 import { measureControl } from "./controls/measure.js";
 import { minimapControl } from "./controls/minimap.js";
+import { offlineFrame } from "./controls/offline.js";
 import { layerPanel } from "./controls/panel.js";
 import { scaleControl } from "./controls/scale.js";
 import { searchControl } from "./controls/search.js";
@@ -117,6 +118,7 @@ export function app(map, cfg) {
   };
   addBasemaps(map, state, cfg);
   addLayers(map, state, cfg);
+  offlineFrame(map, state, cfg);
   addControls(map, state, cfg);
   const summary = cfg.summary ? summaryControl(map, cfg.summary) : null;
   state.setMonth = (k) => {
