@@ -148,9 +148,27 @@ CHART_CASUALTY_LINES = {
 #: Land (filled, no outline), country borders and coasts, district outlines, GeoNames places,
 #: and the map's background (water) while the frame is shown.
 FRAME: dict[str, Any] = {
-    "land": {"stroke": False, "fillColor": "#f2efe6", "fillOpacity": 1},
-    "border": {"color": "#7a7a7a", "weight": 1.2, "opacity": 1},
-    "district": {"color": "#8c6d9e", "weight": 1.2, "dashArray": "5 4", "fill": False},
-    "place": {"radius": 2.5, "color": "#222", "weight": 1, "fillColor": "#222", "fillOpacity": 1},
+    "land": {
+        "stroke": False,
+        "fillColor": "#f2efe6",
+        "fillOpacity": 1,
+        "className": "geomap-frame-land",
+    },
+    "border": {"color": "#7a7a7a", "weight": 1.2, "opacity": 1, "className": "geomap-frame-border"},
+    "district": {
+        "color": "#8c6d9e",
+        "weight": 1.2,
+        "dashArray": "5 4",
+        "fill": False,
+        "className": "geomap-frame-district",
+    },
+    "place": {
+        "radius": 2.5,
+        "color": "#222",
+        "weight": 1,
+        "fillColor": "#222",
+        "fillOpacity": 1,
+        "className": "geomap-frame-place",
+    },
     "water": "#cddbe4",
 }

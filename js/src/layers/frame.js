@@ -84,9 +84,9 @@ export class FrameLayer {
       group.addLayer(L.circleMarker([at.lat(i), at.lng(i)], { ...st.place, ...base }));
     }
     this.labels = [
-      ...labelMarkers(spec.districts, "geomap-frame-district"),
-      ...labelMarkers(spec.places, "geomap-frame-place"),
-      ...labelMarkers(spec.countries, "geomap-frame-country"),
+      ...labelMarkers(spec.districts, "geomap-label-district"),
+      ...labelMarkers(spec.places, "geomap-label-place"),
+      ...labelMarkers(spec.countries, "geomap-label-country"),
     ];
     for (const m of this.labels) {
       group.addLayer(m);
