@@ -23,11 +23,15 @@ function showMinimap(map, on) {
   }
 }
 
-/* Count a tile layer's loads and errors; when a whole batch failed, call fail(layer);
- * when a tile loads after all, call ok(layer). */
+/* Count a tile layer's loads and errors per batch (the tiles a view asks for); when a whole
+ * batch failed (offline, or the network dropped), call fail(layer); when a tile loads, ok(layer). */
 function watchTiles(layer, fail, ok) {
   let loaded = 0;
   let errors = 0;
+  layer.on("loading", () => {
+    loaded = 0;
+    errors = 0;
+  });
   layer.on("tileload", () => {
     loaded++;
     ok(layer);
