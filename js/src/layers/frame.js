@@ -94,11 +94,13 @@ export class FrameLayer {
     const tidy = () => declutter(this.labels);
     group.on("add", () => {
       map.getContainer().style.background = st.water;
+      map.getContainer().classList.add("geomap-frame-on");
       map.on("zoomend", tidy);
       tidy();
     });
     group.on("remove", () => {
       map.getContainer().style.background = "";
+      map.getContainer().classList.remove("geomap-frame-on");
       map.off("zoomend", tidy);
     });
     this.group = group;
