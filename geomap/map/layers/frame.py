@@ -187,6 +187,15 @@ def _lines(geoms: Any) -> list[list[list[float]]]:
     return [np.round(shapely.get_coordinates(p), 3).tolist() for p in parts]
 
 
+def _country_label_points(countries: gpd.GeoDataFrame, extent: Extent) -> gpd.GeoSeries:
+    """Where to name each country: inside it, near the data where it reaches that far."""
+    near = shapely.box(*_grow(extent, 1.0, 1.0))
+    geoms = countries.geometry.to_numpy()
+    close = shapely.intersection(geoms, near)
+    at = np.where(shapely.is_empty(close) | (shapely.area(close) == 0), geoms, close)
+    return gpd.GeoSeries(at, crs=DISPLAY_CRS).representative_point()
+
+
 def _district_labels(districts: gpd.GeoDataFrame | None) -> FrameLabels | None:
     if districts is None or not len(districts):
         return None
@@ -231,7 +240,7 @@ def frame_layer(data: MapInputs, *, show: bool, district_layer: str | None) -> F
     """
     extent = data_extent(data)
     countries = frame_countries(extent)
-    country_pts = countries.geometry.representative_point()
+    country_pts = _country_label_points(countries, extent)
     places = frame_places(extent)
     districts = _district_labels(data.districts) if district_layer else None
     log.info("offline frame: %d countries, %d GeoNames places", len(countries), len(places))
