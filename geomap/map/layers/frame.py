@@ -39,6 +39,7 @@ from geomap.map._polygons import ragged_polygons
 from geomap.map.contract import FrameLabels
 from geomap.map.contract import FrameSpec
 from geomap.map.contract import LayerSpec
+from geomap.map.contract import LegendEntry
 from geomap.map.layers._common import Build
 from geomap.map.layers._common import swatch
 from geomap.map.layers.basemaps import basemaps
@@ -260,12 +261,17 @@ def frame_layer(data: MapInputs, *, show: bool, district_layer: str | None) -> F
         "style": FRAME,
         "attribution": frame_attribution(len(countries), len(places)),
         "notice": dict(FRAME_NOTICE),
-        "legend": [
-            swatch("country border (Natural Earth)", FRAME["land"]["fillColor"], "#7a7a7a"),
-            swatch("district", "#ffffff", FRAME["district"]["color"], dash=True),
-            swatch("town (GeoNames)", "#222222", shape="circle"),
-        ],
+        "legend": _legend(districts is not None),
     }
+
+
+def _legend(districts: bool) -> list[LegendEntry]:
+    land, border, place = FRAME["land"]["fillColor"], FRAME["border"]["color"], FRAME["place"]
+    return [
+        swatch("country border (Natural Earth)", land, border),
+        *([swatch("district", land, FRAME["district"]["color"], dash=True)] if districts else []),
+        swatch("town (GeoNames)", place["fillColor"], place["color"], shape="circle"),
+    ]
 
 
 def frame_config(data: MapInputs, build: Build, layers: list[LayerSpec]) -> FrameSpec | None:
