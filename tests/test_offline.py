@@ -11,6 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pytest
+import shapely
 import xstatic.pkg.leaflet
 from shapely.geometry import box
 
@@ -264,3 +265,13 @@ def test_tiles_that_load_keep_the_basemap_and_its_credit(browser, sample_map):
         assert errors == []
     finally:
         page.close()
+
+
+def test_a_frame_that_cannot_be_cut_leaves_the_map_drawn(incidents_gdf, monkeypatch, caplog):
+    def fail(*args, **kwargs):
+        raise shapely.errors.GEOSException("TopologyException: side location conflict")
+
+    monkeypatch.setattr("geomap.map.layers.frame.frame_layer", fail)
+    m = geomap.render_map(incidents_gdf, tiles=None)
+    assert app_config(m.get_root().render())["frame"] is None
+    assert "the offline frame is left out" in caplog.text

@@ -100,8 +100,20 @@ def _grow(extent: Extent, share: float, at_least: float) -> Extent:
 
 
 @functools.cache
-def _countries_path() -> str:
-    return str(resources.files("geomap").joinpath(*COUNTRIES.split("/")))
+def _world() -> gpd.GeoDataFrame:
+    """Every country of the package data, read once (a few polygons repaired)."""
+    path = str(resources.files("geomap").joinpath(*COUNTRIES.split("/")))
+    world = gpd.read_file(path, engine="pyogrio")
+    return world.set_geometry(_valid(world.geometry.to_numpy()), crs=DISPLAY_CRS)
+
+
+def _valid(geoms: np.ndarray) -> np.ndarray:
+    """Repair the few polygons that touch themselves (rounded to 0.001° at build time)."""
+    out = geoms.copy()
+    for i in np.flatnonzero(~shapely.is_valid(geoms)):
+        parts = shapely.get_parts(shapely.make_valid(geoms[i]))
+        out[i] = shapely.union_all(parts[np.isin(shapely.get_type_id(parts), (3, 6))])
+    return out
 
 
 def frame_countries(extent: Extent) -> gpd.GeoDataFrame:
@@ -125,7 +137,8 @@ def frame_countries(extent: Extent) -> gpd.GeoDataFrame:
     ['Armenia', 'Azerbaijan', 'Georgia']
     """
     window = _grow(extent, COUNTRY_MARGIN[0], COUNTRY_MARGIN[1])
-    found = gpd.read_file(_countries_path(), bbox=window, engine="pyogrio")
+    world = _world()
+    found = world.iloc[np.sort(world.sindex.query(shapely.box(*window)))]
     geoms = found.geometry.to_numpy()
     land = shapely.clip_by_rect(geoms, *window)
     keep = ~shapely.is_empty(land) & np.isin(shapely.get_type_id(land), (3, 6))
@@ -188,11 +201,15 @@ def _lines(geoms: Any) -> list[list[list[float]]]:
     return [np.round(shapely.get_coordinates(p), 3).tolist() for p in parts]
 
 
+def _merged(lines: np.ndarray) -> Any:
+    """Borders once (two countries share theirs), snapped to the data's 0.001° grid."""
+    return shapely.line_merge(shapely.union_all(lines, grid_size=0.001))
+
+
 def _country_label_points(countries: gpd.GeoDataFrame, extent: Extent) -> gpd.GeoSeries:
     """Where to name each country: inside it, near the data where it reaches that far."""
-    near = shapely.box(*_grow(extent, 1.0, 1.0))
     geoms = countries.geometry.to_numpy()
-    close = shapely.intersection(geoms, near)
+    close = shapely.clip_by_rect(geoms, *_grow(extent, 1.0, 1.0))
     at = np.where(shapely.is_empty(close) | (shapely.area(close) == 0), geoms, close)
     return gpd.GeoSeries(at, crs=DISPLAY_CRS).representative_point()
 
@@ -251,7 +268,7 @@ def frame_layer(data: MapInputs, *, show: bool, district_layer: str | None) -> F
         "name": "Built-in outlines and place names",
         "show": show,
         "land": ragged_polygons(countries.geometry.to_numpy()),
-        "borders": _lines(shapely.line_merge(shapely.union_all(countries["border"].to_numpy()))),
+        "borders": _lines(_merged(countries["border"].to_numpy())),
         "countries": _labels(country_pts.x.to_numpy(), country_pts.y.to_numpy(), countries["name"]),
         "places": _labels(
             places["longitude"].to_numpy(), places["latitude"].to_numpy(), places["name"]
@@ -278,9 +295,14 @@ def frame_config(data: MapInputs, build: Build, layers: list[LayerSpec]) -> Fram
     """Return the page's frame (None when ``options.frame`` is off).
 
     It is shown from the start when the map has no basemap, and outlines the
-    first district choropleth among ``layers``.
+    first district choropleth among ``layers``. Should its geometry fail (GEOS), the
+    map is drawn without it, with a warning.
     """
     if not build.options.frame:
         return None
     districts = next((s["key"] for s in layers if "choropleth" in s), None)
-    return frame_layer(data, show=not basemaps(build.options.tiles), district_layer=districts)
+    try:
+        return frame_layer(data, show=not basemaps(build.options.tiles), district_layer=districts)
+    except shapely.errors.GEOSException as exc:  # the frame helps; it must not stop the map
+        log.warning("the offline frame is left out: its outlines could not be cut (%s)", exc)
+        return None
