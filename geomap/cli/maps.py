@@ -81,6 +81,7 @@ _FLAGS: dict[str, tuple[str, dict[str, Any], str]] = {
     "risk_cell_m": ("--risk-cell", {"type": positive, "metavar": "METRES"}, "risk layer"),
     "notice": ("--notice", {}, "map"),
     "source": ("--source", {}, "map"),
+    "frame": ("--no-frame", {"action": "store_false"}, "map"),
 }
 _CLUSTER = {"auto": None, "on": True, "off": False}
 #: Where the command line says it differently from the Python API (no `None` on a terminal).

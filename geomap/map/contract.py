@@ -32,6 +32,8 @@ __all__ = [
     "FilterField",
     "FilterValue",
     "Filters",
+    "FrameLabels",
+    "FrameSpec",
     "HazardStyle",
     "HazardSymbols",
     "HazardsSpec",
@@ -488,3 +490,41 @@ class PageConfig(TypedDict):
     icons: dict[str, str]
     filters: Filters | None
     notices: NotRequired[Notices]
+    frame: FrameSpec | None  # the built-in frame drawn without basemap tiles (None: off)
+
+
+class FrameLabels(TypedDict):
+    """Labelled points of the frame, in the order their labels win a place on screen."""
+
+    n: int
+    x: Encoded  # int32 microdegrees
+    y: Encoded
+    scale: int
+    text: Encoded  # the labels
+
+
+class FrameSpec(TypedDict):
+    """The built-in frame: what the map shows where its basemap tiles cannot load.
+
+    ``land`` (filled) and ``borders`` (country borders and coasts, GeoJSON
+    MultiLineString coordinates) are Natural Earth's, clipped to a window around
+    the data; ``places`` are GeoNames populated places within the data's extent,
+    largest first; ``districts`` label the district polygons of layer
+    ``districtLayer`` (the page outlines them). ``notice`` is the one line the page
+    shows, by reason (``"offline"``: tiles failed; ``"none"``: no basemap).
+    """
+
+    key: str
+    group: str
+    name: str
+    show: bool  # on when the page opens (the map has no basemap)
+    land: Ragged
+    borders: list[Any]
+    countries: FrameLabels
+    places: FrameLabels
+    districts: FrameLabels | None
+    districtLayer: str | None
+    style: dict[str, Any]  # geomap.style.FRAME
+    attribution: str
+    notice: dict[str, str]
+    legend: list[LegendEntry]

@@ -227,6 +227,11 @@ class MapOptions:
     rejects_file: str | None = _option(
         None, "where the list of rejected rows is, named on the map beside their count"
     )
+    frame: bool = _option(
+        True,
+        "add built-in outlines (countries, GeoNames places, district labels), shown when the "
+        "basemap tiles cannot load or there is no basemap",
+    )
 
     def __post_init__(self) -> None:
         check_cell_k(self.cell_m, self.k)

@@ -7,6 +7,7 @@ import { locateControl } from "./controls/locate.js";
 import { measureControl } from "./controls/measure.js";
 import { minimapControl } from "./controls/minimap.js";
 import { noticesControl } from "./controls/notices.js";
+import { offlineFrame } from "./controls/offline.js";
 import { layerPanel } from "./controls/panel.js";
 import { printLayout } from "./controls/print.js";
 import { saveImageControl } from "./controls/saveimage.js";
@@ -128,6 +129,7 @@ export function app(map, cfg) {
   };
   addBasemaps(map, state, cfg);
   addLayers(map, state, cfg);
+  offlineFrame(map, state, cfg);
   addControls(map, state, cfg);
   const summary = cfg.summary ? summaryControl(map, cfg.summary) : null;
   state.setMonth = (k) => {
