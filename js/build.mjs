@@ -9,7 +9,15 @@
 // uses. The output is committed: a wheel or sdist needs no Node.js, and `--check` proves
 // the committed files are what the sources and the lockfile make.
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,6 +56,9 @@ const PLUGINS = [
     js: "dist/L.Control.Locate.min.js",
     css: "dist/L.Control.Locate.min.css",
   },
+  // The user's own basemap (PMTiles archives; vector tiles drawn by protomaps-leaflet).
+  { name: "pmtiles", pkg: "pmtiles", js: "dist/pmtiles.js" },
+  { name: "protomaps_leaflet", pkg: "protomaps-leaflet", js: "dist/protomaps-leaflet.js" },
 ];
 
 /** Licences a package's LICENSE file states but its package.json does not name. */
@@ -127,6 +138,11 @@ function licenceText(pkg) {
   const file = readdirSync(dir)
     .sort()
     .find((f) => /^licen[cs]e/i.test(f));
+  // Packages published without their repository's LICENSE file: its text, kept in js/licences.
+  const kept = join(ROOT, "js", "licences", `${pkg.replace("/", "__")}.txt`);
+  if (!file && existsSync(kept)) {
+    return readFileSync(kept, "utf8").trim();
+  }
   if (!file) {
     throw new Error(`${pkg} has no LICENSE file`);
   }

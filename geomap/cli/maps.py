@@ -30,6 +30,8 @@ from geomap.map import PublicPolicy
 from geomap.map import embed_html
 from geomap.map import render_map
 from geomap.map import save_map
+from geomap.map.layers.userbasemap import save_basemap
+from geomap.map.options import BASEMAP_EMBED_MB
 from geomap.map.options import CLUSTER_THRESHOLD
 from geomap.map.options import GENERALISE
 from geomap.validate import ValidationResult
@@ -71,6 +73,7 @@ _FLAGS: dict[str, tuple[str, dict[str, Any], str]] = {
     "cell_m": ("--cell", {"type": positive, "metavar": "METRES"}, "publishing safely"),
     "k": ("-k", {"type": int}, "publishing safely"),
     "allow_unsafe": ("--unsafe-allow-small-cells", {"action": "store_true"}, "publishing safely"),
+    "basemap": ("--basemap", {"metavar": "FILE"}, "map"),
 }
 _CLUSTER = {"auto": None, "on": True, "off": False}
 #: Where the command line says it differently from the Python API (no `None` on a terminal).
@@ -82,6 +85,8 @@ _CLI_HELP = {
     "controls": "map controls, comma-separated, any of search, fullscreen, measure, minimap, "
     "locate, scale; '' for none",
     "cluster": f"cluster incidents: auto (above {CLUSTER_THRESHOLD}), on or off",
+    "basemap": "your own basemap, a .pmtiles or .mbtiles file (e.g. made by geomap tiles), "
+    f"shown first; embedded up to {BASEMAP_EMBED_MB} MB, else written beside the map",
 }
 
 
@@ -195,8 +200,19 @@ def run_render(args: argparse.Namespace) -> int:
     if args.public and not PublicPolicy(args.generalise, args.cell_m, args.k, True).safe:
         public = "; public, but cells or k below the safe minimum: NOT safe to publish"
     size = output.stat().st_size / 1e6
-    say(args, [f"wrote {output} ({drawn}; {size:.2f} MB; {mode}{public})"])
+    say(args, [f"wrote {output} ({drawn}; {size:.2f} MB; {mode}{public})", *_beside(m, output)])
     return EXIT_OK
+
+
+def _beside(m: GeomapMap, output: Path) -> list[str]:
+    """The line that tells of a basemap kept beside the map, if there is one."""
+    beside = save_basemap(m, output)
+    if beside is None:
+        return []
+    return [
+        f"basemap {beside} is beside the map (over {BASEMAP_EMBED_MB} MB, not embedded): "
+        "keep the two files together; the map asks for it with 'Open basemap file…'"
+    ]
 
 
 def run_embed(args: argparse.Namespace) -> int:
@@ -207,7 +223,8 @@ def run_embed(args: argparse.Namespace) -> int:
     with writing(output), atomic_path(output) as tmp:
         tmp.write_text(snippet, encoding="utf-8")
     size = output.stat().st_size / 1e6
-    say(args, [f"wrote {output} ({args.embed_kind} snippet; {size:.2f} MB; self-contained)"])
+    beside = _beside(m, output)
+    say(args, [f"wrote {output} ({args.embed_kind} snippet; {size:.2f} MB; self-contained)", *beside])
     return EXIT_OK
 
 

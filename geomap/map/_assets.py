@@ -108,6 +108,16 @@ ASSETS: dict[str, Asset] = {
             "0.79.0",
             "dist/L.Control.Locate.min.css",
         ),
+        # The user's own basemap (PMTiles): raster archives, and vector ones drawn by
+        # protomaps-leaflet.
+        _npm("pmtiles", "js", "pmtiles", "3.2.1", "dist/pmtiles.js"),
+        _npm(
+            "protomaps_leaflet",
+            "js",
+            "protomaps-leaflet",
+            "5.1.0",
+            "dist/protomaps-leaflet.js",
+        ),
     )
 }
 _BY_URL = {a.cdn: a for a in ASSETS.values()}

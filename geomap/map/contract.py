@@ -21,6 +21,7 @@ from typing import TypedDict
 __all__ = [
     "PAGE_VERSION",
     "Basemap",
+    "PMTilesBasemap",
     "ChoroplethStyle",
     "ClusterOptions",
     "Encoded",
@@ -43,6 +44,7 @@ __all__ = [
     "Summary",
     "SummaryRow",
     "Timeline",
+    "UserBasemap",
 ]
 
 #: Version of the page contract, written as ``config["version"]``.
@@ -331,3 +333,32 @@ class PageConfig(TypedDict):
     summary: Summary | None
     public: PublicInfo | None
     icons: dict[str, str]
+
+
+# --- user basemap (``basemap=``): a PMTiles archive drawn by the npm ``pmtiles`` package
+# (raster tiles) or ``protomaps-leaflet`` (vector tiles).
+
+
+class UserBasemap(TypedDict):
+    """A PMTiles archive: in the page (``data``), or in a file beside it (``data`` None).
+
+    ``style`` is :data:`geomap.style.BASEMAP_STYLE` for vector tiles (each of ``layers``
+    drawn by its geometry, labelled by its ``name`` field), unless ``flavor`` names a
+    Protomaps basemap style.
+    """
+
+    tileType: Literal["mvt", "png", "jpg", "webp"]
+    minZoom: int
+    bounds: list[float]
+    data: str | None
+    file: str
+    size: int
+    layers: list[dict[str, str]]
+    flavor: str | None
+    style: dict[str, Any] | None
+
+
+class PMTilesBasemap(Basemap, total=False):
+    """A :class:`Basemap` that is the user's own archive (its ``url`` is empty)."""
+
+    pmtiles: UserBasemap

@@ -14,12 +14,14 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from os import PathLike
 from typing import Any
 from typing import NamedTuple
 
 from geomap._errors import GeomapError
 
 __all__ = [
+    "BASEMAP_EMBED_MB",
     "CANVAS_THRESHOLD",
     "CLUSTER_THRESHOLD",
     "DEFAULT_BASEMAPS",
@@ -38,6 +40,9 @@ CANVAS_THRESHOLD = 3000
 CLUSTER_THRESHOLD = 2000
 DEFAULT_BASEMAPS = ("OpenStreetMap.Mapnik", "OpenTopoMap", "Esri.WorldImagery")
 DEFAULT_CONTROLS = ("search", "fullscreen", "measure", "minimap", "locate", "scale")
+#: A user basemap (``basemap=``) up to this many MB (2**20 bytes) is embedded in the map;
+#: a larger one is written beside it and opened in the page with a file picker.
+BASEMAP_EMBED_MB = 30
 #: How public incident locations may be generalised.
 GENERALISE = ("grid", "hex", "district")
 
@@ -159,6 +164,11 @@ class MapOptions:
     cdn: bool = _option(False, "link scripts from CDNs instead of inlining them")
     canvas: bool | None = _option(
         None, f"use Leaflet's canvas renderer (None: above {CANVAS_THRESHOLD} features)"
+    )
+    basemap: str | PathLike[str] | None = _option(
+        None,
+        "your own basemap: a PMTiles or MBTiles file (raster or vector tiles), shown "
+        f"first; embedded in the map up to {BASEMAP_EMBED_MB} MB, else written beside it",
     )
 
     def __post_init__(self) -> None:
