@@ -65,11 +65,8 @@ def open_raster(path: Path) -> Any:
 
 def native_zoom(src: Any) -> int:
     """The zoom level whose pixels are about as fine as the raster's own (0 to 18)."""
-    rasterio = _rasterio()
-    transform, _, _ = rasterio.warp.calculate_default_transform(
-        src.crs, "EPSG:3857", src.width, src.height, *src.bounds
-    )
-    res = abs(transform.a)
+    x0, y0, x1, y1 = _rasterio().warp.transform_bounds(src.crs, "EPSG:3857", *src.bounds)
+    res = min((x1 - x0) / src.width, (y1 - y0) / src.height)
     return max(0, min(18, round(math.log2(2 * _HALF / (_TILE * res)))))
 
 
@@ -109,7 +106,8 @@ def _tile(src: Any, value_range: tuple[float, float], z: int, x: int, y: int) ->
     rasterio = _rasterio()
     size = 2 * _HALF / (1 << z)
     west, north = -_HALF + x * size, _HALF - y * size
-    dst_transform = rasterio.transform.from_origin(west, north, size / _TILE, size / _TILE)
+    # (The Affine itself, not rasterio's from_origin, which warns under affine 3.)
+    dst_transform = rasterio.Affine(size / _TILE, 0.0, west, 0.0, -size / _TILE, north)
     bands = np.zeros((src.count + 1, _TILE, _TILE), dtype="float32")
     rasterio.warp.reproject(
         source=rasterio.band(src, list(range(1, src.count + 1))),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import math
 import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
@@ -197,10 +198,11 @@ def pmtiles_header(
         "tile_compression": compression,
         "min_zoom": zooms[0],
         "max_zoom": zooms[1],
-        "min_lon_e7": int(w * 1e7),
-        "min_lat_e7": int(s * 1e7),
-        "max_lon_e7": int(e * 1e7),
-        "max_lat_e7": int(n * 1e7),
+        # Rounded outwards: the bounds cover every feature.
+        "min_lon_e7": math.floor(w * 1e7),
+        "min_lat_e7": math.floor(s * 1e7),
+        "max_lon_e7": math.ceil(e * 1e7),
+        "max_lat_e7": math.ceil(n * 1e7),
         "center_zoom": zooms[0],
         "center_lon_e7": int((w + e) / 2 * 1e7),
         "center_lat_e7": int((s + n) / 2 * 1e7),
