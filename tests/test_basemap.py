@@ -97,7 +97,10 @@ def test_tiles_from_the_sample_is_a_vector_pmtiles_covering_it(area, capsys):
     w, s, e, n = (header[k] / 1e7 for k in ("min_lon_e7", "min_lat_e7", "max_lon_e7", "max_lat_e7"))
     for name in CONTEXT:
         x0, y0, x1, y1 = gpd.read_file(SAMPLE, layer=name).total_bounds
-        assert w <= x0 and s <= y0 and e >= x1 and n >= y1, name
+        assert w <= x0, name
+        assert s <= y0, name
+        assert e >= x1, name
+        assert n >= y1, name
     assert {v["id"] for v in metadata["vector_layers"]} == set(CONTEXT)
     assert metadata["attribution"] == "karabakh-sample.gpkg"
     # One tile holds every layer drawn there: Aghdam town, its roads and its district.
@@ -115,7 +118,8 @@ def test_tiles_from_a_geotiff_are_png_tiles_of_its_colour(raster, geotiff):
     assert metadata["attribution"] == "aghdam.tif"
     w, s = header["min_lon_e7"] / 1e7, header["min_lat_e7"] / 1e7
     e, n = header["max_lon_e7"] / 1e7, header["max_lat_e7"] / 1e7
-    assert 46.5 < w < e < 47.0 and 39.8 < s < n < 40.1  # UTM 38N reprojected to degrees
+    assert 46.5 < w < e < 47.0  # UTM 38N reprojected to degrees
+    assert 39.8 < s < n < 40.1
     z, lon, lat = header["max_zoom"], (w + e) / 2, (s + n) / 2
     png = _tile(raster, z, lon, lat)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -168,7 +172,7 @@ def test_tiles_errors_are_one_line(tmp_path, capsys, case, expected, geotiff):
         "zoom": [SAMPLE, "--min-zoom", "9", "--max-zoom", "3"],
         "both": [SAMPLE, geotiff],
     }[case]
-    code, out, err = run(capsys, "tiles", *args, "-o", tmp_path / "out.pmtiles")
+    code, _, err = run(capsys, "tiles", *args, "-o", tmp_path / "out.pmtiles")
     assert code == 2
     assert expected in err
     assert len(err.strip().splitlines()) == 1
@@ -214,7 +218,7 @@ def test_an_mbtiles_basemap_is_converted_to_pmtiles(area, tmp_path):
         (b"hello", "x.pmtiles", "x.pmtiles: not a PMTiles version 3 archive"),
         (b"hello", "x.mbtiles", "x.mbtiles: not an MBTiles file"),
         (b"hello", "x.png", "expected a .pmtiles or .mbtiles file (found '.png')"),
-        (None, "gone.pmtiles", "--basemap"),
+        (None, "gone.pmtiles", "gone.pmtiles: no such file"),
     ],
 )
 def test_a_bad_basemap_is_one_line(tmp_path, capsys, content, name, expected):
@@ -232,7 +236,9 @@ def test_an_mbtiles_without_its_format_is_one_line(tmp_path, capsys):
     path = tmp_path / "bare.mbtiles"
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE metadata (name text, value text)")
-        db.execute("CREATE TABLE tiles (zoom_level int, tile_column int, tile_row int, tile_data blob)")
+        db.execute(
+            "CREATE TABLE tiles (zoom_level int, tile_column int, tile_row int, tile_data blob)"
+        )
     code, _, err = run(capsys, "render", SAMPLE, "--basemap", path, "-o", tmp_path / "m.html")
     assert code == 2
     assert "bare.mbtiles: the MBTiles metadata lacks format, minzoom, maxzoom" in err
@@ -274,7 +280,8 @@ def test_a_large_basemap_is_written_beside_the_map(area, tmp_path, capsys, tiny_
 
 #: Tiles of the user basemap on the page: how many, and how many show more than one colour.
 TILES_DRAWN = """() => {
-  const tiles = [...document.querySelectorAll('.geomap-user-basemap canvas, .geomap-user-basemap img')]
+  const tiles = [...document.querySelectorAll(
+      '.geomap-user-basemap canvas, .geomap-user-basemap img')]
     .filter((t) => t.closest('.leaflet-control-minimap') === null);
   let painted = 0;
   for (const t of tiles) {

@@ -205,7 +205,7 @@ def run_render(args: argparse.Namespace) -> int:
 
 
 def _beside(m: GeomapMap, output: Path) -> list[str]:
-    """The line that tells of a basemap kept beside the map, if there is one."""
+    """Write the basemap beside the map if it is not embedded; return the line that says so."""
     beside = save_basemap(m, output)
     if beside is None:
         return []
@@ -224,7 +224,10 @@ def run_embed(args: argparse.Namespace) -> int:
         tmp.write_text(snippet, encoding="utf-8")
     size = output.stat().st_size / 1e6
     beside = _beside(m, output)
-    say(args, [f"wrote {output} ({args.embed_kind} snippet; {size:.2f} MB; self-contained)", *beside])
+    say(
+        args,
+        [f"wrote {output} ({args.embed_kind} snippet; {size:.2f} MB; self-contained)", *beside],
+    )
     return EXIT_OK
 
 

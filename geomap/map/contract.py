@@ -21,7 +21,6 @@ from typing import TypedDict
 __all__ = [
     "PAGE_VERSION",
     "Basemap",
-    "PMTilesBasemap",
     "ChoroplethStyle",
     "ClusterOptions",
     "Encoded",
@@ -35,6 +34,7 @@ __all__ = [
     "LegendHeading",
     "LegendItem",
     "LinesSpec",
+    "PMTilesBasemap",
     "PageConfig",
     "PointsSpec",
     "PolygonsSpec",

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
-from os import PathLike
+from pathlib import Path
 from typing import Any
 from typing import NamedTuple
 
@@ -165,7 +165,7 @@ class MapOptions:
     canvas: bool | None = _option(
         None, f"use Leaflet's canvas renderer (None: above {CANVAS_THRESHOLD} features)"
     )
-    basemap: str | PathLike[str] | None = _option(
+    basemap: str | Path | None = _option(  # noqa: RUF009 (a field, as each option is)
         None,
         "your own basemap: a PMTiles or MBTiles file (raster or vector tiles), shown "
         f"first; embedded in the map up to {BASEMAP_EMBED_MB} MB, else written beside it",

@@ -46,9 +46,9 @@ from geomap.map._inputs import Layer
 from geomap.map._inputs import MapInputs
 from geomap.map.layers._common import Build
 from geomap.map.layers.summary import slider_months
+from geomap.map.layers.userbasemap import save_basemap
 from geomap.map.options import MapOptions
 from geomap.map.page import page_config
-from geomap.map.layers.userbasemap import save_basemap
 from geomap.map.public import prepare
 from geomap.tiles import open_basemap
 

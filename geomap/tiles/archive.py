@@ -85,7 +85,7 @@ class BasemapArchive:
     @property
     def protomaps(self) -> bool:
         """Whether this is a Protomaps basemap (drawn in Protomaps' own light style)."""
-        return self.tile_type == "mvt" and PROTOMAPS_LAYERS <= {x["name"] for x in self.layers}
+        return self.tile_type == "mvt" and {x["name"] for x in self.layers} >= PROTOMAPS_LAYERS
 
     def read(self) -> bytes:
         """Return the PMTiles file's bytes."""
@@ -129,7 +129,7 @@ def read_header(path: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _mbtiles_to_pmtiles(path: Path, folder: str) -> Path:
-    """Convert an MBTiles file to a PMTiles file in ``folder``, with a clear error if it is not one."""
+    """Convert an MBTiles file to a PMTiles file in ``folder`` (a clear error if it is not one)."""
     out = Path(folder) / path.with_suffix(".pmtiles").name
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
@@ -198,11 +198,11 @@ def open_basemap(path: str | Path) -> BasemapArchive:
     """
     source = Path(path)
     if not source.is_file():
-        raise InputError(f"--basemap {source}: no such file", source)
+        raise InputError(f"basemap {source}: no such file", source)
     suffix = source.suffix.lower()
     if suffix not in (".pmtiles", ".mbtiles"):
         raise InputError(
-            f"--basemap {source}: expected a .pmtiles or .mbtiles file (found "
+            f"basemap {source}: expected a .pmtiles or .mbtiles file (found "
             f"{suffix or 'no extension'!r})",
             source,
         )
@@ -212,7 +212,7 @@ def open_basemap(path: str | Path) -> BasemapArchive:
     kind = TILE_TYPES.get(header["tile_type"])
     if kind is None:
         raise InputError(
-            f"--basemap {source}: holds {header['tile_type'].name} tiles; expected PNG, "
+            f"basemap {source}: holds {header['tile_type'].name} tiles; expected PNG, "
             "JPEG, WebP or vector (MVT) tiles",
             source,
         )
@@ -230,4 +230,3 @@ def open_basemap(path: str | Path) -> BasemapArchive:
         layers=_layers(metadata) if kind == "mvt" else [],
         _tmp=tmp,
     )
-

@@ -36,8 +36,8 @@ _TILE = 256
 
 def _rasterio() -> Any:
     try:
-        import rasterio  # noqa: PLC0415 - optional, heavy: only when a GeoTIFF is tiled
-        import rasterio.warp  # noqa: PLC0415
+        import rasterio  # optional and heavy: only when a GeoTIFF is tiled
+        import rasterio.warp
     except ImportError:
         raise GeomapError(
             "tiles from a GeoTIFF need rasterio: pip install 'geomap[tiles]'"
@@ -64,14 +64,14 @@ def open_raster(path: Path) -> Any:
 
 
 def native_zoom(src: Any) -> int:
-    """The zoom level whose pixels are about as fine as the raster's own (0 to 18)."""
+    """Return the zoom level whose pixels are about as fine as the raster's own (0 to 18)."""
     x0, y0, x1, y1 = _rasterio().warp.transform_bounds(src.crs, "EPSG:3857", *src.bounds)
     res = min((x1 - x0) / src.width, (y1 - y0) / src.height)
     return max(0, min(18, round(math.log2(2 * _HALF / (_TILE * res)))))
 
 
 def lonlat_bounds(src: Any) -> tuple[float, float, float, float]:
-    """The raster's bounds in degrees (west, south, east, north), within web mercator's."""
+    """Return the raster's bounds in degrees (west, south, east, north), within web mercator's."""
     w, s, e, n = _rasterio().warp.transform_bounds(src.crs, "EPSG:4326", *src.bounds)
     return max(w, -180.0), max(s, -85.0511), min(e, 180.0), min(n, 85.0511)
 
@@ -200,7 +200,7 @@ def write_raster_tiles(
 
 
 def _range(src: Any) -> tuple[float, float]:
-    """The raster's value range (from a small overview read), to scale non-byte data."""
+    """Return the raster's value range (from a small overview read), to scale non-byte data."""
     if src.dtypes[0] == "uint8":
         return 0.0, 255.0
     scale = max(1, max(src.width, src.height) // 1024)

@@ -182,16 +182,14 @@ def write_vector_tiles(
         writer = Writer(fh)
         for tid in sorted(merged):
             writer.write_tile(tid, gzip.compress(b"".join(merged[tid]), mtime=0))
-        writer.finalize(
-            pmtiles_header(TileType.MVT, Compression.GZIP, zooms, bounds), metadata
-        )
+        writer.finalize(pmtiles_header(TileType.MVT, Compression.GZIP, zooms, bounds), metadata)
     return len(merged)
 
 
 def pmtiles_header(
     tile_type: TileType, compression: Compression, zooms: tuple[int, int], bounds: Any
 ) -> dict[str, Any]:
-    """The PMTiles header fields a writer needs (it fills in the offsets and counts)."""
+    """Return the PMTiles header fields a writer needs (it fills in offsets and counts)."""
     w, s, e, n = (float(b) for b in bounds)
     return {
         "tile_type": tile_type,

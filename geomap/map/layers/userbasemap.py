@@ -89,7 +89,7 @@ def user_basemap(archive: BasemapArchive, build: Build) -> PMTilesBasemap:
 
 
 def user_basemaps(build: Build) -> list[PMTilesBasemap]:
-    """The user's basemap as the list of basemaps it heads (empty without one)."""
+    """Return the user's basemap as the list of basemaps it heads (empty without one)."""
     return [user_basemap(build.basemap, build)] if build.basemap is not None else []
 
 
