@@ -396,3 +396,16 @@ def test_the_picker_refuses_a_file_that_is_not_pmtiles(browser, area, tmp_path, 
             "notes.pmtiles is not a PMTiles archive; choose karabakh-area.pmtiles."
         )
         assert page.evaluate(TILES_DRAWN)["painted"] == 0
+
+
+def test_a_public_map_refuses_a_basemap_with_the_incidents(tmp_path, capsys, caplog, area):
+    everything = tmp_path / "everything.pmtiles"
+    assert main(["tiles", str(SAMPLE), "--max-zoom", "8", "-o", str(everything)]) == 0
+    code, _, err = run(capsys, "render", SAMPLE, "--public", "--basemap", everything, "-o",
+                       tmp_path / "p.html")  # fmt: skip
+    assert code == 2
+    assert "holds the layer 'hazards', 'incidents': a public map never carries exact" in err
+    code, _, err = run(capsys, "render", SAMPLE, "--public", "--basemap", area, "-o",
+                       tmp_path / "p.html")  # fmt: skip
+    assert code == 0
+    assert "karabakh-area.pmtiles is published as it is (not generalised)" in err

@@ -58,8 +58,12 @@ def user_basemap(archive: BasemapArchive, build: Build) -> PMTilesBasemap:
     Raises
     ------
     GeomapError
-        The scripts that draw PMTiles are not installed.
+        The scripts that draw PMTiles are not installed, or a public map's basemap has
+        an incidents or hazards layer (published as it is, it would undo the
+        generalisation).
     """
+    if build.view.public:
+        _check_public(archive)
     assets = ["pmtiles"] + (["protomaps_leaflet"] if archive.tile_type == "mvt" else [])
     if not build.can_load(assets):
         raise GeomapError(
@@ -86,6 +90,22 @@ def user_basemap(archive: BasemapArchive, build: Build) -> PMTilesBasemap:
             "style": BASEMAP_STYLE if archive.tile_type == "mvt" else None,
         },
     }
+
+
+def _check_public(archive: BasemapArchive) -> None:
+    """Refuse a public map's basemap with data layers; warn that it is published as is."""
+    held = sorted({x["name"] for x in archive.layers} & {"incidents", "hazards"})
+    if held:
+        raise GeomapError(
+            f"basemap {archive.source} holds the layer {', '.join(map(repr, held))}: a public "
+            "map never carries exact locations; make the basemap without it "
+            "(geomap tiles --layer districts --layer roads ...)"
+        )
+    log.warning(
+        "basemap %s is published as it is (not generalised): check it holds no incident or "
+        "hazard locations",
+        archive.source,
+    )
 
 
 def user_basemaps(build: Build) -> list[PMTilesBasemap]:
