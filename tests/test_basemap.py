@@ -339,9 +339,10 @@ def test_a_vector_basemap_from_geomap_tiles_draws_offline(browser, area, tmp_pat
     out = save_map(
         render_map(gpd.read_file(SAMPLE, layer="incidents"), basemap=area), tmp_path / "m.html"
     )
-    with browser.page(out) as (page, _report):
+    with browser.page(out) as (page, report):
         drawn = _wait_for_tiles(page)
         assert drawn["tiles"] >= drawn["painted"] >= 2
+        assert report.blocked == []  # not even a web tile: the basemap is in the page
         assert _panel_basemaps(page)[0] == ["karabakh-area.pmtiles", True]
         assert "karabakh-sample.gpkg" in page.inner_text(".leaflet-control-attribution")
         assert page.locator(".geomap-basemap-open").count() == 0
@@ -354,12 +355,13 @@ def test_a_raster_basemap_from_a_geotiff_draws_its_colour(browser, raster, tmp_p
     )
     m = render_map(gdf, basemap=raster, time_slider=False, heatmap=False)
     out = save_map(m, tmp_path / "m.html")
-    with browser.page(out) as (page, _report):
+    with browser.page(out) as (page, report):
         page.evaluate(f"{FIRST_MAP}.map.setView([39.95, 46.72], 12)")
         drawn = _wait_for_tiles(page)
         assert drawn["painted"] >= 2
         assert _colour_at_centre(page) == [*TIFF_RGB, 255]
         assert "aghdam.tif" in page.inner_text(".leaflet-control-attribution")
+        assert report.blocked == []
 
 
 @pytest.mark.browser
