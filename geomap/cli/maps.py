@@ -83,7 +83,7 @@ _CLI_HELP = {
     "tooltip_fields": "fields shown on hover, per layer, e.g. hazards=id,status (repeatable)",
     "tiles": "basemaps by xyzservices name, comma-separated, the first shown; 'none' for none",
     "controls": "map controls, comma-separated, any of search, fullscreen, measure, minimap, "
-    "locate, scale; '' for none",
+    "locate, scale, coordinates; '' for none",
     "cluster": f"cluster incidents: auto (above {CLUSTER_THRESHOLD}), on or off",
     "basemap": "your own basemap, a .pmtiles or .mbtiles file (e.g. made by geomap tiles), "
     f"shown first; embedded up to {BASEMAP_EMBED_MB} MB, else written beside the map",

@@ -39,7 +39,15 @@ CANVAS_THRESHOLD = 3000
 #: Above this many incidents, they are clustered (supercluster) unless told otherwise.
 CLUSTER_THRESHOLD = 2000
 DEFAULT_BASEMAPS = ("OpenStreetMap.Mapnik", "OpenTopoMap", "Esri.WorldImagery")
-DEFAULT_CONTROLS = ("search", "fullscreen", "measure", "minimap", "locate", "scale")
+DEFAULT_CONTROLS = (
+    "search",
+    "fullscreen",
+    "measure",
+    "minimap",
+    "locate",
+    "scale",
+    "coordinates",
+)
 #: A user basemap (``basemap=``) up to this many MB (2**20 bytes) is embedded in the map;
 #: a larger one is written beside it and opened in the page with a file picker.
 BASEMAP_EMBED_MB = 30

@@ -1,5 +1,6 @@
 /* The app: builds one map's layers (by kind, from a registry) and controls from its config.
  * Everything it makes belongs to that map's state; nothing is page-wide. */
+import { cursorControl } from "./controls/cursor.js";
 import { fullscreenControl } from "./controls/fullscreen.js";
 import { locateControl } from "./controls/locate.js";
 import { measureControl } from "./controls/measure.js";
@@ -36,6 +37,7 @@ const CONTROLS = {
   measure: measureControl,
   minimap: minimapControl,
   scale: scaleControl,
+  coordinates: cursorControl,
 };
 
 function clock() {

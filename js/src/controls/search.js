@@ -1,5 +1,7 @@
 /* Search box: an incident or hazard id first, then a place or district by name. */
+import { parseCoordinate } from "../coords.js";
 import { el } from "../format.js";
+import { goToCoordinate } from "./goto.js";
 
 function findPlace(places, q) {
   return (
@@ -50,8 +52,8 @@ export function searchControl(map, state, places) {
     const form = el("form");
     const input = el("input");
     input.type = "search";
-    input.placeholder = "Search id, district or place";
-    input.setAttribute("aria-label", "Search by id, district or place");
+    input.placeholder = "Search id, place or coordinate";
+    input.setAttribute("aria-label", "Search by id, district, place or coordinate (DD, DMS, MGRS)");
     const list = el("datalist");
     list.id = `geomap-search-${state.id}`;
     input.setAttribute("list", list.id);
@@ -69,8 +71,12 @@ export function searchControl(map, state, places) {
       ev.preventDefault();
       const q = input.value.trim().toLowerCase();
       msg.textContent = "";
-      if (q && !search(map, state, places, q)) {
-        msg.textContent = `Nothing found for \u201c${input.value}\u201d`;
+      msg.classList.remove("geomap-search-ok");
+      const at = parseCoordinate(q);
+      if (at && !at.error) {
+        goToCoordinate(map, at, msg, state);
+      } else if (q && !search(map, state, places, q)) {
+        msg.textContent = at ? at.error : `Nothing found for \u201c${input.value}\u201d`;
       }
     });
     L.DomEvent.disableClickPropagation(div);

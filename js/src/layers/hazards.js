@@ -1,6 +1,7 @@
 /* Hazard areas: one layer for what is active at the slider's date, one for released land. */
 import { getters, polygons, timeArray, typed } from "../decode.js";
 import { bindInfo, table } from "../format.js";
+import { polygonPlace } from "../place.js";
 import { findId, renderer, visibleAt } from "./shared.js";
 
 const HIDDEN = 0;
@@ -79,7 +80,7 @@ export class HazardsLayer {
         opts.renderer = this.renderer;
       }
       const p = L.polygon(this.latlngs[i], opts);
-      bindInfo(p, this.spec, this.get, i);
+      bindInfo(p, this.spec, this.get, i, () => polygonPlace(p));
       this.shapes[i] = p;
     }
     return this.shapes[i];
@@ -156,9 +157,8 @@ export class HazardsLayer {
       s.openPopup();
       return;
     }
-    L.popup()
-      .setLatLng(s.getBounds().getCenter())
-      .setContent(table(this.spec.labels, this.get, this.spec.popup, i, "geomap-popup"))
-      .openOn(this.map);
+    const box = table(this.spec.labels, this.get, this.spec.popup, i, "geomap-popup");
+    box.appendChild(polygonPlace(s));
+    L.popup().setLatLng(s.getBounds().getCenter()).setContent(box).openOn(this.map);
   }
 }

@@ -1,6 +1,7 @@
 /* Incidents: circle markers sized by casualties, or clusters (supercluster) when many. */
 import { getters, points, timeArray } from "../decode.js";
 import { bindInfo, table } from "../format.js";
+import { incidentPlaceLabel, placeBox } from "../place.js";
 import { entry, findId, renderer, visibleAt } from "./shared.js";
 
 function radius(st, get, i) {
@@ -34,9 +35,10 @@ function clusterIcon(n) {
 }
 
 export class IncidentsLayer {
-  constructor(map, spec) {
+  constructor(map, spec, state) {
     this.spec = spec;
     this.map = map;
+    this.placeLabel = incidentPlaceLabel(state?.cfg?.public);
     this.get = getters(spec.cols);
     const p = points(spec);
     this.lat = p.lat;
@@ -76,7 +78,7 @@ export class IncidentsLayer {
       opts.renderer = this.renderer;
     }
     const m = L.circleMarker([this.lat(i), this.lng(i)], opts);
-    bindInfo(m, this.spec, this.get, i);
+    bindInfo(m, this.spec, this.get, i, () => this.place(i));
     m.geomapIndex = i;
     return m;
   }
@@ -144,6 +146,11 @@ export class IncidentsLayer {
     }
   }
 
+  /** Row i's coordinates block (a popup's last part). */
+  place(i) {
+    return placeBox(this.lat(i), this.lng(i), this.placeLabel);
+  }
+
   count() {
     return this.visible.length;
   }
@@ -159,9 +166,8 @@ export class IncidentsLayer {
       this.map.addLayer(this.group);
     }
     const fields = this.spec.popup.length ? this.spec.popup : ["id"];
-    L.popup({ maxWidth: 360 })
-      .setLatLng(ll)
-      .setContent(table(this.spec.labels, this.get, fields, i, "geomap-popup"))
-      .openOn(this.map);
+    const box = table(this.spec.labels, this.get, fields, i, "geomap-popup");
+    box.appendChild(this.place(i));
+    L.popup({ maxWidth: 360 }).setLatLng(ll).setContent(box).openOn(this.map);
   }
 }
