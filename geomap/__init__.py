@@ -33,6 +33,7 @@ from geomap.map import render_map
 from geomap.map import save_map
 from geomap.model import HAZARDS
 from geomap.model import INCIDENTS
+from geomap.tiles import build_tiles
 from geomap.validate import ValidationResult
 from geomap.validate import validate_hazards
 from geomap.validate import validate_incidents
@@ -57,6 +58,7 @@ __all__ = [
     "ValidationError",
     "ValidationResult",
     "__version__",
+    "build_tiles",
     "detect_layers",
     "equal_area_crs",
     "load_layers",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "BASEMAP_STYLE",
     "CASUALTY_BASE",
     "CASUALTY_SCALE",
     "CELL_SUPPRESSED",
@@ -254,4 +255,13 @@ FRAME: dict[str, Any] = {
         "className": "geomap-frame-place",
     },
     "water": "#cddbe4",
+}
+# --- user basemap (vector tiles made by `geomap tiles`): a quiet, paper-like base under the
+# data, in greys and muted browns, so no colour can be mistaken for a hazard class or status.
+BASEMAP_STYLE: dict[str, Any] = {
+    "background": "#f4f1ea",
+    "polygon": {"fill": "#e4ded0", "opacity": 0.6, "stroke": "#8a8170", "width": 1},
+    "line": {"color": "#9c8f7a", "width": 1.5},
+    "point": {"radius": 3, "fill": "#4a4a4a", "stroke": "#ffffff", "width": 1},
+    "label": {"fill": "#333333", "stroke": "#ffffff", "width": 2, "font": "12px sans-serif"},
 }

@@ -9,7 +9,15 @@
 // uses. The output is committed: a wheel or sdist needs no Node.js, and `--check` proves
 // the committed files are what the sources and the lockfile make.
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +52,9 @@ const PLUGINS = [
     css: "dist/L.Control.Locate.min.css",
   },
   { name: "html_to_image", pkg: "html-to-image", js: "dist/html-to-image.js" },
+  // The user's own basemap (PMTiles archives; vector tiles drawn by protomaps-leaflet).
+  { name: "pmtiles", pkg: "pmtiles", js: "dist/pmtiles.js" },
+  { name: "protomaps_leaflet", pkg: "protomaps-leaflet", js: "dist/protomaps-leaflet.js" },
 ];
 
 /** Data the page draws when its basemap cannot load (the offline frame), from npm. */
@@ -157,6 +168,11 @@ function licenceText(pkg) {
   const file = readdirSync(dir)
     .sort()
     .find((f) => /^licen[cs]e/i.test(f));
+  // Packages published without their repository's LICENSE file: its text, kept in js/licences.
+  const kept = join(ROOT, "js", "licences", `${pkg.replace("/", "__")}.txt`);
+  if (!file && existsSync(kept)) {
+    return readFileSync(kept, "utf8").trim();
+  }
   if (!file) {
     throw new Error(`${pkg} has no LICENSE file`);
   }

@@ -31,6 +31,8 @@ from geomap.map import PublicPolicy
 from geomap.map import embed_html
 from geomap.map import render_map
 from geomap.map import save_map
+from geomap.map.layers.userbasemap import save_basemap
+from geomap.map.options import BASEMAP_EMBED_MB
 from geomap.map.options import CLUSTER_THRESHOLD
 from geomap.map.options import GENERALISE
 from geomap.map.options import RISK_SCHEMES
@@ -82,6 +84,7 @@ _FLAGS: dict[str, tuple[str, dict[str, Any], str]] = {
     "notice": ("--notice", {}, "map"),
     "source": ("--source", {}, "map"),
     "frame": ("--no-frame", {"action": "store_false"}, "map"),
+    "basemap": ("--basemap", {"metavar": "FILE"}, "map"),
 }
 _CLUSTER = {"auto": None, "on": True, "off": False}
 #: Where the command line says it differently from the Python API (no `None` on a terminal).
@@ -94,6 +97,8 @@ _CLI_HELP = {
     "locate, scale, coordinates, image (save image); '' for none",
     "cluster": f"cluster incidents: auto (above {CLUSTER_THRESHOLD}), on or off",
     "risk_cell_m": "draw risk points as square cells of this side in metres (default: as dots)",
+    "basemap": "your own basemap, a .pmtiles or .mbtiles file (e.g. made by geomap tiles), "
+    f"shown first; embedded up to {BASEMAP_EMBED_MB} MB, else written beside the map",
 }
 
 
@@ -234,8 +239,19 @@ def run_render(args: argparse.Namespace) -> int:
     if args.public and not PublicPolicy(args.generalise, args.cell_m, args.k, True).safe:
         public = "; public, but cells or k below the safe minimum: NOT safe to publish"
     size = output.stat().st_size / 1e6
-    say(args, [f"wrote {output} ({drawn}; {size:.2f} MB; {mode}{public})"])
+    say(args, [f"wrote {output} ({drawn}; {size:.2f} MB; {mode}{public})", *_beside(m, output)])
     return EXIT_OK
+
+
+def _beside(m: GeomapMap, output: Path) -> list[str]:
+    """Write the basemap beside the map if it is not embedded; return the line that says so."""
+    beside = save_basemap(m, output)
+    if beside is None:
+        return []
+    return [
+        f"basemap {beside} is beside the map (over {BASEMAP_EMBED_MB} MB, not embedded): "
+        "keep the two files together; the map asks for it with 'Open basemap file…'"
+    ]
 
 
 def run_embed(args: argparse.Namespace) -> int:
@@ -246,7 +262,11 @@ def run_embed(args: argparse.Namespace) -> int:
     with writing(output), atomic_path(output) as tmp:
         tmp.write_text(snippet, encoding="utf-8")
     size = output.stat().st_size / 1e6
-    say(args, [f"wrote {output} ({args.embed_kind} snippet; {size:.2f} MB; self-contained)"])
+    beside = _beside(m, output)
+    say(
+        args,
+        [f"wrote {output} ({args.embed_kind} snippet; {size:.2f} MB; self-contained)", *beside],
+    )
     return EXIT_OK
 
 

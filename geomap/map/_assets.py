@@ -108,6 +108,16 @@ ASSETS: dict[str, Asset] = {
             "dist/L.Control.Locate.min.css",
         ),
         _npm("html_to_image", "js", "html-to-image", "1.11.13", "dist/html-to-image.js"),
+        # The user's own basemap (PMTiles): raster archives, and vector ones drawn by
+        # protomaps-leaflet.
+        _npm("pmtiles", "js", "pmtiles", "3.2.1", "dist/pmtiles.js"),
+        _npm(
+            "protomaps_leaflet",
+            "js",
+            "protomaps-leaflet",
+            "5.1.0",
+            "dist/protomaps-leaflet.js",
+        ),
     )
 }
 _BY_URL = {a.cdn: a for a in ASSETS.values()}

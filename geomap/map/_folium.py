@@ -67,6 +67,8 @@ class GeomapMap(folium.Map):
         self.default_css = list(type(self).default_css)
         self.self_contained = self_contained
         self.embedded = False
+        #: The user's basemap archive (``basemap=``), written beside the map if too large.
+        self.basemap: Any = None
         Figure().add_child(self)
 
     def use_asset(self, name: str) -> None:

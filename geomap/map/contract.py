@@ -46,6 +46,7 @@ __all__ = [
     "LegendItem",
     "LinesSpec",
     "Notices",
+    "PMTilesBasemap",
     "PageConfig",
     "PointsSpec",
     "PolygonsSpec",
@@ -56,6 +57,7 @@ __all__ = [
     "Summary",
     "SummaryRow",
     "Timeline",
+    "UserBasemap",
 ]
 
 #: Version of the page contract, written as ``config["version"]``.
@@ -528,3 +530,32 @@ class FrameSpec(TypedDict):
     attribution: str
     notice: dict[str, str]
     legend: list[LegendEntry]
+
+
+# --- user basemap (``basemap=``): a PMTiles archive drawn by the npm ``pmtiles`` package
+# (raster tiles) or ``protomaps-leaflet`` (vector tiles).
+
+
+class UserBasemap(TypedDict):
+    """A PMTiles archive: in the page (``data``), or in a file beside it (``data`` None).
+
+    ``style`` is :data:`geomap.style.BASEMAP_STYLE` for vector tiles (each of ``layers``
+    drawn by its geometry, labelled by its ``name`` field), unless ``flavor`` names a
+    Protomaps basemap style.
+    """
+
+    tileType: Literal["mvt", "png", "jpg", "webp"]
+    minZoom: int
+    bounds: list[float]
+    data: str | None
+    file: str
+    size: int
+    layers: list[dict[str, str]]
+    flavor: str | None
+    style: dict[str, Any] | None
+
+
+class PMTilesBasemap(Basemap, total=False):
+    """A :class:`Basemap` that is the user's own archive (its ``url`` is empty)."""
+
+    pmtiles: UserBasemap

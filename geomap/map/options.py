@@ -14,12 +14,14 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from pathlib import Path
 from typing import Any
 from typing import NamedTuple
 
 from geomap._errors import GeomapError
 
 __all__ = [
+    "BASEMAP_EMBED_MB",
     "CANVAS_THRESHOLD",
     "CLUSTER_THRESHOLD",
     "DEFAULT_BASEMAPS",
@@ -50,6 +52,9 @@ DEFAULT_CONTROLS = (
     "coordinates",
     "image",
 )
+#: A user basemap (``basemap=``) up to this many MB (2**20 bytes) is embedded in the map;
+#: a larger one is written beside it and opened in the page with a file picker.
+BASEMAP_EMBED_MB = 30
 #: How public incident locations may be generalised.
 GENERALISE = ("grid", "hex", "district")
 #: How a risk layer's values are classed (mapclassify's schemes), and how many classes.
@@ -231,6 +236,11 @@ class MapOptions:
         True,
         "add built-in outlines (countries, GeoNames places, district labels), shown when the "
         "basemap tiles cannot load or there is no basemap",
+    )
+    basemap: str | Path | None = _option(  # noqa: RUF009 (a field, as each option is)
+        None,
+        "your own basemap: a PMTiles or MBTiles file (raster or vector tiles), shown "
+        f"first; embedded in the map up to {BASEMAP_EMBED_MB} MB, else written beside it",
     )
 
     def __post_init__(self) -> None:

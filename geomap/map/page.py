@@ -25,6 +25,7 @@ from geomap.map.layers.risk import risk_layer
 from geomap.map.layers.search import search_places
 from geomap.map.layers.summary import summary_panel
 from geomap.map.layers.summary import timeline_config
+from geomap.map.layers.userbasemap import user_basemaps
 
 __all__ = ["layer_specs", "page_config"]
 
@@ -89,7 +90,7 @@ def page_config(data: MapInputs, build: Build) -> PageConfig:
         "id": f"geomap-{uuid.uuid4().hex[:10]}",
         "title": opts.title,
         "subtitle": opts.subtitle,
-        "basemaps": basemaps(opts.tiles),
+        "basemaps": [*user_basemaps(build), *basemaps(opts.tiles)],
         "layers": layers,
         "controls": controls(build),
         "search": {"places": places} if places is not None else None,

@@ -46,10 +46,12 @@ from geomap.map._inputs import Layer
 from geomap.map._inputs import MapInputs
 from geomap.map.layers._common import Build
 from geomap.map.layers.summary import slider_months
+from geomap.map.layers.userbasemap import save_basemap
 from geomap.map.notices import page_notices
 from geomap.map.options import MapOptions
 from geomap.map.page import page_config
 from geomap.map.public import prepare
+from geomap.tiles import open_basemap
 
 __all__ = ["render_map", "save_map"]
 
@@ -106,9 +108,11 @@ def render_map(
     data, view = prepare(MapInputs.of(incidents, hazards, risk=risk, **context), opts)
     m = GeomapMap(tiles=None, control_scale=False, self_contained=not opts.cdn, zoom_control=True)
     months = slider_months(data, view.period) if opts.time_slider else None
-    build = Build(opts, view, months, bundled=assets_available)
+    archive = open_basemap(opts.basemap) if opts.basemap is not None else None
+    build = Build(opts, view, months, bundled=assets_available, basemap=archive)
     m.fit_bounds(data.bounds())
     add_app(m, {**page_config(data, build), "notices": page_notices(incidents, hazards, opts)})
+    m.basemap = archive  # written beside the map by save_map when too large to embed
     for name in build.assets:
         m.use_asset(name)
     n_haz, n_inc = (len(g) if g is not None else 0 for g in (data.hazards, data.incidents))
@@ -119,6 +123,8 @@ def render_map(
 
 def save_map(m: folium.Map, path: str | Path) -> Path:
     """Write a map to an HTML file atomically (never half a file).
+
+    A basemap too large to embed (``basemap=``) is written beside it first.
 
     Parameters
     ----------
@@ -136,6 +142,7 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
     --------
     >>> save_map(m, "map.html")  # doctest: +SKIP
     """
+    save_basemap(m, path)
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
         write_page(m, fh)
     return Path(path)

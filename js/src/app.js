@@ -24,6 +24,7 @@ import { LinesLayer } from "./layers/lines.js";
 import { PointsLayer } from "./layers/points.js";
 import { PolygonsLayer } from "./layers/polygons.js";
 import { RiskLayer } from "./layers/risk.js";
+import { userBasemap } from "./layers/userbasemap.js";
 
 /** Layer kind (a spec's `kind`) -> the class that draws it. */
 export const LAYER_KINDS = {
@@ -53,11 +54,13 @@ function clock() {
 
 function addBasemaps(map, state, cfg) {
   cfg.basemaps.forEach((b, k) => {
-    const t = L.tileLayer(b.url, {
-      attribution: b.attribution,
-      maxZoom: b.maxZoom || 19,
-      subdomains: b.subdomains || "abc",
-    });
+    const t = b.pmtiles
+      ? userBasemap(map, b)
+      : L.tileLayer(b.url, {
+          attribution: b.attribution,
+          maxZoom: b.maxZoom || 19,
+          subdomains: b.subdomains || "abc",
+        });
     state.basemaps[b.name] = t;
     if (k === 0) {
       t.addTo(map);

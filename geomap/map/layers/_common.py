@@ -21,6 +21,7 @@ from geomap.map.options import CANVAS_THRESHOLD
 from geomap.map.options import MapOptions
 from geomap.model import LayerSpec
 from geomap.style import LEGEND_STROKE
+from geomap.tiles import BasemapArchive
 
 __all__ = ["Build", "fields", "labels", "swatch", "time_column"]
 
@@ -49,6 +50,8 @@ class Build:
     compress: bool = field(init=False)
     #: Assets (keys of ``geomap.map._assets.ASSETS``) the page needs, in order.
     assets: list[str] = field(default_factory=list)
+    #: The user's own basemap (``basemap=``), opened.
+    basemap: BasemapArchive | None = None
 
     def __post_init__(self) -> None:
         self.compress = self.can_load(["pako"])

@@ -1,8 +1,12 @@
 /* An overview map of the first basemap (leaflet-minimap), when its script is on the page. */
+import { userBasemap } from "../layers/userbasemap.js";
+
 export function minimapControl(map, cfg) {
   if (L.Control.MiniMap && cfg.basemaps.length) {
     const b0 = cfg.basemaps[0];
-    const tiles = L.tileLayer(b0.url, { attribution: "", subdomains: b0.subdomains || "abc" });
+    const tiles = b0.pmtiles
+      ? userBasemap(map, b0)
+      : L.tileLayer(b0.url, { attribution: "", subdomains: b0.subdomains || "abc" });
     new L.Control.MiniMap(tiles, {
       toggleDisplay: true,
       position: "bottomright",
