@@ -61,14 +61,16 @@ class GeomapMap(folium.Map):
     default_js = [("leaflet", ASSETS["leaflet"].cdn)]  # noqa: RUF012 (folium's own attribute)
     default_css = [("leaflet_css", ASSETS["leaflet_css"].cdn)]  # noqa: RUF012
 
-    def __init__(self, *args: Any, self_contained: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, self_contained: bool = True, basemap: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.default_js = list(type(self).default_js)
         self.default_css = list(type(self).default_css)
         self.self_contained = self_contained
         self.embedded = False
         #: The user's basemap archive (``basemap=``), written beside the map if too large.
-        self.basemap: Any = None
+        self.basemap: Any = basemap
         Figure().add_child(self)
 
     def use_asset(self, name: str) -> None:

@@ -106,13 +106,12 @@ def render_map(
     opts = MapOptions.build(options, **overrides)
     context = {"districts": districts, "proposed": proposed, "places": places, "roads": roads}
     data, view = prepare(MapInputs.of(incidents, hazards, risk=risk, **context), opts)
-    m = GeomapMap(tiles=None, control_scale=False, self_contained=not opts.cdn, zoom_control=True)
-    months = slider_months(data, view.period) if opts.time_slider else None
     archive = open_basemap(opts.basemap) if opts.basemap is not None else None
+    m = GeomapMap(tiles=None, self_contained=not opts.cdn, basemap=archive, zoom_control=True)
+    months = slider_months(data, view.period) if opts.time_slider else None
     build = Build(opts, view, months, bundled=assets_available, basemap=archive)
     m.fit_bounds(data.bounds())
     add_app(m, {**page_config(data, build), "notices": page_notices(incidents, hazards, opts)})
-    m.basemap = archive  # written beside the map by save_map when too large to embed
     for name in build.assets:
         m.use_asset(name)
     n_haz, n_inc = (len(g) if g is not None else 0 for g in (data.hazards, data.incidents))
