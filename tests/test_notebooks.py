@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
+import pypdfium2
 import pytest
 from nbclient import NotebookClient
 
@@ -87,6 +88,22 @@ def test_notebook_runs(path, tmp_path):
         assert sorted(rejects["field"]) == ["date", "geometry", "id"]
         assert "AZ-00" in (out / "field-incidents-map.html").read_text()
         assert "AZ-00" not in (out / "field-incidents-public.html").read_text()
+    if path.name.startswith("05-"):
+        out = tmp_path / "notebooks" / "output"
+        shown = [m for c in nb.cells for o in c.get("outputs", []) if (m := _shown_map(o))]
+        offline, based = shown
+        # The map with no basemap carries the built-in frame: places near the data, districts.
+        assert offline["basemaps"] == []
+        assert offline["frame"]["places"]["n"] > 0
+        assert offline["frame"]["districts"]["n"] == 11
+        # The user's own basemap, made by build_tiles, is embedded in the second map.
+        assert based["basemaps"][0]["name"] == "karabakh-base.pmtiles"
+        assert based["basemaps"][0]["pmtiles"]["data"]
+        assert {f["field"] for f in based["filters"]["fields"]} >= {"victim_category"}
+        pdf = out / "karabakh-a4.pdf"
+        if shutil.which("chromium") or os.environ.get("GEOMAP_REQUIRE_BROWSER"):
+            width, height = pypdfium2.PdfDocument(pdf)[0].get_size()
+            assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (297, 210)
     if path.name.startswith("02-"):
         out = tmp_path / "notebooks" / "output"
         assert (out / "report" / "report.html").stat().st_size > 0
@@ -143,7 +160,7 @@ def jupyterlab(tmp_path):
         proc.wait(timeout=30)
 
 
-def test_jupyterlab_lists_the_four_notebooks(jupyterlab, browser):
+def test_jupyterlab_lists_the_notebooks(jupyterlab, browser):
     url, token = jupyterlab
     with urllib.request.urlopen(f"{url}/api/contents?token={token}") as r:
         listing = json.load(r)
