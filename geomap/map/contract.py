@@ -331,3 +331,6 @@ class PageConfig(TypedDict):
     summary: Summary | None
     public: PublicInfo | None
     icons: dict[str, str]
+    #: ``[[south, west], [north, east]]`` of the data: the page refits it to its container
+    #: whenever the container gets a new size, until the user moves the map.
+    bounds: list[list[float]]

@@ -89,4 +89,5 @@ def page_config(data: MapInputs, build: Build) -> PageConfig:
         else None,
         "public": build.view.public,
         "icons": leaflet_icons(opts.cdn),
+        "bounds": data.bounds(),
     }

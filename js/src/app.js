@@ -17,6 +17,7 @@ import { IncidentsLayer } from "./layers/incidents.js";
 import { LinesLayer } from "./layers/lines.js";
 import { PointsLayer } from "./layers/points.js";
 import { PolygonsLayer } from "./layers/polygons.js";
+import { layout } from "./layout.js";
 
 /** Layer kind (a spec's `kind`) -> the class that draws it. */
 export const LAYER_KINDS = {
@@ -118,7 +119,7 @@ export function app(map, cfg) {
   addBasemaps(map, state, cfg);
   addLayers(map, state, cfg);
   addControls(map, state, cfg);
-  const summary = cfg.summary ? summaryControl(map, cfg.summary) : null;
+  const summary = cfg.summary ? summaryControl(map, cfg.summary, cfg.id) : null;
   state.setMonth = (k) => {
     const T = k === null ? null : cfg.timeline.days[k];
     for (const layer of state.timed) {
@@ -133,5 +134,6 @@ export function app(map, cfg) {
   }
   refreshCounts(state);
   summary?.(null);
+  state.arrange = layout(map, cfg);
   return state;
 }
