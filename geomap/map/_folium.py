@@ -19,6 +19,7 @@ from branca.element import Element
 from branca.element import Figure
 from branca.element import JavascriptLink
 from branca.element import MacroElement
+from jinja2 import Template
 
 from geomap.map._assets import ASSETS
 from geomap.map._assets import AssetError
@@ -44,6 +45,30 @@ class _Raw(Element):
         return self.text
 
 
+class _Page(Figure):
+    """folium's page (branca's Figure) in a language and under the map's title.
+
+    Screen readers need both (axe-core's ``html-has-lang`` and ``document-title``); the
+    title is escaped here, as it is the user's text.
+    """
+
+    _template = Template(
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        "{% if this.title %}<title>{{ this.title|e }}</title>{% endif %}"
+        "    {{this.header.render(**kwargs)}}\n"
+        "</head>\n"
+        "<body>\n"
+        "    {{this.html.render(**kwargs)}}\n"
+        "</body>\n"
+        "<script>\n"
+        "    {{this.script.render(**kwargs)}}\n"
+        "</script>\n"
+        "</html>\n",
+    )
+
+
 class GeomapMap(folium.Map):
     """A ``folium.Map`` that can inline its assets so it works offline.
 
@@ -67,7 +92,7 @@ class GeomapMap(folium.Map):
         self.default_css = list(type(self).default_css)
         self.self_contained = self_contained
         self.embedded = False
-        Figure().add_child(self)
+        _Page().add_child(self)
 
     def use_asset(self, name: str) -> None:
         """Add a bundled JS or CSS asset (a key of ``geomap.map._assets.ASSETS``) to the page."""
@@ -180,6 +205,9 @@ class _App(MacroElement):
 def add_app(m: GeomapMap, config: Any) -> None:
     """Give the map its page configuration (any JSON-able object; made safe for the page)."""
     _App(safe_json(config)).add_to(m)
+    page = m.get_root()
+    if isinstance(page, Figure) and isinstance(config, dict) and config.get("title"):
+        page.title = str(config["title"])
 
 
 def write_page(m: folium.Map, fh: IO[str]) -> None:

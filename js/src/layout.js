@@ -146,7 +146,35 @@ function scrollsIn(corner) {
   return Array.from(corner.querySelectorAll(".geomap-scroll")).filter((s) => s.offsetHeight > 0);
 }
 
-/** Shrink a scrolling part of a top or bottom control that overlaps one across the map. */
+/** Shrink the tallest scrolling part (if any can) of two corners by `deficit` px. */
+function shrink(corners, deficit) {
+  const scrolls = [...scrollsIn(corners[0]), ...scrollsIn(corners[1])];
+  scrolls.sort((x, y) => y.offsetHeight - x.offsetHeight);
+  const s = scrolls[0];
+  if (!s || s.offsetHeight <= MIN_SCROLL) {
+    return false;
+  }
+  // (.geomap-scroll is border-box: its max-height is its whole height.)
+  s.style.maxHeight = `${Math.max(MIN_SCROLL, s.offsetHeight - Math.max(deficit, 1))}px`;
+  return true;
+}
+
+/** Move a bottom corner sideways, past the top control `a` that its control `b` meets. */
+function sidestep(map, corner, a, b) {
+  const { w } = containerSize(map);
+  const left = corner === "bottomleft";
+  const step = Math.ceil(left ? a.right + GAP - b.left : b.right - (a.left - GAP));
+  const room = left ? w - GAP - b.right : b.left - GAP;
+  if (step <= 0 || step > room) {
+    return false;
+  }
+  const el = map._controlCorners[corner];
+  const side = left ? "left" : "right";
+  el.style[side] = `${px(el.style[side]) + step}px`;
+  return true;
+}
+
+/** Part a top control from a bottom one it meets: shrink a scrolling part, or step aside. */
 function squeezeColumns(map) {
   const boxes = controlBoxes(map);
   const corners = map._controlCorners;
@@ -158,11 +186,7 @@ function squeezeColumns(map) {
             continue;
           }
           const deficit = Math.ceil(a.bottom + GAP - b.top);
-          const scrolls = [...scrollsIn(corners[top]), ...scrollsIn(corners[bottom])];
-          scrolls.sort((x, y) => y.offsetHeight - x.offsetHeight);
-          const s = scrolls[0];
-          if (s && s.offsetHeight > MIN_SCROLL) {
-            s.style.maxHeight = `${Math.max(MIN_SCROLL, s.offsetHeight - Math.max(deficit, 1))}px`;
+          if (shrink([corners[top], corners[bottom]], deficit) || sidestep(map, bottom, a, b)) {
             return true;
           }
         }
@@ -190,6 +214,8 @@ function arrange(map) {
   for (const corner of Object.values(map._controlCorners)) {
     corner.style.top = "";
     corner.style.bottom = "";
+    corner.style.left = "";
+    corner.style.right = "";
   }
   for (const s of box.querySelectorAll(".leaflet-control-container .geomap-scroll")) {
     s.style.maxHeight = "";
@@ -259,10 +285,30 @@ function keepClear(map, popup) {
   if (inside(r, w, h) && !obstacles.some((o) => overlap(r, o, 0))) {
     return;
   }
-  const move = clearMove(r, obstacles, w, h);
+  // Clear of the controls if there is room; at least inside the map (Leaflet's own autoPan).
+  const move = clearMove(r, obstacles, w, h) || clearMove(r, [], w, h);
   if (move && (move.dx || move.dy)) {
-    // Leaflet has started its own auto-pan from the same position; this one replaces it.
     map.panBy([-move.dx, -move.dy]);
+  }
+}
+
+/* ---------- names ---------- */
+
+/** Markers a keyboard can reach (Leaflet gives them role="button") get a name to read out,
+ * whoever made them and however often a plugin swaps their icon. */
+function nameMarkers(map) {
+  const pane = map.getPane("markerPane");
+  const name = (el) => {
+    if (el.getAttribute?.("role") === "button" && !el.getAttribute("aria-label") && !el.title) {
+      el.setAttribute("aria-label", el.getAttribute("alt") || "Map marker");
+    }
+  };
+  if (pane && typeof MutationObserver === "function") {
+    new MutationObserver((changes) => {
+      for (const c of changes) {
+        c.addedNodes.forEach(name);
+      }
+    }).observe(pane, { childList: true });
   }
 }
 
@@ -331,7 +377,10 @@ export function layout(map, cfg) {
   } else {
     window.addEventListener("resize", later);
   }
+  // One pan per popup, ours: two in a row (Leaflet's, then ours) race the mini-map's sync.
+  L.Popup.prototype.options.autoPan = false;
   map.on("popupopen", (e) => keepClear(map, e.popup));
+  nameMarkers(map);
   if (last.w && last.h) {
     refit();
   }

@@ -31,6 +31,7 @@ export function summaryControl(map, s, id) {
     div.appendChild(cells.when);
     const body = el("div", "geomap-summary-body geomap-scroll");
     body.id = `${id}-summary`;
+    body.tabIndex = 0; // it scrolls in a small map: reachable by keyboard
     head.setAttribute("aria-controls", body.id);
     body.appendChild(figures(s, cells));
     if (s.note) {
