@@ -189,7 +189,8 @@ def test_popup_opens_clear_of_the_controls(browser, sample_map):
             const title = document.querySelector(".geomap-title").getBoundingClientRect();
             const at = L.point(title.left + title.width / 2, title.top + title.height / 2);
             const m = s.layers.incidents.group.getLayers()[0];
-            s.map.panBy(s.map.latLngToContainerPoint(m.getLatLng()).subtract(at), {{animate: false}});
+            const by = s.map.latLngToContainerPoint(m.getLatLng()).subtract(at);
+            s.map.panBy(by, {{animate: false}});
             m.fire("click", {{latlng: m.getLatLng()}});
         }}"""
         )
@@ -198,8 +199,10 @@ def test_popup_opens_clear_of_the_controls(browser, sample_map):
         settle(page)
         box = popup.bounding_box()
         size = page.viewport_size
-        assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"]
-        assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
+        assert box["y"] >= 0
+        assert box["y"] + box["height"] <= size["height"]
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= size["width"]
         for c in page.evaluate(CONTROLS):
             apart = (
                 box["x"] >= c["right"]
@@ -264,7 +267,8 @@ def test_420px_embed_layout(browser, tmp_path, small_embed, kind):
         assert overlaps(where.evaluate(CONTROLS)) == []
         # 60 % of this 900 px window would be taller than the whole 420 px map.
         body = where.evaluate(
-            "() => { const b = document.querySelector('.geomap-panel-body').getBoundingClientRect();"
+            "() => { const b = document.querySelector('.geomap-panel-body')"
+            ".getBoundingClientRect();"
             " const m = document.querySelector('.folium-map').getBoundingClientRect();"
             " return [b.bottom - m.top, m.height]; }"
         )
