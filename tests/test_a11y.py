@@ -73,7 +73,7 @@ def test_axe_in_an_embed(browser, tmp_path, kind):
 
 
 def focused(page) -> str:
-    return page.evaluate("document.activeElement.className")
+    return page.evaluate("document.activeElement.getAttribute('class') || ''")
 
 
 def test_layer_panel_by_keyboard(browser, sample_map):

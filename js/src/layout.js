@@ -348,6 +348,12 @@ export function layout(map, cfg) {
   const reg = registry(map);
   const box = map.getContainer();
   box.classList.add("geomap-map");
+  // The controls first in the Tab order: Leaflet makes every feature with a tooltip a tab
+  // stop (it shows the tooltip on focus), hundreds of them before the controls otherwise.
+  // (Their z-index, not their order, puts them above the map.)
+  if (map._controlContainer) {
+    box.insertBefore(map._controlContainer, box.firstChild);
+  }
   const refit = refitter(map, cfg.bounds || null);
   reg.arrange = () => arrange(map);
   let last = containerSize(map);
