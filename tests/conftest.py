@@ -17,6 +17,8 @@ import pytest
 from shapely.geometry import Point
 from shapely.geometry import Polygon
 
+from geomap.cli import main
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "karabakh-sample.gpkg"
 SHARED = Path(os.environ.get("GEOMAP_SHARED", ROOT.parent / "shared"))
@@ -207,6 +209,14 @@ def browser() -> Iterator[Browser]:
             yield Browser(b)
         finally:
             b.close()
+
+
+@pytest.fixture(scope="session")
+def sample_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample map, written by the README's first command (``geomap render``)."""
+    out = tmp_path_factory.mktemp("sample-page") / "karabakh-map.html"
+    assert main(["render", str(SAMPLE), "-o", str(out), "-q"]) == 0
+    return out
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 
 import geomap
-from geomap.cli import main
 from geomap.map import embed_html
 
 from .conftest import FIRST_MAP
@@ -26,16 +25,9 @@ pytestmark = pytest.mark.browser
 XSS = "<img src=x onerror=alert(1)>"
 
 
-@pytest.fixture(scope="module")
-def sample_map(tmp_path_factory):
-    out = tmp_path_factory.mktemp("a11y") / "karabakh-map.html"
-    assert main(["render", str(SAMPLE), "-o", str(out), "-q"]) == 0
-    return out
-
-
 @pytest.mark.parametrize("size", list(SIZES))
-def test_axe_finds_nothing_serious_at_every_size(browser, sample_map, size):
-    with browser.page(sample_map, viewport=SIZES[size], axe=False) as (page, _report):
+def test_axe_finds_nothing_serious_at_every_size(browser, sample_page, size):
+    with browser.page(sample_page, viewport=SIZES[size], axe=False) as (page, _report):
         settle(page)
         assert browser.axe(page) == []
         open_every_panel(page)
@@ -76,9 +68,9 @@ def focused(page) -> str:
     return page.evaluate("document.activeElement.getAttribute('class') || ''")
 
 
-def test_layer_panel_by_keyboard(browser, sample_map):
+def test_layer_panel_by_keyboard(browser, sample_page):
     """On a phone (the panel folded): Tab to it, Enter and Space toggle, Escape folds."""
-    with browser.page(sample_map, viewport=SIZES["phone"]) as (page, _report):
+    with browser.page(sample_page, viewport=SIZES["phone"]) as (page, _report):
         settle(page)
         toggle = page.locator(".geomap-panel-toggle")
         body = page.locator(".geomap-panel-body")
@@ -126,10 +118,10 @@ def captions(page) -> list[str]:
     return page.locator("dialog[open] caption").all_inner_texts()
 
 
-def test_table_lists_the_features_in_view(browser, sample_map):
+def test_table_lists_the_features_in_view(browser, sample_page):
     layers = geomap.load_layers(SAMPLE)
     n_inc, n_haz = len(layers["incidents"].kept), len(layers["hazards"].kept)
-    with browser.page(sample_map, viewport=SIZES["laptop"]) as (page, _report):
+    with browser.page(sample_page, viewport=SIZES["laptop"]) as (page, _report):
         settle(page)
         opener = page.locator(".geomap-table-open")
         opener.focus()

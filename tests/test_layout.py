@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 
 import geomap
-from geomap.cli import main
 from geomap.map import embed_html
 
 from .conftest import FIRST_MAP
@@ -103,14 +102,6 @@ def open_every_panel(page_or_frame) -> int:
 
 
 @pytest.fixture(scope="module")
-def sample_map(tmp_path_factory):
-    """The sample map, as the README's first command makes it."""
-    out = tmp_path_factory.mktemp("layout") / "karabakh-map.html"
-    assert main(["render", str(SAMPLE), "-o", str(out), "-q"]) == 0
-    return out
-
-
-@pytest.fixture(scope="module")
 def sample():
     return geomap.load_layers(SAMPLE)
 
@@ -125,9 +116,9 @@ def data_in_view(page_or_frame, bounds) -> bool:
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_no_two_controls_overlap(browser, sample_map, sample, size):
+def test_no_two_controls_overlap(browser, sample_page, sample, size):
     viewport = SIZES[size]
-    with browser.page(sample_map, viewport=viewport) as (page, _report):
+    with browser.page(sample_page, viewport=viewport) as (page, _report):
         settle(page)
         boxes = page.evaluate(CONTROLS)
         names = " ".join(b["name"] for b in boxes)
@@ -160,8 +151,8 @@ def test_no_two_controls_overlap(browser, sample_map, sample, size):
         assert panel.bounding_box()["y"] + panel.bounding_box()["height"] <= height
 
 
-def test_user_choice_is_kept_and_a_resize_relays_out(browser, sample_map):
-    with browser.page(sample_map, viewport=LAPTOP) as (page, _report):
+def test_user_choice_is_kept_and_a_resize_relays_out(browser, sample_page):
+    with browser.page(sample_page, viewport=LAPTOP) as (page, _report):
         toggle = page.locator(".geomap-panel-toggle")
         assert toggle.get_attribute("aria-expanded") == "true"
         page.set_viewport_size(PHONE)
@@ -178,9 +169,9 @@ def test_user_choice_is_kept_and_a_resize_relays_out(browser, sample_map):
         assert overlaps(page.evaluate(CONTROLS)) == []
 
 
-def test_popup_opens_clear_of_the_controls(browser, sample_map):
+def test_popup_opens_clear_of_the_controls(browser, sample_page):
     """On a phone, the popup of the incident nearest the top opens where it can be read."""
-    with browser.page(sample_map, viewport=PHONE) as (page, _report):
+    with browser.page(sample_page, viewport=PHONE) as (page, _report):
         settle(page)
         # An incident brought under the title (as a person panning the map would), clicked.
         page.evaluate(
