@@ -27,6 +27,7 @@ from geomap.io import read_incidents
 from geomap.io import read_layer
 from geomap.io import write_layer
 from geomap.load import load_layers
+from geomap.load import load_risk
 from geomap.map import GeomapMap
 from geomap.map import render_map
 from geomap.map import save_map
@@ -36,6 +37,7 @@ from geomap.validate import ValidationResult
 from geomap.validate import validate_hazards
 from geomap.validate import validate_incidents
 from geomap.validate import validate_layer
+from geomap.validate import validate_risk
 
 try:
     __version__ = version("geomap")
@@ -59,6 +61,7 @@ __all__ = [
     "equal_area_crs",
     "load_layers",
     "load_mapping",
+    "load_risk",
     "metric_crs",
     "read_hazards",
     "read_incidents",
@@ -68,5 +71,6 @@ __all__ = [
     "validate_hazards",
     "validate_incidents",
     "validate_layer",
+    "validate_risk",
     "write_layer",
 ]

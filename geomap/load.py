@@ -29,8 +29,16 @@ from geomap.io import read_layer
 from geomap.model import LAYERS
 from geomap.validate import ValidationResult
 from geomap.validate import validate_layer
+from geomap.validate import validate_risk
 
-__all__ = ["CONTEXT_LAYERS", "load_context", "load_inputs", "load_layers", "warn_if_apart"]
+__all__ = [
+    "CONTEXT_LAYERS",
+    "load_context",
+    "load_inputs",
+    "load_layers",
+    "load_risk",
+    "warn_if_apart",
+]
 
 log = logging.getLogger(__name__)
 
@@ -284,6 +292,55 @@ def load_context(
                 log.info("%s: using its %r layer", f, name)
                 return found
     return None
+
+
+def load_risk(
+    path: PathLike,
+    field: str = "value",
+    *,
+    mappings: Sequence[ColumnMapping | PathLike] = (),
+    strict: bool = False,
+    **options: Any,
+) -> ValidationResult:
+    """Read and check a risk layer: points or polygons with a number each in ``field``.
+
+    Any format :func:`geomap.read_layer` reads; a GeoPackage's layer called ``risk`` is
+    taken when it has several. A mapping applies when it names the file in ``files``,
+    or is written for ``layer: risk`` (it can map the value: ``fields: {value: SCORE}``;
+    then ``field`` is ``"value"``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    field : str, default "value"
+        The column (after mapping) holding each row's number.
+    mappings : list of ColumnMapping or paths
+        Column mappings; the one for this file is picked as said above.
+    strict : bool, default False
+        Raise on any rejected row.
+    **options
+        ``layer``, ``engine``, ``crs``, ``latitude``, ``longitude``, ``wkt``, ``encoding``:
+        as for :func:`geomap.read_layer`.
+
+    Returns
+    -------
+    ValidationResult
+        ``layer`` is ``"risk"``; rejected rows name their file, row, field and reason.
+
+    Examples
+    --------
+    >>> risk = load_risk("grid.geojson", "score")  # doctest: +SKIP
+    >>> risk.summary()[0]  # doctest: +SKIP
+    'grid.geojson: 400 risk read = 398 kept + 2 rejected (0 repaired)'
+    """
+    loaded = [m if isinstance(m, ColumnMapping) else load_mapping(Path(m)) for m in mappings]
+    fits = [m for m in loaded if m.layer in (None, "risk")]
+    mapping = next((m for m in fits if m.matches(path)), None) or next(
+        (m for m in fits if m.layer == "risk" and not m.files), None
+    )
+    gdf = read_layer(path, "risk", mapping=mapping, **options)
+    return validate_risk(gdf, field, strict=strict)
 
 
 def warn_if_apart(

@@ -25,6 +25,8 @@ __all__ = [
     "HAZARDS",
     "INCIDENTS",
     "LAYERS",
+    "MAPPED_LAYERS",
+    "RISK",
     "FieldSpec",
     "LayerSpec",
     "Vocabulary",
@@ -225,3 +227,17 @@ INCIDENTS = LayerSpec(
 )
 
 LAYERS = {"hazards": HAZARDS, "incidents": INCIDENTS}
+
+#: A risk layer: points or polygons with a numeric value each (a risk-prediction score per
+#: grid cell, a survey priority). Not one of the two model layers: read with a mapping
+#: (``layer: risk``, ``fields: {value: YOUR_COLUMN}``) or by naming the value's column.
+RISK = LayerSpec(
+    "risk",
+    "any",
+    (
+        FieldSpec("id", "id", label="Id"),
+        FieldSpec("value", "number", label="Value"),
+    ),
+)
+#: Every layer a column mapping can be written for.
+MAPPED_LAYERS = {**LAYERS, "risk": RISK}

@@ -13,6 +13,7 @@ from typing import Any
 __all__ = [
     "CASUALTY_BASE",
     "CASUALTY_SCALE",
+    "CELL_SUPPRESSED",
     "CHART_CASUALTY_LINES",
     "CHART_EDGE",
     "CHART_FALLBACK",
@@ -28,34 +29,66 @@ __all__ = [
     "HAZARD_LINE_OPACITY",
     "HAZARD_OPACITY",
     "HAZARD_OUTLINE",
+    "HAZARD_SYMBOL",
     "HAZARD_WEIGHT",
     "HEAT",
     "HEAT_LEGEND",
     "INCIDENT",
     "LEGEND_STROKE",
     "PLACE",
+    "PLACE_LABEL",
     "PLACE_SWATCH",
     "PROPOSED",
+    "RISK_COLORS",
+    "RISK_LINE",
     "ROAD",
     "ROAD_SWATCH",
     "SIZE_SWATCH",
     "TYPE_COLORS",
+    "TYPE_SHAPES",
+    "UNKNOWN_DASH",
+    "UNKNOWN_FILL",
     "VICTIM_COLORS",
+    "VICTIM_SHAPES",
 ]
 
+#: Incidents are told apart by marker SHAPE and by neutral, purple and black tones,
+#: never by the red/orange/green/blue that mean hazard class and land-release status.
+#: A missing or "unknown" category is a grey circle with a dashed outline, never a colour
+#: that looks like a category.
+UNKNOWN_FILL = "#d9d9d9"
+UNKNOWN_DASH = "2 2"
 VICTIM_COLORS = {
-    "civilian": "#e41a1c",
-    "deminer": "#377eb8",
-    "military/security": "#4daf4a",
-    "journalist": "#984ea3",
-    "unknown": "#8c8c8c",
+    "civilian": "#6a51a3",
+    "deminer": "#1a1a1a",
+    "military/security": "#bcbddc",
+    "journalist": "#ffffff",
+    "unknown": UNKNOWN_FILL,
 }
 TYPE_COLORS = {
-    "mine/ERW accident": "#e41a1c",
-    "demining accident": "#377eb8",
-    "incident": "#ff7f00",
-    "EO find": "#4daf4a",
-    "other": "#8c8c8c",
+    "mine/ERW accident": "#6a51a3",
+    "demining accident": "#1a1a1a",
+    "incident": "#bcbddc",
+    "EO find": "#ffffff",
+    "other": "#737373",
+    "unknown": UNKNOWN_FILL,
+}
+#: Marker shape of each incident category (circle, square, diamond, cross, pentagon).
+#: The triangle is kept for hazard areas too small to see (mine-action's warning sign).
+VICTIM_SHAPES = {
+    "civilian": "circle",
+    "deminer": "square",
+    "military/security": "diamond",
+    "journalist": "cross",
+    "unknown": "circle",
+}
+TYPE_SHAPES = {
+    "mine/ERW accident": "circle",
+    "demining accident": "square",
+    "incident": "diamond",
+    "EO find": "cross",
+    "other": "pentagon",
+    "unknown": "circle",
 }
 HAZARD_FILL = {
     "active CHA": "#b2182b",
@@ -94,8 +127,15 @@ INCIDENT: dict[str, Any] = {
 }
 #: Grey of the casualty-size swatches in the incident legend.
 SIZE_SWATCH = "#bbbbbb"
-#: Incident clustering (supercluster): cluster radius in pixels, last clustered zoom.
-CLUSTER = {"radius": 70, "maxZoom": 12}
+#: Incident clustering (supercluster): cluster radius in pixels, last clustered zoom, and
+#: the clusters' look (the incidents' dark purple, never the hazards' red).
+CLUSTER: dict[str, Any] = {
+    "radius": 70,
+    "maxZoom": 12,
+    "fill": "rgba(63, 0, 125, 0.8)",
+    "text": "#ffffff",
+    "stroke": "rgba(255, 255, 255, 0.9)",
+}
 #: The heat map (Leaflet.heat) and its legend (hot to cold).
 HEAT: dict[str, Any] = {"radius": 18, "blur": 15, "maxZoom": 12, "minOpacity": 0.3}
 HEAT_LEGEND = (("more casualties", "#ff0000"), ("fewer", "#0000ff"))
@@ -141,3 +181,43 @@ CHART_CASUALTY_LINES = {
     "injured_cum": "#ff7f00",
     "killed_cum": "#b2182b",
 }
+
+
+#: A public cell whose counts are suppressed: a hatched grey square marked "<k", unlike a
+#: town (a white dot) and unlike an incident symbol. Size in pixels.
+CELL_SUPPRESSED: dict[str, Any] = {
+    "size": 18,
+    "fill": "#f0f0f0",
+    "hatch": "#bdbdbd",
+    "stroke": "#595959",
+    "text": "#333333",
+}
+#: A hazard area smaller than ``minPx`` pixels across at the current zoom is also drawn as
+#: a triangle (the warning sign of mine-action maps) of ``radius`` px at a point inside it.
+HAZARD_SYMBOL: dict[str, Any] = {"minPx": 6, "radius": 6, "weight": 1.5, "fillOpacity": 0.9}
+#: Town labels: the ``always`` largest places are labelled from the opening zoom, the others
+#: as the map is zoomed in, each only where it does not overlap a larger town's label.
+PLACE_LABEL: dict[str, Any] = {"always": 12, "perZoom": 12, "font": 12, "color": "#222"}
+#: Risk layer classes, low to high, by number of classes (ColorBrewer RdPu, pale pink to
+#: deep magenta: apart from the hazards' red, orange, green and blue); risk cell outlines.
+RISK_COLORS = {
+    2: ["#fcc5c0", "#ae017e"],
+    3: ["#fde0dd", "#fa9fb5", "#c51b8a"],
+    4: ["#feebe2", "#fbb4b9", "#f768a1", "#ae017e"],
+    5: ["#feebe2", "#fbb4b9", "#f768a1", "#c51b8a", "#7a0177"],
+    6: ["#feebe2", "#fcc5c0", "#fa9fb5", "#f768a1", "#c51b8a", "#7a0177"],
+    7: ["#feebe2", "#fcc5c0", "#fa9fb5", "#f768a1", "#dd3497", "#ae017e", "#7a0177"],
+    8: ["#fff7f3", "#fde0dd", "#fcc5c0", "#fa9fb5", "#f768a1", "#dd3497", "#ae017e", "#7a0177"],
+    9: [
+        "#fff7f3",
+        "#fde0dd",
+        "#fcc5c0",
+        "#fa9fb5",
+        "#f768a1",
+        "#dd3497",
+        "#ae017e",
+        "#7a0177",
+        "#49006a",
+    ],
+}
+RISK_LINE: dict[str, Any] = {"color": "#7f7f7f", "weight": 0.5, "fillOpacity": 0.65}

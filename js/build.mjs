@@ -31,12 +31,6 @@ const PLUGINS = [
     css: "Control.FullScreen.css",
   },
   {
-    name: "leaflet_measure",
-    pkg: "leaflet-measure",
-    js: "dist/leaflet-measure.js",
-    css: "dist/leaflet-measure.css",
-  },
-  {
     name: "leaflet_minimap",
     pkg: "leaflet-minimap",
     js: "dist/Control.MiniMap.min.js",
@@ -82,13 +76,28 @@ async function esbuildOne(options) {
   return out.outputFiles[0].contents;
 }
 
-function bundleApp() {
-  return esbuildOne({
+/** The npm packages the app imports (bundled into geomap.js): their licences ship too. */
+const APP_PACKAGES = new Set();
+
+async function bundleApp() {
+  const out = await esbuild.build({
+    absWorkingDir: ROOT,
+    minify: true,
+    target: TARGET,
+    write: false,
+    metafile: true,
     entryPoints: ["js/src/index.js"],
     bundle: true,
     format: "iife",
     banner: { js: "/* geomap's map app: built by js/build.mjs from js/src (do not edit). */" },
   });
+  for (const input of Object.keys(out.metafile.inputs)) {
+    const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) {
+      APP_PACKAGES.add(m[1]);
+    }
+  }
+  return out.outputFiles[0].contents;
 }
 
 function minifyJs(file) {
@@ -104,7 +113,7 @@ function bundleCss(file) {
   });
 }
 
-/** Every package bundled in a plugin, the plugin first, then its dependencies (sorted). */
+/** Every package bundled in a plugin or the app, with its dependencies (sorted). */
 function bundledPackages() {
   const seen = new Set();
   const walk = (pkg) => {
@@ -118,6 +127,9 @@ function bundledPackages() {
   };
   for (const p of PLUGINS) {
     walk(p.pkg);
+  }
+  for (const pkg of APP_PACKAGES) {
+    walk(pkg);
   }
   return [...seen].sort();
 }

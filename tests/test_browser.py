@@ -48,9 +48,18 @@ def test_sample_map_draws_every_kept_feature_offline(browser, sample_map):
         assert page.locator("path.geomap-hazard").count() == 400
 
 
+#: Index of the first element matching a selector that is on top at its own centre.
+UNCOVERED = """sel => [...document.querySelectorAll(sel)].findIndex(e => {
+    const r = e.getBoundingClientRect();
+    return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === e;
+})"""
+
+
 def test_popup_shows_fields_as_text(browser, sample_map):
     with browser.page(sample_map) as (page, _report):
-        page.locator("path.geomap-incident").first.click()  # as a person would
+        # As a person would: a marker nothing else covers.
+        markers = page.locator("path.geomap-incident")
+        markers.nth(page.evaluate(UNCOVERED, "path.geomap-incident")).click()
         popup = page.locator(".leaflet-popup-content .geomap-popup")
         popup.wait_for()
         text = popup.inner_text()

@@ -150,11 +150,20 @@ def test_untrusted_text_cannot_close_the_script(incidents_gdf):
 def test_legend_lists_what_is_drawn(layers):
     p = payloads(geomap.render_map(*layers).get_root().render())
     active = [i["label"] for i in p["hazards"]["legends"]["active"]]
-    assert active == ["Confirmed hazardous area (CHA)", "Suspected hazardous area (SHA), dashed"]
+    assert active == [
+        "Confirmed hazardous area (CHA)",
+        "Suspected hazardous area (SHA), dashed",
+        "area too small to see at this zoom (drawn as a triangle)",
+    ]
     assert [i["label"] for i in p["hazards"]["legends"]["released"]] == ["Cleared"]
     legend = p["incidents"]["legend"]
-    victims = [i["label"] for i in legend if i.get("shape") == "circle" and "size" not in i]
-    assert victims == ["civilian", "deminer", "military/security", "journalist"]
+    victims = [(i["label"], i["shape"]) for i in legend if "shape" in i and "size" not in i]
+    assert victims == [
+        ("civilian", "circle"),
+        ("deminer", "square"),
+        ("military/security", "diamond"),
+        ("journalist", "cross"),
+    ]
 
 
 def test_nothing_to_draw():
@@ -295,7 +304,10 @@ def test_page_config_carries_version_and_style(layers):
     style = p["incidents"]["style"]
     assert (style["stroke"], style["weight"], style["fillOpacity"]) == ("#222", 1, 0.85)
     assert (style["suppressedFill"], style["suppressedOpacity"]) == ("#ffffff", 0.6)
-    assert p["incidents"]["cluster"] == {"radius": 70, "maxZoom": 12}
+    assert {k: p["incidents"]["cluster"][k] for k in ("radius", "maxZoom")} == {
+        "radius": 70,
+        "maxZoom": 12,
+    }
     hazard = p["hazards"]["style"]
     assert hazard["weight"] == {"CHA": 2.5, "SHA": 1.5}
     assert hazard["fillOpacity"] == {"active": 0.45, "released": 0.3}

@@ -128,7 +128,7 @@ def test_sdist_builds_a_wheel_with_the_same_assets(wheel: Path, direct_wheel: Pa
 def test_wheel_holds_assets_and_licences(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert any(n.endswith("THIRD_PARTY_LICENSES") for n in names)
-    for plugin in ("supercluster", "pako", "heat", "measure", "minimap", "locate", "fullscreen"):
+    for plugin in ("supercluster", "pako", "heat", "minimap", "locate", "fullscreen"):
         assert any(plugin in n.lower() and n.endswith(".js") for n in names), plugin
     assert "geomap/__main__.py" in names
 

@@ -261,7 +261,7 @@ def _input_paths(args: argparse.Namespace) -> dict[Path, str]:
     named: list[tuple[str, str]] = [("input", f) for f in getattr(args, "files", [])]
     for option in ("incidents", "hazards", "mapping"):
         named += [(f"--{option}", f) for f in getattr(args, option, None) or []]
-    for option in ("districts", "towns", "roads"):
+    for option in ("districts", "towns", "roads", "risk"):
         if getattr(args, option, None):
             named.append((f"--{option}", getattr(args, option)))
     out: dict[Path, str] = {}

@@ -24,6 +24,7 @@ from geomap.cli._common import rejects
 from geomap.cli._common import say
 from geomap.cli._common import writing
 from geomap.io import atomic_path
+from geomap.load import load_risk
 from geomap.map import GeomapMap
 from geomap.map import MapOptions
 from geomap.map import PublicPolicy
@@ -32,6 +33,7 @@ from geomap.map import render_map
 from geomap.map import save_map
 from geomap.map.options import CLUSTER_THRESHOLD
 from geomap.map.options import GENERALISE
+from geomap.map.options import RISK_SCHEMES
 from geomap.validate import ValidationResult
 
 
@@ -71,6 +73,12 @@ _FLAGS: dict[str, tuple[str, dict[str, Any], str]] = {
     "cell_m": ("--cell", {"type": positive, "metavar": "METRES"}, "publishing safely"),
     "k": ("-k", {"type": int}, "publishing safely"),
     "allow_unsafe": ("--unsafe-allow-small-cells", {"action": "store_true"}, "publishing safely"),
+    "filters": ("--no-filters", {"action": "store_false"}, "map"),
+    "heat_weight": ("--heat-weight", {"metavar": "FIELD"}, "map"),
+    "risk_field": ("--risk-field", {"metavar": "FIELD"}, "risk layer"),
+    "risk_classes": ("--risk-classes", {"type": int, "metavar": "K"}, "risk layer"),
+    "risk_scheme": ("--risk-scheme", {"choices": list(RISK_SCHEMES)}, "risk layer"),
+    "risk_cell_m": ("--risk-cell", {"type": positive, "metavar": "METRES"}, "risk layer"),
 }
 _CLUSTER = {"auto": None, "on": True, "off": False}
 #: Where the command line says it differently from the Python API (no `None` on a terminal).
@@ -80,8 +88,9 @@ _CLI_HELP = {
     "tooltip_fields": "fields shown on hover, per layer, e.g. hazards=id,status (repeatable)",
     "tiles": "basemaps by xyzservices name, comma-separated, the first shown; 'none' for none",
     "controls": "map controls, comma-separated, any of search, fullscreen, measure, minimap, "
-    "locate, scale; '' for none",
+    "locate, scale, coordinates; '' for none",
     "cluster": f"cluster incidents: auto (above {CLUSTER_THRESHOLD}), on or off",
+    "risk_cell_m": "draw risk points as square cells of this side in metres (default: as dots)",
 }
 
 
@@ -99,7 +108,13 @@ def _cli_default(name: str, default: Any) -> Any:
 def _add_map_options(p: argparse.ArgumentParser) -> None:
     add_input_options(p)
     add_context_options(p)
-    groups: dict[str, Any] = {}
+    groups: dict[str, Any] = {"risk layer": p.add_argument_group("risk layer")}
+    groups["risk layer"].add_argument(
+        "--risk",
+        metavar="FILE",
+        help="a risk layer: points or polygons with a numeric field (--risk-field), drawn "
+        "in classes; any input format, with a mapping for `layer: risk`",
+    )
     for opt in MapOptions.describe():
         if opt.name not in _FLAGS:
             continue  # simplify_m, canvas: Python API only
@@ -172,6 +187,17 @@ def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, Validatio
     check_outputs(args, outputs)
     options = _map_options(args)  # a bad option fails here, before anything is written
     results = load(args)
+    if args.risk:
+        results["risk"] = load_risk(
+            args.risk,
+            args.risk_field,
+            mappings=args.mapping,
+            strict=args.strict,
+            engine=args.engine,
+            crs=args.crs,
+            encoding=args.encoding,
+        )
+        say(args, results["risk"].summary())
     _write_rejects(args, list(results.values()))
     m = render_map(
         results.get("incidents"),
@@ -179,6 +205,7 @@ def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, Validatio
         districts=context(args, "districts"),
         places=context(args, "towns"),
         roads=context(args, "roads"),
+        risk=results.get("risk"),
         options=options,
     )
     return m, results

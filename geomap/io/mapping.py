@@ -65,6 +65,7 @@ from geomap.io._rules import code_text
 from geomap.io._rules import matches_files
 from geomap.io._rules import parse_dates
 from geomap.model import LAYERS
+from geomap.model import MAPPED_LAYERS
 
 __all__ = ["FILTER_COLUMN", "ColumnMapping", "load_mapping"]
 
@@ -92,7 +93,9 @@ class _Sections:
     def __init__(self, data: Mapping[str, Any], source: str, layer: str | None) -> None:
         self.data, self.source, self.layer = data, source, layer
         self.fields = (
-            set(LAYERS[layer].columns) if layer else {c for s in LAYERS.values() for c in s.columns}
+            set(MAPPED_LAYERS[layer].columns)
+            if layer
+            else {c for s in LAYERS.values() for c in s.columns}
         )
 
     def __call__(self, name: str) -> dict[str, Any]:
@@ -201,9 +204,9 @@ class ColumnMapping:
                 f"{source}: unknown key(s) {sorted(unknown)}; expected some of {sorted(_TOP_KEYS)}"
             )
         layer = data.get("layer")
-        if layer is not None and layer not in LAYERS:
+        if layer is not None and layer not in MAPPED_LAYERS:
             raise MappingError(
-                f"{source}: `layer` was {layer!r} but is expected to be in {list(LAYERS)}"
+                f"{source}: `layer` was {layer!r} but is expected to be in {list(MAPPED_LAYERS)}"
             )
         section = _Sections(data, source, layer)
         codes: dict[str, dict[str, str]] = {}

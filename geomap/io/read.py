@@ -159,7 +159,8 @@ def _read_one(path: Path, opts: _Options) -> tuple[gpd.GeoDataFrame, dict[str, A
     gdf["source_file"] = str(path)
     gdf["source_row"] = np.arange(1, len(gdf) + 1)
     log.info("%s: read %d rows (%s)", path, len(gdf), src.fmt)
-    required = [f.name for f in LAYERS[opts.kind].fields if f.required] if opts.kind else []
+    spec = LAYERS.get(opts.kind or "")
+    required = [f.name for f in spec.fields if f.required] if spec else []
     missing = [name for name in required if name not in gdf.columns]
     columns = [c for c in gdf.columns if c not in ("geometry", *SOURCE_COLUMNS)]
     record = {"path": str(path), "rows": len(gdf), "notes": notes, "missing": missing}

@@ -4,8 +4,9 @@ A self-contained map inlines every asset it needs, so it draws with no network,
 and nothing at render time needs Node.js, npm or a ``node_modules`` folder:
 
 * Leaflet 1.9.3 (the version folium links) comes from PyPI's ``xstatic-leaflet``;
-* the map app and the Leaflet plugins (supercluster, pako, leaflet.heat,
-  fullscreen, measure, mini-map, locate) are package data in
+* the map app (with the npm packages it imports: mgrs, geographiclib-geodesic)
+  and the Leaflet plugins (supercluster, pako, leaflet.heat,
+  fullscreen, mini-map, locate) are package data in
   ``geomap/_static/dist/``: built by ``npm run build`` (``js/build.mjs``, esbuild)
   from ``js/src`` and the npm packages pinned in ``package-lock.json``, with the
   images their CSS points at inlined as ``data:`` URIs, and committed
@@ -88,8 +89,6 @@ ASSETS: dict[str, Asset] = {
         _npm(
             "leaflet_fullscreen_css", "css", "leaflet.fullscreen", "3.0.0", "Control.FullScreen.css"
         ),
-        _npm("leaflet_measure", "js", "leaflet-measure", "3.1.0", "dist/leaflet-measure.js"),
-        _npm("leaflet_measure_css", "css", "leaflet-measure", "3.1.0", "dist/leaflet-measure.css"),
         _npm("leaflet_minimap", "js", "leaflet-minimap", "3.6.1", "dist/Control.MiniMap.min.js"),
         _npm(
             "leaflet_minimap_css", "css", "leaflet-minimap", "3.6.1", "dist/Control.MiniMap.min.css"

@@ -73,30 +73,36 @@ class MapInputs:
     places: gpd.GeoDataFrame | None = None
     roads: gpd.GeoDataFrame | None = None
     true_incidents: gpd.GeoDataFrame | None = None
+    #: A risk layer (points or polygons with a numeric field), cleaned like the others.
+    risk: gpd.GeoDataFrame | None = None
 
     @classmethod
     def of(
         cls,
         incidents: Layer | None,
         hazards: Layer | None,
+        risk: Layer | None = None,
         **context: gpd.GeoDataFrame | None,
     ) -> MapInputs:
         """Clean the incidents and hazards; fail when there is nothing to draw.
 
-        ``context`` holds ``districts``, ``proposed``, ``places`` and ``roads``.
+        ``context`` holds ``districts``, ``proposed``, ``places``, ``roads`` and ``risk``
+        (a risk layer alone is something to draw).
         """
         inc = clean_layer(incidents, "incidents")
         haz = clean_layer(hazards, "hazards")
-        if not (_has_rows(inc) or _has_rows(haz)):
+        risky = clean_layer(risk, "risk")
+        if not (_has_rows(inc) or _has_rows(haz) or _has_rows(risky)):
             raise GeomapError(
                 "nothing to draw: no incidents or hazard areas were given (or all were empty)"
             )
         warn_if_apart(context.get("districts"), "districts", inc, haz)
-        return cls(incidents=inc, hazards=haz, true_incidents=inc, **context)
+        return cls(incidents=inc, hazards=haz, true_incidents=inc, risk=risky, **context)
 
     def bounds(self) -> list[list[float]]:
-        """``[[south, west], [north, east]]`` of the incidents and hazards drawn."""
-        boxes = [g.total_bounds for g in (self.incidents, self.hazards) if g is not None and len(g)]
+        """``[[south, west], [north, east]]`` of the incidents, hazards and risk layer drawn."""
+        drawn = (self.incidents, self.hazards, self.risk)
+        boxes = [g.total_bounds for g in drawn if g is not None and len(g)]
         west = min(float(b[0]) for b in boxes)
         south = min(float(b[1]) for b in boxes)
         east = max(float(b[2]) for b in boxes)
@@ -140,7 +146,7 @@ PRIVATE_VIEW = MapView(
     period="M",
     suppressed_field=None,
     k=None,
-    colour_heading="Colour: {}",
+    colour_heading="Symbol: {}",
     searchable=True,
     public=None,
 )

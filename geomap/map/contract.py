@@ -24,7 +24,12 @@ __all__ = [
     "ChoroplethStyle",
     "ClusterOptions",
     "Encoded",
+    "FilterDates",
+    "FilterField",
+    "FilterValue",
+    "Filters",
     "HazardStyle",
+    "HazardSymbols",
     "HazardsSpec",
     "HeatSpec",
     "IncidentStyle",
@@ -39,6 +44,7 @@ __all__ = [
     "PolygonsSpec",
     "PublicInfo",
     "Ragged",
+    "RiskSpec",
     "SearchPlace",
     "Summary",
     "SummaryRow",
@@ -62,9 +68,10 @@ class _LegendRequired(TypedDict):
 class LegendItem(_LegendRequired, total=False):
     """A swatch and its label; ``stroke`` falls back to the fill, then ``"#333"``."""
 
-    shape: Literal["rect", "circle"]
+    shape: Literal["rect", "circle", "square", "triangle", "diamond", "cross", "pentagon", "cell"]
     dash: bool
     size: float  # the swatch's radius in pixels (incident sizes)
+    text: str  # written inside a "cell" swatch ("<3")
 
 
 class LegendHeading(TypedDict):
@@ -117,9 +124,7 @@ class _Attributes(_Layer):
     tooltip: list[str]  # fields shown on hover
 
 
-class IncidentStyle(TypedDict):
-    """How incident markers look: fill by ``colorBy``, radius base + scale * sqrt(sizeBy sum)."""
-
+class _IncidentStyleRequired(TypedDict):
     colorBy: str
     palette: dict[str, str]
     fallback: str
@@ -135,11 +140,30 @@ class IncidentStyle(TypedDict):
     suppressedOpacity: float
 
 
-class ClusterOptions(TypedDict):
-    """Supercluster's options."""
+class IncidentStyle(_IncidentStyleRequired, total=False):
+    """How incident markers look: fill by ``colorBy``, radius base + scale * sqrt(sizeBy sum).
 
+    ``shapes`` gives each category's marker shape (circle, square, diamond, cross,
+    pentagon); a missing or "unknown" category is outlined with ``unknownDash``; a
+    suppressed public cell is drawn as ``cell`` says (size, fill, hatch, label "<k").
+    """
+
+    shapes: dict[str, str]
+    unknownDash: str
+    cell: dict[str, Any]
+
+
+class _ClusterRequired(TypedDict):
     radius: int
     maxZoom: int
+
+
+class ClusterOptions(_ClusterRequired, total=False):
+    """Supercluster's options, and the clusters' fill, text and outline colours."""
+
+    fill: str
+    text: str
+    stroke: str
 
 
 class _IncidentsRequired(_Attributes):
@@ -177,6 +201,22 @@ class HazardStyle(TypedDict):
     opacity: float
 
 
+class HazardSymbols(TypedDict):
+    """Symbols of areas too small to see: a point inside each area (``x``, ``y`` / ``scale``).
+
+    An area under ``minPx`` pixels across at the current zoom is drawn as a triangle of
+    ``radius`` px in its own colours, with ``weight`` and ``fillOpacity``.
+    """
+
+    x: Encoded
+    y: Encoded
+    scale: int
+    minPx: float
+    radius: float
+    weight: float
+    fillOpacity: float
+
+
 class _HazardsRequired(_Attributes):
     kind: Literal["hazards"]
     names: dict[str, str]  # "active", "released": the two layers' names
@@ -197,6 +237,7 @@ class HazardsSpec(_HazardsRequired, total=False):
     gFine: Ragged
     detailZoom: int
     time: dict[str, Encoded]
+    symbols: HazardSymbols
 
 
 class ChoroplethStyle(TypedDict):
@@ -226,9 +267,7 @@ class PolygonsSpec(_PolygonsRequired, total=False):
     choropleth: ChoroplethStyle
 
 
-class PointsSpec(_Attributes):
-    """Context points (``kind: "points"``), e.g. towns."""
-
+class _PointsRequired(_Attributes):
     kind: Literal["points"]
     name: str
     x: Encoded
@@ -236,6 +275,17 @@ class PointsSpec(_Attributes):
     scale: int
     style: dict[str, Any]  # Leaflet circle-marker options
     legend: list[LegendEntry]
+
+
+class PointsSpec(_PointsRequired, total=False):
+    """Context points (``kind: "points"``), e.g. towns.
+
+    ``placeLabels`` names them on the map: ``order`` (rows, most important first),
+    ``always`` labelled at the opening zoom and ``perZoom`` more per zoom level in,
+    never overlapping (``font`` px, ``color``).
+    """
+
+    placeLabels: dict[str, Any]
 
 
 class LinesSpec(_Attributes):
@@ -248,12 +298,7 @@ class LinesSpec(_Attributes):
     legend: list[LegendEntry]
 
 
-class HeatSpec(_Layer):
-    """A heat map of the incidents (``kind: "heat"``), weighted by the sum of ``weight`` fields.
-
-    ``radius``, ``blur``, ``maxZoom`` and ``minOpacity`` are Leaflet.heat's options.
-    """
-
+class _HeatRequired(_Layer):
     kind: Literal["heat"]
     name: str
     weight: list[str]
@@ -264,7 +309,47 @@ class HeatSpec(_Layer):
     legend: list[LegendEntry]
 
 
-LayerSpec = IncidentsSpec | HazardsSpec | PolygonsSpec | PointsSpec | LinesSpec | HeatSpec
+class HeatSpec(_HeatRequired, total=False):
+    """A heat map of the incidents (``kind: "heat"``), weighted by the sum of ``weight`` fields.
+
+    ``radius``, ``blur``, ``maxZoom`` and ``minOpacity`` are Leaflet.heat's options.
+    With ``values`` (a column, one number per incident, named ``field``), each point is
+    weighted by it instead.
+    """
+
+    field: str
+    values: Encoded
+
+
+class _RiskRequired(_Attributes):
+    kind: Literal["risk"]
+    name: str
+    field: str  # the numeric field classed
+    classes: Encoded  # uint8: each feature's class, 0 (lowest) to len(breaks) - 1
+    breaks: list[float]  # each class's upper bound (mapclassify), lowest first
+    colors: list[str]  # each class's fill
+    canvas: bool
+    style: dict[str, Any]  # outline colour, weight, fill opacity, dot radius, className
+    legend: list[LegendEntry]
+
+
+class RiskSpec(_RiskRequired, total=False):
+    """A risk layer (``kind: "risk"``), each feature filled by its class.
+
+    Polygons (``g``, maybe ``gFine`` and ``detailZoom``) or points (``x``, ``y``, ``scale``).
+    """
+
+    g: Ragged
+    gFine: Ragged
+    detailZoom: int
+    x: Encoded
+    y: Encoded
+    scale: int
+
+
+LayerSpec = (
+    IncidentsSpec | HazardsSpec | PolygonsSpec | PointsSpec | LinesSpec | HeatSpec | RiskSpec
+)
 
 
 class _SearchRequired(TypedDict):
@@ -316,6 +401,56 @@ class PublicInfo(TypedDict):
     cell_m: float
 
 
+class FilterValue(TypedDict):
+    """A value a filter offers (``"unknown"`` where the value is missing), and its counts.
+
+    ``counts`` is per layer (``"incidents"``, ``"hazards"``): rows with that value.
+    """
+
+    value: str
+    counts: dict[str, int]
+
+
+class FilterField(TypedDict):
+    """A category filter: the field, its label, its values, and per layer the column.
+
+    ``cols`` maps a layer key to the name of one of that layer's ``cols``, or to
+    an encoded column of its own (when the layer does not send the field).
+    """
+
+    field: str
+    label: str
+    values: list[FilterValue]
+    cols: dict[str, Encoded]
+
+
+class FilterDates(TypedDict):
+    """The incidents' date range filter: first and last date, undated rows, and the dates.
+
+    ``t`` is the name of a days column of the incidents' ``cols``, or days of its own.
+    """
+
+    min: str
+    max: str
+    undated: int
+    t: Encoded
+
+
+class Filters(TypedDict):
+    """The page's filters; ``areas`` are the summary's area rows per device category.
+
+    ``areas[category][row key]`` has one value per step of the slider; summed over
+    the categories kept, they count land where areas of different categories
+    overlap once per category, which ``overlap`` says happens.
+    """
+
+    fields: list[FilterField]
+    dates: FilterDates | None
+    areas: dict[str, dict[str, list[float]]] | None
+    overlap: bool
+    note: str
+
+
 class PageConfig(TypedDict):
     """The whole page's configuration (``config["version"]`` is :data:`PAGE_VERSION`)."""
 
@@ -331,6 +466,7 @@ class PageConfig(TypedDict):
     summary: Summary | None
     public: PublicInfo | None
     icons: dict[str, str]
+    filters: Filters | None
     #: ``[[south, west], [north, east]]`` of the data: the page refits it to its container
     #: whenever the container gets a new size, until the user moves the map.
     bounds: list[list[float]]

@@ -27,6 +27,9 @@ __all__ = [
     "DEFAULT_POPUP_FIELDS",
     "DEFAULT_TOOLTIP_FIELDS",
     "GENERALISE",
+    "RISK_MAX_K",
+    "RISK_MIN_K",
+    "RISK_SCHEMES",
     "MapOptions",
     "OptionField",
     "check_cell_k",
@@ -37,9 +40,20 @@ CANVAS_THRESHOLD = 3000
 #: Above this many incidents, they are clustered (supercluster) unless told otherwise.
 CLUSTER_THRESHOLD = 2000
 DEFAULT_BASEMAPS = ("OpenStreetMap.Mapnik", "OpenTopoMap", "Esri.WorldImagery")
-DEFAULT_CONTROLS = ("search", "fullscreen", "measure", "minimap", "locate", "scale")
+DEFAULT_CONTROLS = (
+    "search",
+    "fullscreen",
+    "measure",
+    "minimap",
+    "locate",
+    "scale",
+    "coordinates",
+)
 #: How public incident locations may be generalised.
 GENERALISE = ("grid", "hex", "district")
+#: How a risk layer's values are classed (mapclassify's schemes), and how many classes.
+RISK_SCHEMES = ("quantiles", "natural_breaks", "equal_interval")
+RISK_MIN_K, RISK_MAX_K = 2, 9
 
 DEFAULT_POPUP_FIELDS: dict[str, list[str]] = {
     "incidents": [
@@ -87,6 +101,29 @@ def check_cell_k(cell_m: float, k: int) -> None:
         )
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
         raise GeomapError(f"`k` was {k!r} but is expected to be a whole number, at least 1")
+
+
+def _check_risk(scheme: str, k: int, cell_m: float | None) -> None:
+    """Fail unless the risk options are a known scheme, a class count and a cell size."""
+    if scheme not in RISK_SCHEMES:
+        raise GeomapError(
+            f"`risk_scheme` was {scheme!r} but is expected to be in {', '.join(RISK_SCHEMES)}"
+        )
+    if (
+        isinstance(k, bool)
+        or not isinstance(k, numbers.Integral)
+        or not (RISK_MIN_K <= k <= RISK_MAX_K)
+    ):
+        raise GeomapError(
+            f"`risk_classes` was {k!r} but is expected to be a whole number from "
+            f"{RISK_MIN_K} to {RISK_MAX_K}"
+        )
+    if cell_m is not None and (
+        not isinstance(cell_m, numbers.Real) or not math.isfinite(cell_m) or cell_m <= 0
+    ):
+        raise GeomapError(
+            f"`risk_cell_m` was {cell_m!r} but is expected to be a finite number of metres > 0"
+        )
 
 
 def _option(default: Any, help: str) -> Any:
@@ -160,9 +197,28 @@ class MapOptions:
     canvas: bool | None = _option(
         None, f"use Leaflet's canvas renderer (None: above {CANVAS_THRESHOLD} features)"
     )
+    filters: bool = _option(
+        True,
+        "add filters by victim category, device category, incident type and date "
+        "(a public map: hazard areas by device category only)",
+    )
+    heat_weight: str = _option(
+        "casualties",
+        "what the heat map is weighted by: casualties (killed + injured), none (each incident "
+        "counts 1) or any numeric field of the incidents",
+    )
+    risk_field: str = _option("value", "the risk layer's numeric field, drawn in classes")
+    risk_classes: int = _option(5, f"number of risk classes ({RISK_MIN_K} to {RISK_MAX_K})")
+    risk_scheme: str = _option(
+        "quantiles", f"how risk classes are made (mapclassify): {', '.join(RISK_SCHEMES)}"
+    )
+    risk_cell_m: float | None = _option(
+        None, "draw risk points as square cells of this side in metres (None: as dots)"
+    )
 
     def __post_init__(self) -> None:
         check_cell_k(self.cell_m, self.k)
+        _check_risk(self.risk_scheme, self.risk_classes, self.risk_cell_m)
         unknown = set(self.controls) - set(DEFAULT_CONTROLS)
         if unknown:
             raise GeomapError(

@@ -15,10 +15,12 @@ from geomap.map.layers.context import places_layer
 from geomap.map.layers.context import roads_layer
 from geomap.map.layers.controls import controls
 from geomap.map.layers.districts import district_layers
+from geomap.map.layers.filters import filters_config
 from geomap.map.layers.hazards import hazards_layer
 from geomap.map.layers.heat import heat_layer
 from geomap.map.layers.incidents import incidents_layer
 from geomap.map.layers.proposed import proposed_layer
+from geomap.map.layers.risk import risk_layer
 from geomap.map.layers.search import search_places
 from geomap.map.layers.summary import summary_panel
 from geomap.map.layers.summary import timeline_config
@@ -37,6 +39,8 @@ def layer_specs(data: MapInputs, build: Build) -> list[LayerSpec]:
         specs.append(hazards_layer(data.hazards, build))
     if data.proposed is not None and len(data.proposed):
         specs.append(proposed_layer(data.proposed))
+    if data.risk is not None and len(data.risk):
+        specs.append(risk_layer(data.risk, build))
     if data.incidents is not None and len(data.incidents):
         specs.append(incidents_layer(data.incidents, build))
         heat = heat_layer(data.incidents, build)
@@ -74,6 +78,11 @@ def page_config(data: MapInputs, build: Build) -> PageConfig:
     opts, months = build.options, build.months
     layers = layer_specs(data, build)
     places = search_places(data, build.view) if "search" in opts.controls else None
+    summary = (
+        summary_panel(data.true_incidents, data.hazards, months, build.view.k)
+        if months is not None
+        else None
+    )
     return {
         "version": PAGE_VERSION,
         "id": f"geomap-{uuid.uuid4().hex[:10]}",
@@ -84,10 +93,9 @@ def page_config(data: MapInputs, build: Build) -> PageConfig:
         "controls": controls(build),
         "search": {"places": places} if places is not None else None,
         "timeline": timeline_config(months) if months is not None else None,
-        "summary": summary_panel(data.true_incidents, data.hazards, months, build.view.k)
-        if months is not None
-        else None,
+        "summary": summary,
         "public": build.view.public,
         "icons": leaflet_icons(opts.cdn),
+        "filters": filters_config(data, build, layers, summary) if opts.filters else None,
         "bounds": data.bounds(),
     }

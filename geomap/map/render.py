@@ -63,6 +63,7 @@ def render_map(
     proposed: gpd.GeoDataFrame | None = None,
     places: gpd.GeoDataFrame | None = None,
     roads: gpd.GeoDataFrame | None = None,
+    risk: Layer | None = None,
     options: MapOptions | None = None,
     **overrides: Any,
 ) -> GeomapMap:
@@ -70,8 +71,8 @@ def render_map(
 
     Parameters
     ----------
-    incidents, hazards : ValidationResult or GeoDataFrame, optional
-        Validated layers (a result's ``kept`` rows are drawn).
+    incidents, hazards, risk : ValidationResult or GeoDataFrame, optional
+        Validated layers (``kept`` rows drawn); ``risk`` in classes of ``risk_field``.
     districts, proposed, places, roads : GeoDataFrame, optional
         District boundaries (choropleths, joined on geometry), proposed suspected
         areas (:func:`geomap.analysis.propose_hazard_areas`), towns (points with a
@@ -101,7 +102,7 @@ def render_map(
     """
     opts = MapOptions.build(options, **overrides)
     context = {"districts": districts, "proposed": proposed, "places": places, "roads": roads}
-    data, view = prepare(MapInputs.of(incidents, hazards, **context), opts)
+    data, view = prepare(MapInputs.of(incidents, hazards, risk=risk, **context), opts)
     m = GeomapMap(tiles=None, control_scale=False, self_contained=not opts.cdn, zoom_control=True)
     months = slider_months(data, view.period) if opts.time_slider else None
     build = Build(opts, view, months, bundled=assets_available)

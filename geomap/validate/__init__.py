@@ -18,6 +18,7 @@ from geomap.validate.layer import validate_hazards
 from geomap.validate.layer import validate_incidents
 from geomap.validate.layer import validate_layer
 from geomap.validate.result import ValidationResult
+from geomap.validate.risk import validate_risk
 
 __all__ = [
     "ValidationResult",
@@ -25,4 +26,5 @@ __all__ = [
     "validate_hazards",
     "validate_incidents",
     "validate_layer",
+    "validate_risk",
 ]

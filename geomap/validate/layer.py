@@ -17,7 +17,6 @@ import pandas as pd
 import shapely
 
 from geomap._errors import GeomapError
-from geomap._errors import ValidationError
 from geomap.geo import equal_area_crs
 from geomap.io import PROBLEM_COLUMNS
 from geomap.model import DISPLAY_CRS
@@ -33,6 +32,7 @@ from geomap.validate.result import Collector
 from geomap.validate.result import ValidationResult
 from geomap.validate.result import files_table
 from geomap.validate.result import notes_table
+from geomap.validate.result import raise_if_strict
 from geomap.validate.result import rejected_table
 from geomap.validate.result import split_filtered
 
@@ -201,12 +201,7 @@ def validate_layer(
         len(rejected),
         len(notes),
     )
-    if strict and len(rejected):
-        raise ValidationError(
-            f"{len(rejected)} of {n} {spec.name} rows rejected; first: "
-            + "; ".join(result.summary()[1:3]),
-            problems=rejected,
-        )
+    raise_if_strict(result, n, strict)
     return result
 
 

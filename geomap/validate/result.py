@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geomap._errors import ValidationError
 from geomap.io import FILTER_COLUMN
 from geomap.io import PROBLEM_COLUMNS
 from geomap.io import SOURCE_COLUMNS
@@ -27,6 +28,7 @@ __all__ = [
     "ValidationResult",
     "files_table",
     "notes_table",
+    "raise_if_strict",
     "rejected_table",
     "split_filtered",
 ]
@@ -314,3 +316,13 @@ def files_table(
     )
     files.insert(2, "kept", files["read"] - files["rejected"] - files["filtered"])
     return files
+
+
+def raise_if_strict(result: ValidationResult, n: int, strict: bool) -> None:
+    """Raise :class:`~geomap.ValidationError` when ``strict`` and any of ``n`` rows was rejected."""
+    if strict and len(result.rejected):
+        raise ValidationError(
+            f"{len(result.rejected)} of {n} {result.layer} rows rejected; first: "
+            + "; ".join(result.summary()[1:3]),
+            problems=result.rejected,
+        )

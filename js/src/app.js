@@ -1,5 +1,7 @@
 /* The app: builds one map's layers (by kind, from a registry) and controls from its config.
  * Everything it makes belongs to that map's state; nothing is page-wide. */
+import { cursorControl } from "./controls/cursor.js";
+import { filtersControl } from "./controls/filters.js";
 import { fullscreenControl } from "./controls/fullscreen.js";
 import { locateControl } from "./controls/locate.js";
 import { measureControl } from "./controls/measure.js";
@@ -17,6 +19,7 @@ import { IncidentsLayer } from "./layers/incidents.js";
 import { LinesLayer } from "./layers/lines.js";
 import { PointsLayer } from "./layers/points.js";
 import { PolygonsLayer } from "./layers/polygons.js";
+import { RiskLayer } from "./layers/risk.js";
 import { layout } from "./layout.js";
 
 /** Layer kind (a spec's `kind`) -> the class that draws it. */
@@ -27,6 +30,7 @@ export const LAYER_KINDS = {
   polygons: PolygonsLayer,
   points: PointsLayer,
   lines: LinesLayer,
+  risk: RiskLayer,
 };
 
 /** Optional controls, by the name the config's `controls` switches on. */
@@ -36,6 +40,7 @@ const CONTROLS = {
   measure: measureControl,
   minimap: minimapControl,
   scale: scaleControl,
+  coordinates: cursorControl,
 };
 
 function clock() {
@@ -127,10 +132,13 @@ export function app(map, cfg) {
     }
     state.month = k;
     refreshCounts(state);
-    summary?.(k);
+    summary?.(k, state.figures?.(k));
   };
   if (cfg.timeline) {
     sliderControl(map, cfg.timeline, state.setMonth);
+  }
+  if (cfg.filters) {
+    filtersControl(map, state, cfg.filters);
   }
   refreshCounts(state);
   summary?.(null);

@@ -13,10 +13,10 @@ export function el(tag, cls, text) {
   return e;
 }
 
-/** A value as shown in a popup or the summary: a dash for nothing, numbers grouped. */
+/** A value as shown in a popup, a tooltip or the summary: "unknown" for nothing, numbers grouped. */
 export function show(v) {
   if (v === null || v === undefined || v === "") {
-    return "\u2014";
+    return "unknown";
   }
   if (typeof v === "number") {
     return v.toLocaleString("en-US");
@@ -38,12 +38,20 @@ export function table(labels, get, fields, i, cls) {
   return box;
 }
 
-/** The popup (on click) and tooltip (on hover) of row i of a layer. */
-export function bindInfo(layer, spec, get, i) {
+/** The popup (on click) and tooltip (on hover) of row i of a layer; `extra()`, if given,
+ * makes an element added below the popup's table (its coordinates). */
+export function bindInfo(layer, spec, get, i, extra) {
   if (spec.popup?.length) {
-    layer.bindPopup(() => table(spec.labels, get, spec.popup, i, "geomap-popup"), {
-      maxWidth: 360,
-    });
+    layer.bindPopup(
+      () => {
+        const box = table(spec.labels, get, spec.popup, i, "geomap-popup");
+        if (extra) {
+          box.appendChild(extra());
+        }
+        return box;
+      },
+      { maxWidth: 360 },
+    );
   }
   if (spec.tooltip?.length) {
     layer.bindTooltip(() => table(spec.labels, get, spec.tooltip, i, "geomap-tooltip"), {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from geomap.map._encode import COORD_SCALE
@@ -14,11 +15,16 @@ from geomap.map.contract import PointsSpec
 from geomap.map.layers._common import swatch
 from geomap.model import DISPLAY_CRS
 from geomap.style import PLACE
+from geomap.style import PLACE_LABEL
 from geomap.style import PLACE_SWATCH
 from geomap.style import ROAD
 from geomap.style import ROAD_SWATCH
 
-__all__ = ["place_label", "places_layer", "roads_layer"]
+__all__ = ["label_order", "place_label", "places_layer", "roads_layer"]
+
+#: Columns holding a place's population, and the kinds of place labelled first.
+_POPULATION = ("population", "POPULATION", "pop", "POP", "pop_max")
+_KIND_RANK = {"city": 0, "town": 1, "village": 2, "hamlet": 3}
 
 
 def place_label(places: gpd.GeoDataFrame) -> str | None:
@@ -26,8 +32,41 @@ def place_label(places: gpd.GeoDataFrame) -> str | None:
     return next((c for c in ("name", "NAME", "shapeName") if c in places.columns), None)
 
 
+def label_order(places: gpd.GeoDataFrame) -> list[int]:
+    """Return the rows in the order they are labelled: the most populous first.
+
+    By population where a column holds it, then by kind (city, town, village),
+    then as given.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> gdf = gpd.GeoDataFrame({"name": ["a", "b", "c"], "population": [10, None, 300]},
+    ...                        geometry=[shapely.Point(0, 0)] * 3, crs=4326)
+    >>> label_order(gdf)
+    [2, 0, 1]
+    """
+    pop_col = next((c for c in _POPULATION if c in places.columns), None)
+    pop = (
+        pd.to_numeric(places[pop_col], errors="coerce").fillna(-1)
+        if pop_col
+        else pd.Series(-1.0, index=places.index)
+    )
+    kind = (
+        places["kind"].astype(str).str.lower().map(_KIND_RANK).fillna(9)
+        if "kind" in places.columns
+        else pd.Series(9, index=places.index)
+    )
+    frame = pd.DataFrame({"pop": -pop.to_numpy(), "kind": kind.to_numpy()})
+    return [int(i) for i in frame.sort_values(["pop", "kind"], kind="stable").index]
+
+
 def places_layer(places: gpd.GeoDataFrame) -> PointsSpec | None:
-    """Return towns and villages as small white dots named on hover (None without names).
+    """Return towns and villages as small white dots, labelled (None without names).
+
+    The page labels the most populous places (:func:`label_order`) from the opening
+    zoom and more as the map is zoomed in, leaving out a label that would overlap one
+    already drawn (:data:`geomap.style.PLACE_LABEL`).
 
     Parameters
     ----------
@@ -59,6 +98,7 @@ def places_layer(places: gpd.GeoDataFrame) -> PointsSpec | None:
         "tooltip": ["name"],
         "style": {**PLACE, "className": "geomap-place"},
         "legend": [swatch("town or village", PLACE_SWATCH, PLACE["color"], shape="circle")],
+        "placeLabels": {"order": label_order(p4326), **PLACE_LABEL},
     }
 
 

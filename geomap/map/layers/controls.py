@@ -1,4 +1,7 @@
-"""The map's controls (search, full screen, measure, mini-map, locate-me, scale bar)."""
+"""The map's controls (search, full screen, measure, mini-map, locate-me, scale bar, coordinates).
+
+Measure and the coordinate readout are part of geomap's own map app (no plugin to load).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ __all__ = ["PLUGIN_ASSETS", "controls"]
 #: The Leaflet plugins (scripts and styles) each control needs.
 PLUGIN_ASSETS = {
     "fullscreen": ("leaflet_fullscreen", "leaflet_fullscreen_css"),
-    "measure": ("leaflet_measure", "leaflet_measure_css"),
     "minimap": ("leaflet_minimap", "leaflet_minimap_css"),
     "locate": ("leaflet_locate", "leaflet_locate_css"),
 }
@@ -27,7 +29,7 @@ def controls(build: Build) -> dict[str, bool]:
     Returns
     -------
     dict
-        Control name → on, for the plugins and ``scale``.
+        Control name → on, for the plugins, ``scale``, ``measure`` and ``coordinates``.
     """
     wanted = set(build.options.controls)
     enabled: dict[str, bool] = {}
@@ -36,4 +38,6 @@ def controls(build: Build) -> dict[str, bool]:
         if enabled[name]:
             build.need(*assets)
     enabled["scale"] = "scale" in wanted
+    for name in ("measure", "coordinates"):
+        enabled[name] = name in wanted
     return enabled

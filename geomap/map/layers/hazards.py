@@ -5,11 +5,15 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
+from geomap.map._encode import COORD_SCALE
 from geomap.map._encode import binary
+from geomap.map._encode import coords
 from geomap.map._polygons import display_polygons
 from geomap.map.contract import HazardsSpec
 from geomap.map.contract import HazardStyle
+from geomap.map.contract import HazardSymbols
 from geomap.map.contract import LegendEntry
 from geomap.map.layers._common import Build
 from geomap.map.layers._common import swatch
@@ -23,6 +27,7 @@ from geomap.style import HAZARD_LABELS
 from geomap.style import HAZARD_LINE_OPACITY
 from geomap.style import HAZARD_OPACITY
 from geomap.style import HAZARD_OUTLINE
+from geomap.style import HAZARD_SYMBOL
 from geomap.style import HAZARD_WEIGHT
 
 __all__ = ["hazards_layer"]
@@ -83,6 +88,7 @@ def hazards_layer(hazards: gpd.GeoDataFrame, build: Build) -> HazardsSpec:
         "canvas": build.canvas(len(shown)),
         "style": _STYLE,
         "legends": hazard_legends(shown),
+        "symbols": hazard_symbols(shown),
     }
     if build.months is not None:
         spec["time"] = {
@@ -90,6 +96,21 @@ def hazards_layer(hazards: gpd.GeoDataFrame, build: Build) -> HazardsSpec:
             "t1": time_column(shown, "status_date", cols),
         }
     return spec
+
+
+def hazard_symbols(hazards: gpd.GeoDataFrame) -> HazardSymbols:
+    """Return where each area's symbol goes (a point inside it) and how the symbols look.
+
+    The page draws an area's symbol when the area is smaller than ``minPx`` pixels
+    across at the current zoom, so that no hazard area is an invisible speck.
+    """
+    pts = shapely.point_on_surface(hazards.geometry.to_numpy())
+    return {
+        "x": coords(shapely.get_x(pts)),
+        "y": coords(shapely.get_y(pts)),
+        "scale": COORD_SCALE,
+        **HAZARD_SYMBOL,  # type: ignore[typeddict-item]
+    }
 
 
 def hazard_legends(hazards: gpd.GeoDataFrame) -> dict[str, list[LegendEntry]]:
@@ -109,4 +130,15 @@ def hazard_legends(hazards: gpd.GeoDataFrame) -> dict[str, list[LegendEntry]]:
     released: list[LegendEntry] = [
         swatch(HAZARD_LABELS[s], HAZARD_FILL[s]) for s in RELEASED_STATUSES if s in status
     ]
+    known = klass <= {"CHA", "SHA"} and status <= {"active", *RELEASED_STATUSES}
+    if not (known and {"hazard_class", "status"} <= set(hazards.columns)):
+        active.append(swatch("unknown class or status", HAZARD_FALLBACK))
+    active.append(
+        swatch(
+            "area too small to see at this zoom (drawn as a triangle)",
+            HAZARD_FILL["active CHA"],
+            HAZARD_OUTLINE["CHA"],
+            shape="triangle",
+        )
+    )
     return {"active": active, "released": released}

@@ -1,9 +1,14 @@
-"""Incidents: points coloured by victim category (or type) and sized by casualties."""
+"""Incidents: points shaped and toned by victim category (or type), sized by casualties.
+
+Shapes and tones never reuse the hazards' red, orange, green and blue (see
+:mod:`geomap.style`); a missing category is drawn and listed as "unknown".
+"""
 
 from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from geomap._errors import GeomapError
@@ -21,11 +26,16 @@ from geomap.model import INCIDENTS
 from geomap.model import VICTIM_CATEGORY
 from geomap.style import CASUALTY_BASE
 from geomap.style import CASUALTY_SCALE
+from geomap.style import CELL_SUPPRESSED
 from geomap.style import CLUSTER
 from geomap.style import INCIDENT
 from geomap.style import SIZE_SWATCH
 from geomap.style import TYPE_COLORS
+from geomap.style import TYPE_SHAPES
+from geomap.style import UNKNOWN_DASH
+from geomap.style import UNKNOWN_FILL
 from geomap.style import VICTIM_COLORS
+from geomap.style import VICTIM_SHAPES
 
 __all__ = ["color_by", "incident_legend", "incidents_layer", "size_fields"]
 
@@ -48,6 +58,11 @@ def color_by(incidents: gpd.GeoDataFrame) -> tuple[str, dict[str, str]]:
     return "incident_type", TYPE_COLORS
 
 
+def shapes_of(field: str) -> dict[str, str]:
+    """Return the marker shape of each category of ``field`` (victim category or type)."""
+    return VICTIM_SHAPES if field == "victim_category" else TYPE_SHAPES
+
+
 def size_fields(incidents: gpd.GeoDataFrame) -> list[str]:
     """Return the casualty columns markers are sized by (and the heat map weighted by)."""
     return [c for c in ("killed", "injured") if c in incidents.columns]
@@ -58,7 +73,10 @@ def _style(incidents: gpd.GeoDataFrame, build: Build) -> IncidentStyle:
     return {
         "colorBy": field,
         "palette": palette,
-        "fallback": VICTIM_COLORS["unknown"],
+        "fallback": UNKNOWN_FILL,
+        "shapes": shapes_of(field),
+        "unknownDash": UNKNOWN_DASH,
+        "cell": {**CELL_SUPPRESSED, "label": f"<{build.view.k}" if build.view.k else ""},
         "sizeBy": size_fields(incidents),
         "base": CASUALTY_BASE,
         "scale": CASUALTY_SCALE,
@@ -119,7 +137,7 @@ def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
         "canvas": build.canvas(n),
         "searchable": build.view.searchable and "id" in incidents.columns,
         "style": style,
-        "cluster": {"radius": CLUSTER["radius"], "maxZoom": CLUSTER["maxZoom"]},
+        "cluster": {**CLUSTER},  # type: ignore[typeddict-item]
         "legend": incident_legend(incidents, build.view.k, build.view.colour_heading),
     }
     date_col = build.view.incident_date
@@ -131,28 +149,47 @@ def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
 
 
 def incident_legend(
-    incidents: gpd.GeoDataFrame, k: int | None = None, heading: str = "Colour: {}"
+    incidents: gpd.GeoDataFrame, k: int | None = None, heading: str = "Symbol: {}"
 ) -> list[LegendEntry]:
-    """Return the incident legend: colours present, suppressed cells (with ``k``), sizes."""
+    """Return the incident legend: shapes present, "unknown", suppressed cells (with ``k``), sizes.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> inc = gpd.GeoDataFrame({"victim_category": ["deminer", None]},
+    ...                        geometry=[shapely.Point(0, 0)] * 2, crs=4326)
+    >>> [(e["label"], e["shape"]) for e in incident_legend(inc)[1:]]
+    [('deminer', 'square'), ('unknown', 'circle')]
+    """
     items: list[LegendEntry] = []
     field, palette = color_by(incidents)
     if field in incidents.columns:
-        present = set(incidents[field].astype(object).dropna())
+        values = incidents[field].astype(object)
+        present = set(values.dropna())
         word = "victim category" if field == "victim_category" else "type"
         items.append({"heading": heading.format(word)})
         codes = VICTIM_CATEGORY.codes if field == "victim_category" else INCIDENT_TYPE.codes
+        shapes = shapes_of(field)
         items += [
-            swatch(cat, palette[cat], INCIDENT["stroke"], shape="circle")
+            swatch(cat, palette[cat], INCIDENT["stroke"], shape=shapes[cat])
             for cat in codes
-            if cat in present
+            if cat in present and cat != "unknown"
         ]
+        suppressed = incidents.get("suppressed", pd.Series(False, index=incidents.index))
+        missing = values.isna() & ~suppressed.fillna(False).astype(bool)
+        if "unknown" in present or missing.any():
+            items.append(
+                swatch("unknown", UNKNOWN_FILL, INCIDENT["stroke"], shape="circle", dash=True)
+            )
     if k:
         items.append(
             swatch(
-                f"withheld: fewer than {k} incidents, or to protect one (no counts)",
-                INCIDENT["suppressedFill"],
-                INCIDENT["stroke"],
-                shape="circle",
+                f"withheld cell: fewer than {k} incidents, or withheld to protect one "
+                "(no counts, no category)",
+                CELL_SUPPRESSED["fill"],
+                CELL_SUPPRESSED["stroke"],
+                shape="cell",
+                text=f"<{k}",
             )
         )
     return items + _size_legend(incidents)

@@ -86,7 +86,7 @@ def _running(trend: pd.DataFrame | None, column: str, axis: list[str]) -> np.nda
 
 
 def _shown(total: np.ndarray, counts: pd.Series | None) -> list[Any]:
-    """Return the values of a row (None throughout where every count is unknown: a dash)."""
+    """Return the values of a row (None throughout where every count is unknown: "unknown")."""
     if counts is not None and counts.isna().all():
         return [None] * len(total)
     return [int(v) for v in total]

@@ -1,7 +1,24 @@
 /* Legend items under a layer's checkbox: a swatch and a label, or a sub-heading. */
 import { el } from "../format.js";
+import { cellStyle, shapeSwatch } from "../layers/shapes.js";
+
+const SHAPES = new Set(["circle", "square", "triangle", "diamond", "cross", "pentagon"]);
 
 function swatch(item) {
+  if (SHAPES.has(item.shape)) {
+    return shapeSwatch(item, item.size ? 2 * item.size : 14);
+  }
+  if (item.shape === "cell") {
+    const cell = el("span", "geomap-swatch-cell", item.text);
+    cellStyle(cell, {
+      size: 16,
+      fill: item.fill,
+      hatch: item.stroke,
+      stroke: item.stroke,
+      text: "#333",
+    });
+    return cell;
+  }
   const sw = el("span", `geomap-swatch geomap-swatch-${item.shape || "rect"}`);
   sw.style.background = item.fill || "transparent";
   sw.style.borderColor = item.stroke;

@@ -1,5 +1,7 @@
 /* Search box: an incident or hazard id first, then a place or district by name. */
+import { parseCoordinate } from "../coords.js";
 import { el } from "../format.js";
+import { goToCoordinate } from "./goto.js";
 
 function findPlace(places, q) {
   return (
@@ -27,11 +29,16 @@ function showPlace(map, hit) {
     .openOn(map);
 }
 
-/** Reveal what `q` (lower case) names; false when nothing does. */
-function search(map, state, places, q) {
+/** Reveal what `q` (lower case) names: true; false when nothing does; or why it is hidden. */
+function search(map, state, places, q, typed) {
   for (const layer of Object.values(state.searchables)) {
     const i = layer.find(q);
     if (i !== null) {
+      // Never show what the slider or the filters hide: say so instead.
+      const why = layer.hiddenBy?.(i);
+      if (why) {
+        return `\u201c${typed}\u201d is hidden by ${why}`;
+      }
       layer.reveal(i);
       return true;
     }
@@ -50,8 +57,8 @@ export function searchControl(map, state, places) {
     const form = el("form");
     const input = el("input");
     input.type = "search";
-    input.placeholder = "Search id, district or place";
-    input.setAttribute("aria-label", "Search by id, district or place");
+    input.placeholder = "Search id, place or coordinate";
+    input.setAttribute("aria-label", "Search by id, district, place or coordinate (DD, DMS, MGRS)");
     const list = el("datalist");
     list.id = `geomap-search-${state.id}`;
     input.setAttribute("list", list.id);
@@ -69,8 +76,16 @@ export function searchControl(map, state, places) {
       ev.preventDefault();
       const q = input.value.trim().toLowerCase();
       msg.textContent = "";
-      if (q && !search(map, state, places, q)) {
-        msg.textContent = `Nothing found for \u201c${input.value}\u201d`;
+      msg.classList.remove("geomap-search-ok");
+      const at = parseCoordinate(q);
+      if (at && !at.error) {
+        goToCoordinate(map, at, msg, state);
+      } else if (q) {
+        const found = search(map, state, places, q, input.value.trim());
+        if (found !== true) {
+          msg.textContent =
+            found || (at ? at.error : `Nothing found for \u201c${input.value}\u201d`);
+        }
       }
     });
     L.DomEvent.disableClickPropagation(div);

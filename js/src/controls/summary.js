@@ -16,7 +16,9 @@ function figures(s, cells) {
   return t;
 }
 
-/** Add the summary (`id`: the map's); returns the function that shows month k (null: all). */
+/** Add the summary (`id`: the map's); returns the function that shows month k (null: all).
+ * `live` (from the filters) replaces some rows' values ({values: {key: v}}), hides others
+ * ({hidden: Set of keys}) and says why ({label}); without it every row shows month k's. */
 export function summaryControl(map, s, id) {
   const ctl = L.control({ position: "bottomleft" });
   const cells = {};
@@ -44,11 +46,14 @@ export function summaryControl(map, s, id) {
     return div;
   };
   ctl.addTo(map);
-  return (k) => {
-    cells.when.textContent = k === null ? "" : `Up to the end of ${s.months[k]}`;
+  return (k, live) => {
+    const when = k === null ? "" : `Up to the end of ${s.months[k]}`;
+    cells.when.textContent = [when, live?.label].filter(Boolean).join(" \u00b7 ");
     for (const r of s.rows) {
-      const v = r.values[k === null ? r.values.length - 1 : k];
-      cells[r.key].textContent = v === null ? "\u2014" : show(v);
+      const own = live && r.key in live.values;
+      const v = own ? live.values[r.key] : r.values[k === null ? r.values.length - 1 : k];
+      cells[r.key].textContent = show(v);
+      cells[r.key].parentElement.style.display = live?.hidden.has(r.key) ? "none" : "";
     }
   };
 }

@@ -1,6 +1,9 @@
 /* Hazard areas: one layer for what is active at the slider's date, one for released land. */
-import { getters, polygons, timeArray, typed } from "../decode.js";
+import { getters, points, polygons, timeArray, typed } from "../decode.js";
+import { hiddenReason } from "../filter.js";
 import { bindInfo, table } from "../format.js";
+import { polygonPlace } from "../place.js";
+import { shapeMarker } from "./shapes.js";
 import { findId, renderer, visibleAt } from "./shared.js";
 
 const HIDDEN = 0;
@@ -46,7 +49,68 @@ export class HazardsLayer {
     this.state = new Int8Array(spec.n).fill(-1);
     this.nActive = 0;
     this.nReleased = 0;
+    this.pass = null; // the filters' row test (controls/filters.js); null: every row
     this.setTime(null);
+    if (spec.symbols) {
+      // An area too small to see at the zoom is drawn as a symbol too.
+      this.at = points(spec.symbols);
+      this.symbols = new Array(spec.n);
+      map.on("zoomend", () => this.updateSymbols());
+      map.whenReady(() => this.updateSymbols());
+    }
+  }
+
+  /** Whether area i is under the symbols' minPx pixels across at zoom z. */
+  tiny(i, z) {
+    const b = this.shape(i).getBounds();
+    const a = this.map.project(b.getNorthWest(), z);
+    const c = this.map.project(b.getSouthEast(), z);
+    return Math.max(Math.abs(c.x - a.x), Math.abs(c.y - a.y)) < this.spec.symbols.minPx;
+  }
+
+  symbol(i, active) {
+    const sy = this.spec.symbols;
+    const look = hazardStyle(this.spec.style, this.get, i, active);
+    const opts = {
+      shape: "triangle",
+      radius: sy.radius,
+      color: look.color,
+      fillColor: look.fillColor,
+      weight: sy.weight,
+      fillOpacity: sy.fillOpacity,
+      className: `geomap-hazard-symbol geomap-symbol-${active ? "active" : "released"}`,
+    };
+    if (this.renderer) {
+      opts.renderer = this.renderer;
+    }
+    const m = shapeMarker([this.at.lat(i), this.at.lng(i)], opts);
+    bindInfo(m, this.spec, this.get, i);
+    return m;
+  }
+
+  /** Show a symbol for each drawn area too small to see at the current zoom, hide the rest. */
+  updateSymbols() {
+    if (!this.symbols || !this.map._loaded) {
+      return;
+    }
+    const z = this.map.getZoom();
+    for (let i = 0; i < this.spec.n; i++) {
+      const state = this.state[i];
+      const want = state === ACTIVE || state === RELEASED ? this.tiny(i, z) : false;
+      let m = this.symbols[i];
+      if (m && (!want || m.geomapState !== state)) {
+        this.active.removeLayer(m);
+        this.releasedGroup.removeLayer(m);
+        m = null;
+        this.symbols[i] = null;
+      }
+      if (want && !m) {
+        m = this.symbol(i, state === ACTIVE);
+        m.geomapState = state;
+        this.symbols[i] = m;
+        (state === ACTIVE ? this.active : this.releasedGroup).addLayer(m);
+      }
+    }
   }
 
   attach(state) {
@@ -79,7 +143,7 @@ export class HazardsLayer {
         opts.renderer = this.renderer;
       }
       const p = L.polygon(this.latlngs[i], opts);
-      bindInfo(p, this.spec, this.get, i);
+      bindInfo(p, this.spec, this.get, i, () => polygonPlace(p));
       this.shapes[i] = p;
     }
     return this.shapes[i];
@@ -105,7 +169,7 @@ export class HazardsLayer {
 
   stateAt(i, T) {
     const recorded = visibleAt(this.t0, i, T);
-    if (!recorded) {
+    if (!recorded || (this.pass !== null && !this.pass(i))) {
       return HIDDEN;
     }
     const rel = this.released && this.released[i] === 1 && visibleAt(this.t1, i, T);
@@ -113,6 +177,7 @@ export class HazardsLayer {
   }
 
   setTime(T) {
+    this.T = T;
     let a = 0;
     let r = 0;
     for (let i = 0; i < this.spec.n; i++) {
@@ -139,10 +204,16 @@ export class HazardsLayer {
     }
     this.nActive = a;
     this.nReleased = r;
+    this.updateSymbols();
   }
 
   find(text) {
     return findId(this, text);
+  }
+
+  /** Why area i is not drawn (the slider, the filters), or null. */
+  hiddenBy(i) {
+    return hiddenReason(!visibleAt(this.t0, i, this.T), this.pass !== null && !this.pass(i));
   }
 
   reveal(i) {
@@ -156,9 +227,8 @@ export class HazardsLayer {
       s.openPopup();
       return;
     }
-    L.popup()
-      .setLatLng(s.getBounds().getCenter())
-      .setContent(table(this.spec.labels, this.get, this.spec.popup, i, "geomap-popup"))
-      .openOn(this.map);
+    const box = table(this.spec.labels, this.get, this.spec.popup, i, "geomap-popup");
+    box.appendChild(polygonPlace(s));
+    L.popup().setLatLng(s.getBounds().getCenter()).setContent(box).openOn(this.map);
   }
 }

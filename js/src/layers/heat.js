@@ -1,4 +1,5 @@
-/* A heat map of the incidents shown, weighted by casualties (leaflet.heat). */
+/* A heat map of the incidents shown, weighted by casualties or a field (leaflet.heat). */
+import { getter } from "../decode.js";
 import { entry } from "./shared.js";
 
 export class HeatLayer {
@@ -6,6 +7,7 @@ export class HeatLayer {
     this.points = state.layers.incidents;
     this.spec = spec;
     this.weight = spec.weight || [];
+    this.values = spec.values ? getter(spec.values) : null;
     const { radius, blur, maxZoom, minOpacity } = spec;
     this.layer = L.heatLayer([], { radius, blur, maxZoom, minOpacity });
     this.stale = true;
@@ -30,6 +32,10 @@ export class HeatLayer {
       return;
     }
     const p = this.points;
+    if (this.values) {
+      this.setWeighted(p);
+      return;
+    }
     let max = 1;
     const data = p.visible.map((i) => {
       let c = 0;
@@ -44,6 +50,19 @@ export class HeatLayer {
       return [p.lat(i), p.lng(i), c];
     });
     this.layer.setOptions({ max: Math.min(max, 5) });
+    this.layer.setLatLngs(data);
+    this.stale = false;
+  }
+
+  /* Weighted by the spec's field: each point by its value (missing or negative: 0). */
+  setWeighted(p) {
+    let max = 0;
+    const data = p.visible.map((i) => {
+      const v = Math.max(this.values(i) ?? 0, 0);
+      max = Math.max(max, v);
+      return [p.lat(i), p.lng(i), v];
+    });
+    this.layer.setOptions({ max: max || 1 });
     this.layer.setLatLngs(data);
     this.stale = false;
   }

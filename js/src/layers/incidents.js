@@ -1,6 +1,10 @@
-/* Incidents: circle markers sized by casualties, or clusters (supercluster) when many. */
+/* Incidents: markers shaped by category and sized by casualties, or clusters
+ * (supercluster) when many; a suppressed public cell is a hatched square marked "<k". */
 import { getters, points, timeArray } from "../decode.js";
+import { hiddenReason } from "../filter.js";
 import { bindInfo, table } from "../format.js";
+import { incidentPlaceLabel, placeBox } from "../place.js";
+import { cellStyle, shapeMarker } from "./shapes.js";
 import { entry, findId, renderer, visibleAt } from "./shared.js";
 
 function radius(st, get, i) {
@@ -18,13 +22,18 @@ function radius(st, get, i) {
 export function incidentStyle(st, get, i) {
   const cat = get[st.colorBy] ? get[st.colorBy](i) : null;
   const suppressed = st.suppressedField && get[st.suppressedField]?.(i);
+  const unknown = cat === null || cat === "unknown" || !st.palette[cat];
+  const shape = (!unknown && st.shapes?.[cat]) || "circle";
   return {
     radius: radius(st, get, i),
     color: st.stroke,
     weight: st.weight,
-    fillColor: suppressed ? st.suppressedFill : st.palette[cat] || st.fallback,
+    fillColor: suppressed ? st.suppressedFill : unknown ? st.fallback : st.palette[cat],
     fillOpacity: suppressed ? st.suppressedOpacity : st.fillOpacity,
-    className: st.className,
+    dashArray: unknown && !suppressed ? st.unknownDash || null : null,
+    shape,
+    suppressed: Boolean(suppressed),
+    className: `${st.className} geomap-shape-${shape}${unknown ? " geomap-unknown" : ""}`,
   };
 }
 
@@ -33,11 +42,34 @@ function clusterIcon(n) {
   return L.divIcon({ className: "geomap-cluster", iconSize: [size, size] });
 }
 
+/* A suppressed public cell: a hatched square with "<k", not a town-like dot. */
+function cellMarker(latlng, cell) {
+  const icon = L.divIcon({
+    className: "geomap-cell-suppressed",
+    iconSize: [cell.size, cell.size],
+  });
+  const m = L.marker(latlng, { icon, keyboard: false });
+  m.on("add", () => {
+    const e = m.getElement();
+    if (e) {
+      cellStyle(e, cell);
+      e.textContent = cell.label;
+    }
+  });
+  return m;
+}
+
 export class IncidentsLayer {
-  constructor(map, spec) {
+  constructor(map, spec, state) {
     this.spec = spec;
     this.map = map;
+    this.placeLabel = incidentPlaceLabel(state?.cfg?.public);
     this.get = getters(spec.cols);
+    // A suppressed cell's values are withheld, not unknown.
+    this.withheld = {};
+    for (const [k, g] of Object.entries(this.get)) {
+      this.withheld[k] = (i) => g(i) ?? "withheld";
+    }
     const p = points(spec);
     this.lat = p.lat;
     this.lng = p.lng;
@@ -48,6 +80,7 @@ export class IncidentsLayer {
     this.visible = [];
     this.markers = null;
     this.index = null;
+    this.pass = null; // the filters' row test (controls/filters.js); null: every row
     if (spec.mode === "cluster") {
       map.on("moveend", () => {
         if (map.hasLayer(this.group)) {
@@ -71,12 +104,14 @@ export class IncidentsLayer {
   }
 
   marker(i) {
-    const opts = incidentStyle(this.spec.style, this.get, i);
+    const st = this.spec.style;
+    const opts = incidentStyle(st, this.get, i);
     if (this.renderer) {
       opts.renderer = this.renderer;
     }
-    const m = L.circleMarker([this.lat(i), this.lng(i)], opts);
-    bindInfo(m, this.spec, this.get, i);
+    const ll = [this.lat(i), this.lng(i)];
+    const m = opts.suppressed && st.cell ? cellMarker(ll, st.cell) : shapeMarker(ll, opts);
+    bindInfo(m, this.spec, opts.suppressed ? this.withheld : this.get, i, () => this.place(i));
     m.geomapIndex = i;
     return m;
   }
@@ -85,7 +120,7 @@ export class IncidentsLayer {
     this.T = T;
     const vis = [];
     for (let i = 0; i < this.spec.n; i++) {
-      if (visibleAt(this.t, i, T)) {
+      if (visibleAt(this.t, i, T) && (this.pass === null || this.pass(i))) {
         vis.push(i);
       }
     }
@@ -114,11 +149,17 @@ export class IncidentsLayer {
   clusterMarker(f) {
     const c = f.geometry.coordinates;
     const n = f.properties.point_count;
+    const look = this.spec.cluster;
     const m = L.marker([c[1], c[0]], { icon: clusterIcon(n), keyboard: false });
     m.on("add", () => {
       const e = m.getElement();
       if (e) {
         e.textContent = n >= 10000 ? `${Math.round(n / 1000)}k` : String(n);
+        if (look.fill) {
+          e.style.background = look.fill;
+          e.style.color = look.text;
+          e.style.borderColor = look.stroke;
+        }
       }
     });
     m.bindTooltip(`${n.toLocaleString("en-US")} incidents: click to zoom in`);
@@ -144,12 +185,22 @@ export class IncidentsLayer {
     }
   }
 
+  /** Row i's coordinates block (a popup's last part). */
+  place(i) {
+    return placeBox(this.lat(i), this.lng(i), this.placeLabel);
+  }
+
   count() {
     return this.visible.length;
   }
 
   find(text) {
     return findId(this, text);
+  }
+
+  /** Why row i is not drawn (the slider, the filters), or null. */
+  hiddenBy(i) {
+    return hiddenReason(!visibleAt(this.t, i, this.T), this.pass !== null && !this.pass(i));
   }
 
   reveal(i) {
@@ -159,9 +210,8 @@ export class IncidentsLayer {
       this.map.addLayer(this.group);
     }
     const fields = this.spec.popup.length ? this.spec.popup : ["id"];
-    L.popup({ maxWidth: 360 })
-      .setLatLng(ll)
-      .setContent(table(this.spec.labels, this.get, fields, i, "geomap-popup"))
-      .openOn(this.map);
+    const box = table(this.spec.labels, this.get, fields, i, "geomap-popup");
+    box.appendChild(this.place(i));
+    L.popup({ maxWidth: 360 }).setLatLng(ll).setContent(box).openOn(this.map);
   }
 }

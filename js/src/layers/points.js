@@ -1,5 +1,6 @@
-/* Context points (towns and villages): small circles with one style. */
+/* Context points (towns and villages): small circles with one style, and their labels. */
 import { points } from "../decode.js";
+import { placeLabels } from "./labels.js";
 import { SimpleLayer } from "./simple.js";
 
 export class PointsLayer extends SimpleLayer {
@@ -7,6 +8,7 @@ export class PointsLayer extends SimpleLayer {
     super(map, spec);
     this.at = points(spec);
     this.build();
+    placeLabels(map, this);
   }
 
   feature(i) {
