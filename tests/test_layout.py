@@ -87,18 +87,31 @@ def overlaps(boxes: list[dict]) -> list[str]:
     return bad
 
 
+PANELS = ".leaflet-control-container button[aria-controls]:visible"
+
+
 def open_every_panel(page_or_frame) -> int:
-    """Unfold every folded control, one by one, as a person would; return how many."""
-    n = 0
-    for _ in range(20):
-        folded = page_or_frame.locator(
-            ".leaflet-control-container button[aria-expanded=false]:visible"
-        )
-        if folded.count() == 0:
-            break
-        folded.first.click()
-        n += 1
+    """Open every foldable panel (a button that controls a part of its control), one at a
+    time, as a person would; each time, no two controls overlap. Return how many."""
+    buttons = page_or_frame.locator(PANELS)
+    n = buttons.count()
+    for k in range(n):
+        button = buttons.nth(k)
+        if button.get_attribute("aria-expanded") == "false":
+            button.click()
+        assert button.get_attribute("aria-expanded") == "true"
+        part = button.get_attribute("aria-controls")
+        assert page_or_frame.locator(f"[id='{part}']").is_visible()
+        settle(page_or_frame)
+        assert overlaps(page_or_frame.evaluate(CONTROLS)) == []
     return n
+
+
+def open_panels(page_or_frame) -> list[str]:
+    """The classes of the panels open now."""
+    return page_or_frame.locator(
+        ".leaflet-control-container button[aria-controls][aria-expanded=true]"
+    ).evaluate_all("bs => bs.map(b => b.className)")
 
 
 @pytest.fixture(scope="module")
@@ -139,12 +152,15 @@ def test_no_two_controls_overlap(browser, sample_page, sample, size):
         w, s = min(incidents[0], hazards[0]), min(incidents[1], hazards[1])
         e, n = max(incidents[2], hazards[2]), max(incidents[3], hazards[3])
         assert data_in_view(page, [[s, w], [n, e]])
-        # Opened, every panel still keeps clear of the others, inside the map.
-        opened = open_every_panel(page)
-        assert opened == {"phone": 2, "tablet": 1, "laptop": 0}[size]
+        # Opened, every panel still keeps clear of the others, inside the map; on a phone
+        # one at a time (opening one folds the others).
+        assert open_every_panel(page) >= 2
+        if size == "phone":
+            assert len(open_panels(page)) == 1
+        if not panel.is_visible():
+            page.locator(".geomap-panel-toggle").click()
         settle(page)
         assert panel.is_visible()
-        assert summary.is_visible()
         assert overlaps(page.evaluate(CONTROLS)) == []
         # And the legend scrolls inside the map, however tall the page.
         height = page.evaluate(f"{FIRST_MAP}.map.getContainer().clientHeight")
@@ -253,7 +269,11 @@ def test_420px_embed_layout(browser, tmp_path, small_embed, kind):
         assert overlaps(where.evaluate(CONTROLS)) == []
         assert not where.locator(".geomap-panel-body").is_visible()
         assert not where.locator(".geomap-summary-body").is_visible()
-        assert open_every_panel(where) == 2
+        assert open_every_panel(where) >= 2
+        assert len(open_panels(where)) == 1  # a short map: one at a time
+        toggle = where.locator(".geomap-panel-toggle")
+        if toggle.get_attribute("aria-expanded") == "false":
+            toggle.click()
         settle(where)
         assert overlaps(where.evaluate(CONTROLS)) == []
         # 60 % of this 900 px window would be taller than the whole 420 px map.

@@ -272,6 +272,11 @@ function keepClear(map, popup) {
   if (!el) {
     return;
   }
+  // Its text may scroll (a small map): reachable by keyboard then.
+  const content = el.querySelector(".leaflet-popup-content");
+  if (content && content.scrollHeight > content.clientHeight) {
+    content.tabIndex = 0;
+  }
   const origin = map.getContainer().getBoundingClientRect();
   const p = el.getBoundingClientRect();
   const r = {
@@ -290,6 +295,27 @@ function keepClear(map, popup) {
   if (move && (move.dx || move.dy)) {
     map.panBy([-move.dx, -move.dy]);
   }
+}
+
+/* ---------- one panel at a time ---------- */
+
+/** On a narrow or short map, opening a panel (a button that controls a part of its
+ * control, whoever made it) folds the others that are open: they could not all fit. */
+function oneAtATime(map) {
+  const box = map.getContainer();
+  const panels = "button[aria-controls][aria-expanded=true]";
+  map._controlContainer.addEventListener("click", (ev) => {
+    const opened = ev.target.closest?.(panels);
+    const { w, h } = containerSize(map);
+    if (!opened || (w >= NARROW && h >= SHORT)) {
+      return;
+    }
+    for (const other of box.querySelectorAll(`.leaflet-control-container ${panels}`)) {
+      if (other !== opened) {
+        other.click();
+      }
+    }
+  });
 }
 
 /* ---------- names ---------- */
@@ -387,6 +413,7 @@ export function layout(map, cfg) {
   L.Popup.prototype.options.autoPan = false;
   map.on("popupopen", (e) => keepClear(map, e.popup));
   nameMarkers(map);
+  oneAtATime(map);
   if (last.w && last.h) {
     refit();
   }
