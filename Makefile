@@ -6,7 +6,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: map test lint pytest jstest bench notebooks clean
+.PHONY: map test lint pytest jstest bench notebooks screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -31,8 +31,8 @@ notebooks: $(VENV)/.installed
 # Python: ruff, mypy, the stage contract (import-linter). JavaScript: biome, and a check
 # that the committed map app and plugin bundles are what js/ and package-lock.json build.
 lint: $(VENV)/.installed node_modules/.installed
-	$(VENV)/bin/ruff check geomap tests data benchmarks
-	$(VENV)/bin/ruff format --check geomap tests data benchmarks
+	$(VENV)/bin/ruff check geomap tests data benchmarks docs
+	$(VENV)/bin/ruff format --check geomap tests data benchmarks docs
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 	npm run --silent lint
@@ -46,6 +46,10 @@ jstest: node_modules/.installed
 	npm test
 
 test: lint jstest pytest
+
+# The README's screenshots (docs/img/): the sample on a desktop, a phone and an A4 page.
+screenshots: $(VENV)/.installed
+	$(PY) docs/screenshots.py
 
 # Speed and size, measured (not in the tests): geomap vs explore(), and the analysis at 1M x 50k.
 bench: $(VENV)/.installed

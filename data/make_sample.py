@@ -72,9 +72,12 @@ from benchmarks.synthetic import REGION_BOUNDS  # noqa: E402
 from benchmarks.synthetic import REGION_MID_LAT  # noqa: E402
 from benchmarks.synthetic import SEED  # noqa: E402
 from benchmarks.synthetic import STATUSES  # noqa: E402
+from geomap.io import NOTICE_KEY  # noqa: E402
 from geomap.model import DISPLAY_CRS  # noqa: E402
 
 GPKG_PATH = HERE / "karabakh-sample.gpkg"
+#: What every map of the sample says about it (the GeoPackage's GEOMAP_NOTICE metadata).
+NOTICE = "SYNTHETIC DATA: invented for demonstration, not real contamination"
 CSV_PATH = HERE / "karabakh-incidents.csv"
 
 ROADS: tuple[tuple[str, ...], ...] = (
@@ -1147,7 +1150,9 @@ def main() -> None:
         ("hazards", hazards),
         ("incidents", incidents),
     ):
-        layer.to_file(GPKG_PATH, layer=name, driver="GPKG", engine="pyogrio")
+        # The notice every map of this file shows (geomap.io.read_notice reads it back).
+        meta = {"dataset_metadata": {NOTICE_KEY: NOTICE}} if name == "districts" else {}
+        layer.to_file(GPKG_PATH, layer=name, driver="GPKG", engine="pyogrio", **meta)
 
     table = pd.DataFrame(incidents.drop(columns="geometry"))
     table["latitude"] = incidents.geometry.y.round(6)

@@ -22,6 +22,8 @@ __all__ = [
     "CHORO_COLORS",
     "CHORO_NODATA",
     "CLUSTER",
+    "DISCLAIMER",
+    "FRAME",
     "HAZARD_DASH",
     "HAZARD_FALLBACK",
     "HAZARD_FILL",
@@ -221,3 +223,35 @@ RISK_COLORS = {
     ],
 }
 RISK_LINE: dict[str, Any] = {"color": "#7f7f7f", "weight": 0.5, "fillOpacity": 0.65}
+#: The disclaimer every map shows, small, on screen and in print: a map of recorded
+#: contamination is never a map of safe ground.
+DISCLAIMER = "Areas not marked are not necessarily safe."
+
+# --- offline frame (issue 9, item 1): drawn when the basemap tiles cannot load -------------
+#: Land (filled, no outline), country borders and coasts, district outlines, GeoNames places,
+#: and the map's background (water) while the frame is shown.
+FRAME: dict[str, Any] = {
+    "land": {
+        "stroke": False,
+        "fillColor": "#f2efe6",
+        "fillOpacity": 1,
+        "className": "geomap-frame-land",
+    },
+    "border": {"color": "#7a7a7a", "weight": 1.2, "opacity": 1, "className": "geomap-frame-border"},
+    "district": {
+        "color": "#8c6d9e",
+        "weight": 1.2,
+        "dashArray": "5 4",
+        "fill": False,
+        "className": "geomap-frame-district",
+    },
+    "place": {
+        "radius": 2.5,
+        "color": "#222",
+        "weight": 1,
+        "fillColor": "#222",
+        "fillOpacity": 1,
+        "className": "geomap-frame-place",
+    },
+    "water": "#cddbe4",
+}

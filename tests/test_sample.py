@@ -62,3 +62,7 @@ def test_generator_is_reproducible(tmp_path):
     again = gpd.read_file(tmp_path / "karabakh-sample.gpkg", layer="incidents")
     bundled = gpd.read_file(SAMPLE, layer="incidents")
     pd.testing.assert_frame_equal(again, bundled)
+    # Every map of the sample says it is synthetic: the notice travels in the file.
+    notice = geomap.io.read_notice(tmp_path / "karabakh-sample.gpkg")
+    assert notice == geomap.io.read_notice(SAMPLE)
+    assert notice.startswith("SYNTHETIC DATA")

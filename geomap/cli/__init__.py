@@ -1,7 +1,7 @@
 """The ``geomap`` command: a thin shell over the Python API.
 
 One parser, one dispatch: every subcommand sets the function that runs it
-(``validate``, ``render``, ``embed``, ``stats``, ``report``). Exit status: 0 on
+(``validate``, ``render``, ``embed``, ``export``, ``stats``, ``report``). Exit status: 0 on
 success; 2 for a user error (a file that cannot be read, a bad option, an output
 that would overwrite an input, and for ``validate`` any rejected row); 1 for an
 unexpected failure. User errors print one line each, never a traceback. Warnings
@@ -24,6 +24,7 @@ from typing import Any
 
 from geomap._errors import GeomapError
 from geomap.cli import analysis
+from geomap.cli import export
 from geomap.cli import maps
 from geomap.cli import validate
 from geomap.cli._common import EXIT_USAGE
@@ -88,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS)
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for cmd in (*validate.COMMANDS, *maps.COMMANDS, *analysis.COMMANDS):
+    for cmd in (*validate.COMMANDS, *maps.COMMANDS, *export.COMMANDS, *analysis.COMMANDS):
         p = sub.add_parser(cmd.name, parents=[common], help=cmd.help, description=cmd.description)
         cmd.options(p)
         p.set_defaults(func=cmd.run)

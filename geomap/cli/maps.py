@@ -79,6 +79,9 @@ _FLAGS: dict[str, tuple[str, dict[str, Any], str]] = {
     "risk_classes": ("--risk-classes", {"type": int, "metavar": "K"}, "risk layer"),
     "risk_scheme": ("--risk-scheme", {"choices": list(RISK_SCHEMES)}, "risk layer"),
     "risk_cell_m": ("--risk-cell", {"type": positive, "metavar": "METRES"}, "risk layer"),
+    "notice": ("--notice", {}, "map"),
+    "source": ("--source", {}, "map"),
+    "frame": ("--no-frame", {"action": "store_false"}, "map"),
 }
 _CLUSTER = {"auto": None, "on": True, "off": False}
 #: Where the command line says it differently from the Python API (no `None` on a terminal).
@@ -88,7 +91,7 @@ _CLI_HELP = {
     "tooltip_fields": "fields shown on hover, per layer, e.g. hazards=id,status (repeatable)",
     "tiles": "basemaps by xyzservices name, comma-separated, the first shown; 'none' for none",
     "controls": "map controls, comma-separated, any of search, fullscreen, measure, minimap, "
-    "locate, scale, coordinates; '' for none",
+    "locate, scale, coordinates, image (save image); '' for none",
     "cluster": f"cluster incidents: auto (above {CLUSTER_THRESHOLD}), on or off",
     "risk_cell_m": "draw risk points as square cells of this side in metres (default: as dots)",
 }
@@ -161,6 +164,14 @@ def _rejects_path(args: argparse.Namespace) -> str | None:
     return str(output.with_name(output.stem + "-rejects.csv"))
 
 
+def _rejects_named(args: argparse.Namespace) -> str | None:
+    """Name the rejects file as the map shows it: its name alone when it lies beside the map."""
+    path = _rejects_path(args)
+    if path and Path(path).resolve().parent == Path(args.output).resolve().parent:
+        return Path(path).name
+    return path
+
+
 def _write_rejects(args: argparse.Namespace, results: list[ValidationResult]) -> None:
     """Write the rejected rows (a public run: only where --rejects says, called private)."""
     path = _rejects_path(args)
@@ -186,6 +197,7 @@ def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, Validatio
         outputs["--rejects"] = _rejects_path(args)
     check_outputs(args, outputs)
     options = _map_options(args)  # a bad option fails here, before anything is written
+    options = MapOptions.build(options, rejects_file=_rejects_named(args))
     results = load(args)
     if args.risk:
         results["risk"] = load_risk(

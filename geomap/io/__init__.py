@@ -19,12 +19,15 @@ from geomap.io.read import read_context_layer
 from geomap.io.read import read_hazards
 from geomap.io.read import read_incidents
 from geomap.io.read import read_layer
+from geomap.io.vector import NOTICE_KEY
+from geomap.io.vector import read_notice
 from geomap.io.write import atomic_path
 from geomap.io.write import write_layer
 from geomap.io.write import write_rejects
 
 __all__ = [
     "FILTER_COLUMN",
+    "NOTICE_KEY",
     "PROBLEM_COLUMNS",
     "SOURCE_COLUMNS",
     "ColumnMapping",
@@ -37,6 +40,7 @@ __all__ = [
     "read_hazards",
     "read_incidents",
     "read_layer",
+    "read_notice",
     "write_layer",
     "write_rejects",
 ]

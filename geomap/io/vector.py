@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import warnings
 
@@ -19,7 +20,15 @@ from geomap.io._open import Source
 from geomap.io._open import read_error
 from geomap.model import LAYERS
 
-__all__ = ["fix_kml_ids", "geometry_kind", "misdecoded", "read_vector", "untruncate"]
+__all__ = [
+    "NOTICE_KEY",
+    "fix_kml_ids",
+    "geometry_kind",
+    "misdecoded",
+    "read_notice",
+    "read_vector",
+    "untruncate",
+]
 
 log = logging.getLogger(__name__)
 
@@ -182,3 +191,39 @@ def geometry_kind(src: Source, layer: str | None) -> str:
         kinds = sample.geometry.dropna().geom_type.map(_kind_of_geometry_type).dropna()
         kind = kinds.mode().iloc[0] if len(kinds) else "incidents"
     return str(kind)
+
+
+#: The GeoPackage metadata item whose text a map shows as a notice (e.g. "synthetic data").
+NOTICE_KEY = "GEOMAP_NOTICE"
+
+
+def read_notice(path: str | os.PathLike[str]) -> str | None:
+    """Return the notice a GeoPackage carries for every map made from it, if any.
+
+    The notice is the dataset metadata item :data:`NOTICE_KEY` (written with
+    ``to_file(..., dataset_metadata={"GEOMAP_NOTICE": "..."})``); other formats
+    carry none. A file that cannot be read (moved since) has none either.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file the layers were read from.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> read_notice("data/karabakh-sample.gpkg")[:14]
+    'SYNTHETIC DATA'
+    """
+    if not str(path).lower().endswith(".gpkg"):
+        return None
+    try:
+        meta = pyogrio.read_info(str(path), layer=0).get("dataset_metadata") or {}
+    except Exception as exc:  # a moved or unreadable file: the map is still drawn
+        log.debug("%s: no notice read (%s)", path, exc)
+        return None
+    text = str(meta.get(NOTICE_KEY) or "").strip()
+    return text or None

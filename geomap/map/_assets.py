@@ -107,6 +107,7 @@ ASSETS: dict[str, Asset] = {
             "0.79.0",
             "dist/L.Control.Locate.min.css",
         ),
+        _npm("html_to_image", "js", "html-to-image", "1.11.13", "dist/html-to-image.js"),
     )
 }
 _BY_URL = {a.cdn: a for a in ASSETS.values()}

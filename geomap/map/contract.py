@@ -14,9 +14,13 @@ key is renamed or removed, or its meaning changes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import Literal
 from typing import TypedDict
+
+if TYPE_CHECKING:  # typing's own from Python 3.11; only read by type checkers here
+    from typing_extensions import NotRequired
 
 __all__ = [
     "PAGE_VERSION",
@@ -28,6 +32,8 @@ __all__ = [
     "FilterField",
     "FilterValue",
     "Filters",
+    "FrameLabels",
+    "FrameSpec",
     "HazardStyle",
     "HazardSymbols",
     "HazardsSpec",
@@ -39,6 +45,7 @@ __all__ = [
     "LegendHeading",
     "LegendItem",
     "LinesSpec",
+    "Notices",
     "PageConfig",
     "PointsSpec",
     "PolygonsSpec",
@@ -451,6 +458,21 @@ class Filters(TypedDict):
     note: str
 
 
+class Notices(TypedDict):
+    """What the map says about its own data, on screen and in print.
+
+    ``disclaimer`` always; ``notice`` (e.g. synthetic data) when there is one;
+    ``rejected`` rows (None: not known, the layers were not validated) and the
+    ``rejectsFile`` that lists them; ``source`` names the data for the print footer.
+    """
+
+    disclaimer: str
+    notice: str | None
+    rejected: int | None
+    rejectsFile: str | None
+    source: str | None
+
+
 class PageConfig(TypedDict):
     """The whole page's configuration (``config["version"]`` is :data:`PAGE_VERSION`)."""
 
@@ -467,6 +489,46 @@ class PageConfig(TypedDict):
     public: PublicInfo | None
     icons: dict[str, str]
     filters: Filters | None
+    notices: NotRequired[Notices]
+    frame: FrameSpec | None  # the built-in frame drawn without basemap tiles (None: off)
+
     #: ``[[south, west], [north, east]]`` of the data: the page refits it to its container
     #: whenever the container gets a new size, until the user moves the map.
     bounds: list[list[float]]
+
+
+class FrameLabels(TypedDict):
+    """Labelled points of the frame, in the order their labels win a place on screen."""
+
+    n: int
+    x: Encoded  # int32 microdegrees
+    y: Encoded
+    scale: int
+    text: Encoded  # the labels
+
+
+class FrameSpec(TypedDict):
+    """The built-in frame: what the map shows where its basemap tiles cannot load.
+
+    ``land`` (filled) and ``borders`` (country borders and coasts, GeoJSON
+    MultiLineString coordinates) are Natural Earth's, clipped to a window around
+    the data; ``places`` are GeoNames populated places within the data's extent,
+    largest first; ``districts`` label the district polygons of layer
+    ``districtLayer`` (the page outlines them). ``notice`` is the one line the page
+    shows, by reason (``"offline"``: tiles failed; ``"none"``: no basemap).
+    """
+
+    key: str
+    group: str
+    name: str
+    show: bool  # on when the page opens (the map has no basemap)
+    land: Ragged
+    borders: list[Any]
+    countries: FrameLabels
+    places: FrameLabels
+    districts: FrameLabels | None
+    districtLayer: str | None
+    style: dict[str, Any]  # geomap.style.FRAME
+    attribution: str
+    notice: dict[str, str]
+    legend: list[LegendEntry]

@@ -15,7 +15,7 @@ width, a height you choose):
   adds are :data:`FRAGMENT_GLOBALS`: geomap's ``__geomap`` (also ``geomap``,
   unless the page has its own) and ``__geomapAssets``, and those of the bundled
   libraries (Leaflet's ``L``, ``leaflet`` and ``_leaflet_events``; ``pako``,
-  ``supercluster``, ``simpleheat``). The host page must
+  ``supercluster``, ``simpleheat``, ``htmlToImage``). The host page must
   not load another, different Leaflet as ``window.L``.
 """
 
@@ -41,6 +41,7 @@ FRAGMENT_GLOBALS = (
     "pako",
     "supercluster",
     "simpleheat",
+    "htmlToImage",
 )
 
 

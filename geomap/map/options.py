@@ -48,6 +48,7 @@ DEFAULT_CONTROLS = (
     "locate",
     "scale",
     "coordinates",
+    "image",
 )
 #: How public incident locations may be generalised.
 GENERALISE = ("grid", "hex", "district")
@@ -214,6 +215,22 @@ class MapOptions:
     )
     risk_cell_m: float | None = _option(
         None, "draw risk points as square cells of this side in metres (None: as dots)"
+    )
+    notice: str | None = _option(
+        None,
+        "a notice shown on the map and in print, e.g. that the data are synthetic "
+        "(None: the input GeoPackages' own GEOMAP_NOTICE metadata, if any)",
+    )
+    source: str | None = _option(
+        None, "the data source named in print (None: the input files' names)"
+    )
+    rejects_file: str | None = _option(
+        None, "where the list of rejected rows is, named on the map beside their count"
+    )
+    frame: bool = _option(
+        True,
+        "add built-in outlines (countries, GeoNames places, district labels), shown when the "
+        "basemap tiles cannot load or there is no basemap",
     )
 
     def __post_init__(self) -> None:

@@ -16,6 +16,7 @@ from geomap.map.layers.context import roads_layer
 from geomap.map.layers.controls import controls
 from geomap.map.layers.districts import district_layers
 from geomap.map.layers.filters import filters_config
+from geomap.map.layers.frame import frame_config
 from geomap.map.layers.hazards import hazards_layer
 from geomap.map.layers.heat import heat_layer
 from geomap.map.layers.incidents import incidents_layer
@@ -97,5 +98,6 @@ def page_config(data: MapInputs, build: Build) -> PageConfig:
         "public": build.view.public,
         "icons": leaflet_icons(opts.cdn),
         "filters": filters_config(data, build, layers, summary) if opts.filters else None,
+        "frame": frame_config(data, build, layers),
         "bounds": data.bounds(),
     }

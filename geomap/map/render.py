@@ -46,6 +46,7 @@ from geomap.map._inputs import Layer
 from geomap.map._inputs import MapInputs
 from geomap.map.layers._common import Build
 from geomap.map.layers.summary import slider_months
+from geomap.map.notices import page_notices
 from geomap.map.options import MapOptions
 from geomap.map.page import page_config
 from geomap.map.public import prepare
@@ -107,7 +108,7 @@ def render_map(
     months = slider_months(data, view.period) if opts.time_slider else None
     build = Build(opts, view, months, bundled=assets_available)
     m.fit_bounds(data.bounds())
-    add_app(m, page_config(data, build))
+    add_app(m, {**page_config(data, build), "notices": page_notices(incidents, hazards, opts)})
     for name in build.assets:
         m.use_asset(name)
     n_haz, n_inc = (len(g) if g is not None else 0 for g in (data.hazards, data.incidents))

@@ -6,7 +6,11 @@ import { fullscreenControl } from "./controls/fullscreen.js";
 import { locateControl } from "./controls/locate.js";
 import { measureControl } from "./controls/measure.js";
 import { minimapControl } from "./controls/minimap.js";
+import { noticesControl } from "./controls/notices.js";
+import { offlineFrame } from "./controls/offline.js";
 import { layerPanel } from "./controls/panel.js";
+import { printLayout } from "./controls/print.js";
+import { saveImageControl } from "./controls/saveimage.js";
 import { scaleControl } from "./controls/scale.js";
 import { searchControl } from "./controls/search.js";
 import { sliderControl } from "./controls/slider.js";
@@ -41,6 +45,7 @@ const CONTROLS = {
   minimap: minimapControl,
   scale: scaleControl,
   coordinates: cursorControl,
+  image: saveImageControl,
 };
 
 function clock() {
@@ -79,6 +84,8 @@ function addControls(map, state, cfg) {
     searchControl(map, state, cfg.search.places || []);
   }
   layerPanel(map, state, cfg);
+  noticesControl(map, state, cfg);
+  printLayout(map, state);
   const on = cfg.controls || {};
   for (const [name, add] of Object.entries(CONTROLS)) {
     if (on[name]) {
@@ -123,6 +130,7 @@ export function app(map, cfg) {
   };
   addBasemaps(map, state, cfg);
   addLayers(map, state, cfg);
+  offlineFrame(map, state, cfg);
   addControls(map, state, cfg);
   const summary = cfg.summary ? summaryControl(map, cfg.summary, cfg.id) : null;
   state.setMonth = (k) => {

@@ -1,4 +1,6 @@
-"""The map's controls (search, full screen, measure, mini-map, locate-me, scale bar, coordinates).
+"""The map's controls: search, full screen, measure, mini-map, locate-me, scale, and more.
+
+The others are the coordinate readout and save image.
 
 Measure and the coordinate readout are part of geomap's own map app (no plugin to load).
 """
@@ -14,6 +16,7 @@ PLUGIN_ASSETS = {
     "fullscreen": ("leaflet_fullscreen", "leaflet_fullscreen_css"),
     "minimap": ("leaflet_minimap", "leaflet_minimap_css"),
     "locate": ("leaflet_locate", "leaflet_locate_css"),
+    "image": ("html_to_image",),  # the "save image" button
 }
 
 
