@@ -17,6 +17,8 @@ import pytest
 from shapely.geometry import Point
 from shapely.geometry import Polygon
 
+from geomap.cli import main
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "karabakh-sample.gpkg"
 SHARED = Path(os.environ.get("GEOMAP_SHARED", ROOT.parent / "shared"))
@@ -30,6 +32,16 @@ TILE_HOSTS = (
     "arcgisonline.com",
     "opentopomap.org",
 )
+#: axe-core, the npm test dependency (``npm ci``): run in the page by :meth:`Browser.axe`.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: axe-core's findings of these impacts fail a test.
+AXE_FAILS = ("serious", "critical")
+_AXE_RUN = """async ([context, fails]) => {
+    const r = await axe.run(context || document, {resultTypes: ["violations"], iframes: false});
+    return r.violations.filter(v => fails.includes(v.impact)).map(v =>
+        `${v.id} (${v.impact}): ${v.help}: ` +
+        v.nodes.slice(0, 5).map(n => n.target.join(" ")).join(", "));
+}"""
 #: JavaScript for the first map's handle on a page (what ``geomap.app`` returned for it).
 FIRST_MAP = "geomap.maps[Object.keys(geomap.maps)[0]]"
 #: A page's maps are drawn: each registers its handle once every layer is built.
@@ -88,16 +100,38 @@ class Browser:
         return page
 
     @contextlib.contextmanager
-    def page(self, path: Path, **kwargs: Any) -> Iterator[tuple[Any, PageReport]]:
+    def page(
+        self, path: Path, *, axe: bool = True, **kwargs: Any
+    ) -> Iterator[tuple[Any, PageReport]]:
         """Open ``path`` as :meth:`open` does; on leaving, no JavaScript error and no request
-        other than basemap tiles may have happened, and the page is closed."""
+        other than basemap tiles may have happened, axe-core (when installed, and unless
+        ``axe=False``) finds nothing serious or critical in the page as the test left it, and
+        the page is closed."""
         page, report = self.open(path, **kwargs)
         try:
             yield page, report
             assert report.errors == []
             assert report.non_tile_requests == []
+            if axe and AXE.is_file() and not page.is_closed():
+                # In a host page, only the maps embedded in it are geomap's to answer for.
+                ours = ".geomap-embed" if page.locator(".geomap-embed").count() else None
+                found = self.axe(page, ours)
+                assert found == [], "axe-core found:\n" + "\n".join(found)
         finally:
             page.close()
+
+    def axe(self, page: Any, context: str | None = None) -> list[str]:
+        """Run axe-core in a page or frame (or the elements ``context`` selects); return its
+        serious and critical findings, one line each. Skips (or fails with
+        GEOMAP_REQUIRE_NODE=1) when ``npm ci`` has not installed it."""
+        if not AXE.is_file():
+            msg = f"axe-core is not installed at {AXE} (run npm ci)"
+            if _require("GEOMAP_REQUIRE_NODE"):
+                pytest.fail(msg + " and GEOMAP_REQUIRE_NODE=1")
+            pytest.skip(msg)
+        if not page.evaluate("typeof window.axe === 'object'"):
+            page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        return list(page.evaluate(_AXE_RUN, [context, list(AXE_FAILS)]))
 
     def open(
         self,
@@ -175,6 +209,14 @@ def browser() -> Iterator[Browser]:
             yield Browser(b)
         finally:
             b.close()
+
+
+@pytest.fixture(scope="session")
+def sample_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample map, written by the README's first command (``geomap render``)."""
+    out = tmp_path_factory.mktemp("sample-page") / "karabakh-map.html"
+    assert main(["render", str(SAMPLE), "-o", str(out), "-q"]) == 0
+    return out
 
 
 @pytest.fixture

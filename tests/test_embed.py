@@ -111,7 +111,9 @@ def test_two_maps_in_a_host_page(browser, tmp_path, sample, second_kind):
         page.click("#clicker")
         page.click("#clicker")
         assert page.inner_text("#counter") == "2"
-        # Toggling a layer in one map leaves the other alone.
+        # Toggling a layer in one map leaves the other alone (its panel starts folded in a
+        # map 480 px high).
+        fig1.locator(".geomap-panel-toggle").click()
         fig1.locator("[data-layer=hazards-active] input").click()
         assert fig1.locator("path.geomap-hazard").count() < 400
         assert fig2.locator("path.geomap-incident").count() > 0

@@ -19,6 +19,7 @@ from branca.element import Element
 from branca.element import Figure
 from branca.element import JavascriptLink
 from branca.element import MacroElement
+from jinja2 import Template
 
 from geomap.map._assets import ASSETS
 from geomap.map._assets import AssetError
@@ -42,6 +43,30 @@ class _Raw(Element):
 
     def render(self, **kwargs: Any) -> str:
         return self.text
+
+
+class _Page(Figure):
+    """folium's page (branca's Figure) in a language and under the map's title.
+
+    Screen readers need both (axe-core's ``html-has-lang`` and ``document-title``); the
+    title is escaped here, as it is the user's text.
+    """
+
+    _template = Template(
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        "{% if this.title %}<title>{{ this.title|e }}</title>{% endif %}"
+        "    {{this.header.render(**kwargs)}}\n"
+        "</head>\n"
+        "<body>\n"
+        "    {{this.html.render(**kwargs)}}\n"
+        "</body>\n"
+        "<script>\n"
+        "    {{this.script.render(**kwargs)}}\n"
+        "</script>\n"
+        "</html>\n",
+    )
 
 
 class GeomapMap(folium.Map):
@@ -71,7 +96,7 @@ class GeomapMap(folium.Map):
         self.embedded = False
         #: The user's basemap archive (``basemap=``), written beside the map if too large.
         self.basemap: Any = basemap
-        Figure().add_child(self)
+        _Page().add_child(self)
 
     def use_asset(self, name: str) -> None:
         """Add a bundled JS or CSS asset (a key of ``geomap.map._assets.ASSETS``) to the page."""
@@ -184,6 +209,9 @@ class _App(MacroElement):
 def add_app(m: GeomapMap, config: Any) -> None:
     """Give the map its page configuration (any JSON-able object; made safe for the page)."""
     _App(safe_json(config)).add_to(m)
+    page = m.get_root()
+    if isinstance(page, Figure) and isinstance(config, dict) and config.get("title"):
+        page.title = str(config["title"])
 
 
 def write_page(m: folium.Map, fh: IO[str]) -> None:

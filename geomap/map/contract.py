@@ -494,6 +494,10 @@ class PageConfig(TypedDict):
     notices: NotRequired[Notices]
     frame: FrameSpec | None  # the built-in frame drawn without basemap tiles (None: off)
 
+    #: ``[[south, west], [north, east]]`` of the data: the page refits it to its container
+    #: whenever the container gets a new size, until the user moves the map.
+    bounds: list[list[float]]
+
 
 class FrameLabels(TypedDict):
     """Labelled points of the frame, in the order their labels win a place on screen."""

@@ -100,4 +100,5 @@ def page_config(data: MapInputs, build: Build) -> PageConfig:
         "icons": leaflet_icons(opts.cdn),
         "filters": filters_config(data, build, layers, summary) if opts.filters else None,
         "frame": frame_config(data, build, layers),
+        "bounds": data.bounds(),
     }

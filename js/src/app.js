@@ -25,6 +25,7 @@ import { PointsLayer } from "./layers/points.js";
 import { PolygonsLayer } from "./layers/polygons.js";
 import { RiskLayer } from "./layers/risk.js";
 import { userBasemap } from "./layers/userbasemap.js";
+import { layout } from "./layout.js";
 
 /** Layer kind (a spec's `kind`) -> the class that draws it. */
 export const LAYER_KINDS = {
@@ -134,7 +135,7 @@ export function app(map, cfg) {
   addLayers(map, state, cfg);
   offlineFrame(map, state, cfg);
   addControls(map, state, cfg);
-  const summary = cfg.summary ? summaryControl(map, cfg.summary) : null;
+  const summary = cfg.summary ? summaryControl(map, cfg.summary, cfg.id) : null;
   state.setMonth = (k) => {
     const T = k === null ? null : cfg.timeline.days[k];
     for (const layer of state.timed) {
@@ -152,5 +153,6 @@ export function app(map, cfg) {
   }
   refreshCounts(state);
   summary?.(null);
+  state.arrange = layout(map, cfg);
   return state;
 }

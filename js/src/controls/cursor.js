@@ -23,8 +23,8 @@ export function cursorControl(map) {
       const name = NAMES[k];
       kind.textContent = at ? name : `${name} (centre)`;
       value.textContent = FORMATS[name](ll.lat, ll.lng);
+      // The name is the text shown (axe: label-content-name-mismatch); the title describes.
       button.title = `Coordinates as ${name}: click for ${NAMES[(k + 1) % NAMES.length]}`;
-      button.setAttribute("aria-label", `${button.title}. ${value.textContent}`);
     };
     map.on("mousemove", (e) => {
       at = e.latlng;

@@ -217,7 +217,8 @@ export function filtersControl(map, state, cfg) {
     toggle.type = "button";
     status = el("span", "geomap-filters-status");
     toggle.appendChild(status);
-    const form = el("form", "geomap-filters-body");
+    // geomap-scroll: the layout (layout.js) shrinks it to the room left in its column.
+    const form = el("form", "geomap-filters-body geomap-scroll");
     form.id = `geomap-filters-${state.id}`;
     toggle.setAttribute("aria-controls", form.id);
     for (const f of cfg.fields) {

@@ -1,6 +1,8 @@
 /* One panel: basemaps, then groups of layers, each with its checkbox and legend. */
 import { el } from "../format.js";
+import { foldable, opensFrom, SHORT } from "../layout.js";
 import { legendBox } from "./legend.js";
+import { tableButton } from "./table.js";
 
 function basemapChoices(map, state, cfg) {
   const box = el("fieldset", "geomap-group");
@@ -84,19 +86,20 @@ export function layerPanel(map, state, cfg) {
   const ctl = L.control({ position: "topright" });
   ctl.onAdd = () => {
     const div = el("div", "geomap-panel leaflet-control");
+    div.setAttribute("role", "region");
+    div.setAttribute("aria-label", "Layers and legend");
     const head = el("div", "geomap-panel-head");
     const toggle = el("button", "geomap-panel-toggle", "Layers & legend");
     toggle.type = "button";
-    toggle.setAttribute("aria-expanded", "true");
     head.appendChild(toggle);
+    head.appendChild(tableButton(map, state));
     div.appendChild(head);
     const body = panelBody(map, state, cfg);
+    body.classList.add("geomap-scroll");
+    body.id = `${state.id}-layers`;
+    toggle.setAttribute("aria-controls", body.id);
     div.appendChild(body);
-    toggle.addEventListener("click", () => {
-      const open = body.style.display === "none";
-      body.style.display = open ? "" : "none";
-      toggle.setAttribute("aria-expanded", open ? "true" : "false");
-    });
+    foldable(map, { control: div, button: toggle, parts: [body], opensAt: opensFrom(900, SHORT) });
     L.DomEvent.disableClickPropagation(div);
     L.DomEvent.disableScrollPropagation(div);
     return div;

@@ -26,6 +26,7 @@ function northArrow(map) {
   const ctl = L.control({ position: "bottomright" });
   ctl.onAdd = () => {
     const div = el("div", "geomap-north geomap-print-only leaflet-control");
+    div.setAttribute("role", "img");
     div.setAttribute("aria-label", "North is up");
     const svg = svgEl("svg", { viewBox: "0 0 24 36", width: "24", height: "36" });
     svg.appendChild(svgEl("path", { d: "M12 2 L21 26 L12 20 L3 26 Z", fill: "#222" }));

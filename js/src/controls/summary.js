@@ -1,5 +1,6 @@
 /* Key figures up to the slider's month; folds, and starts folded in a small map. */
 import { el, show } from "../format.js";
+import { foldable, NARROW, opensFrom } from "../layout.js";
 
 function figures(s, cells) {
   const t = el("table");
@@ -15,35 +16,33 @@ function figures(s, cells) {
   return t;
 }
 
-/** Add the summary; returns the function that shows month k (null: all).
+/** Add the summary (`id`: the map's); returns the function that shows month k (null: all).
  * `live` (from the filters) replaces some rows' values ({values: {key: v}}), hides others
  * ({hidden: Set of keys}) and says why ({label}); without it every row shows month k's. */
-export function summaryControl(map, s) {
+export function summaryControl(map, s, id) {
   const ctl = L.control({ position: "bottomleft" });
   const cells = {};
   ctl.onAdd = () => {
     const div = el("div", "geomap-summary leaflet-control");
+    div.setAttribute("role", "region");
+    div.setAttribute("aria-label", s.title);
     const head = el("button", "geomap-summary-title", s.title);
     head.type = "button";
     div.appendChild(head);
     cells.when = el("div", "geomap-summary-when");
     div.appendChild(cells.when);
-    const t = figures(s, cells);
-    div.appendChild(t);
-    const note = s.note ? el("div", "geomap-summary-note", s.note) : null;
-    if (note) {
-      div.appendChild(note);
+    const body = el("div", "geomap-summary-body geomap-scroll");
+    body.id = `${id}-summary`;
+    body.tabIndex = 0; // it scrolls in a small map: reachable by keyboard
+    head.setAttribute("aria-controls", body.id);
+    body.appendChild(figures(s, cells));
+    if (s.note) {
+      body.appendChild(el("div", "geomap-summary-note", s.note));
     }
-    const setOpen = (open) => {
-      t.style.display = open ? "" : "none";
-      if (note) {
-        note.style.display = open ? "" : "none";
-      }
-      head.setAttribute("aria-expanded", open ? "true" : "false");
-    };
-    setOpen(map.getSize().y >= 560);
-    head.addEventListener("click", () => setOpen(t.style.display === "none"));
+    div.appendChild(body);
+    foldable(map, { control: div, button: head, parts: [body], opensAt: opensFrom(NARROW, 560) });
     L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
     return div;
   };
   ctl.addTo(map);
