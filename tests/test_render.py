@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import folium
@@ -300,7 +301,7 @@ def test_page_config_carries_version_and_style(layers):
     from geomap.map import PAGE_VERSION
 
     config = app_config(geomap.render_map(*layers).get_root().render())
-    assert config["version"] == PAGE_VERSION == 1
+    assert config["version"] == PAGE_VERSION == 2
     p = {layer["key"]: layer for layer in config["layers"]}
     style = p["incidents"]["style"]
     assert (style["stroke"], style["weight"], style["fillOpacity"]) == ("#222", 1, 0.85)
@@ -395,3 +396,14 @@ def test_every_spec_keeps_to_the_typed_contract():
     check(config["timeline"], contract.Timeline)
     for basemap in config["basemaps"]:
         check(basemap, contract.Basemap)
+
+
+def test_stylesheet_blocks_are_closed():
+    # A rule or @media block left open makes everything after it apply only inside it
+    # (a merge once left the phone @media block open, hiding the offline frame's styles).
+    css = re.sub(r"/\*.*?\*/", "", asset_text("geomap.css"), flags=re.S)
+    depth = 0
+    for ch in css:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        assert depth >= 0
+    assert depth == 0

@@ -60,8 +60,9 @@ __all__ = [
     "UserBasemap",
 ]
 
-#: Version of the page contract, written as ``config["version"]``.
-PAGE_VERSION = 1
+#: Version of the page contract, written as ``config["version"]`` (2: filters, frame, notices,
+#: bounds, user basemaps, risk layers, incident shapes and hazard symbols were added).
+PAGE_VERSION = 2
 
 #: A column or array encoded by :mod:`geomap.map._encode` (``{"b64", "t"}``, ``{"d", "i"}``,
 #: ``{"days"}``, ``{"z"}`` or a plain JSON list).

@@ -94,6 +94,10 @@ for (const file of files) {
 
 test("a config of an unknown version is refused with a clear error", () => {
   checkVersion({ version: CONFIG_VERSION });
-  assert.throws(() => checkVersion({ version: 2 }), /version 2 is not supported/);
+  const next = CONFIG_VERSION + 1;
+  assert.throws(
+    () => checkVersion({ version: next }),
+    new RegExp(`version ${next} is not supported`),
+  );
   assert.throws(() => checkVersion({}), /version undefined is not supported/);
 });
