@@ -356,7 +356,8 @@ function refitter(map, bounds) {
     }
     s.fitting = true;
     try {
-      map.fitBounds(b, { animate: false });
+      // Padding keeps features at the data's edge clear of the scale bar and credits.
+      map.fitBounds(b, { animate: false, paddingTopLeft: [16, 16], paddingBottomRight: [16, 32] });
     } finally {
       s.fitting = false;
     }

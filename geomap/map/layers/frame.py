@@ -259,7 +259,7 @@ def frame_layer(data: MapInputs, *, show: bool, district_layer: str | None) -> F
     extent = data_extent(data)
     countries = frame_countries(extent)
     country_pts = _country_label_points(countries, extent)
-    places = frame_places(extent)
+    places = _apart_from(frame_places(extent), data.places)
     districts = _district_labels(data.districts) if district_layer else None
     log.info("offline frame: %d countries, %d GeoNames places", len(countries), len(places))
     return {
@@ -280,6 +280,21 @@ def frame_layer(data: MapInputs, *, show: bool, district_layer: str | None) -> F
         "notice": dict(FRAME_NOTICE),
         "legend": _legend(districts is not None),
     }
+
+
+#: A GeoNames place this close (degrees, about 3 km) to a place of the map's own towns
+#: layer is left out of the frame: the town is labelled already, by the data's own name.
+NEAR_OWN_PLACE_DEG = 0.03
+
+
+def _apart_from(places: pd.DataFrame, own: gpd.GeoDataFrame | None) -> pd.DataFrame:
+    """Drop the GeoNames ``places`` within :data:`NEAR_OWN_PLACE_DEG` of a place in ``own``."""
+    if own is None or own.empty or places.empty:
+        return places
+    tree = shapely.STRtree(own.geometry.representative_point().to_numpy())
+    points = shapely.points(places["longitude"].to_numpy(), places["latitude"].to_numpy())
+    near = tree.query(points, predicate="dwithin", distance=NEAR_OWN_PLACE_DEG)[0]
+    return places.drop(places.index[np.unique(near)])
 
 
 def _legend(districts: bool) -> list[LegendEntry]:
