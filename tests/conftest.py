@@ -132,9 +132,7 @@ class Browser:
         if not page.evaluate("typeof window.axe === 'object'"):
             page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
         # A popup fading in is half transparent: let transitions end before colours are read.
-        page.wait_for_function(
-            "document.getAnimations().every((a) => a.playState !== 'running')"
-        )
+        page.wait_for_function("document.getAnimations().every((a) => a.playState !== 'running')")
         return list(page.evaluate(_AXE_RUN, [context, list(AXE_FAILS)]))
 
     def open(

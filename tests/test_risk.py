@@ -233,7 +233,9 @@ def test_risk_layer_drawn_by_class_in_chromium(browser, tmp_path):
             "path.geomap-risk", "els => els.map(e => e.getAttribute('fill'))"
         )
         assert fills == [RISK_COLORS[4][k] for k in expected.yb]
-        legend = page.locator(".geomap-panel .geomap-legend-items").filter(has_text="score: quantiles")
+        legend = page.locator(".geomap-panel .geomap-legend-items").filter(
+            has_text="score: quantiles"
+        )
         text = legend.inner_text()
         for lo, hi in zip([min(SCORES), *expected.bins[:-1]], expected.bins, strict=True):
             assert f"{lo:.3g} – {hi:.3g}" in text
