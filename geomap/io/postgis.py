@@ -49,6 +49,7 @@ except ImportError:  # pragma: no cover - checked where a database is used
 __all__ = [
     "DatabaseError",
     "DatabaseSource",
+    "check_database",
     "detect_tables",
     "is_database",
     "open_database",
@@ -249,6 +250,23 @@ def open_database(src: DatabaseSource) -> sa.Engine:
         return psycopg.connect(src.conninfo, connect_timeout=CONNECT_TIMEOUT)
 
     return sa.create_engine("postgresql+psycopg://", creator=connect, poolclass=sa.NullPool)
+
+
+def check_database(url: str) -> None:
+    """Connect to a database once, to fail early (before a long analysis) if it cannot be reached.
+
+    Raises
+    ------
+    DatabaseError
+        The URL is not valid or the server cannot be reached; the message holds no password.
+    """
+    src = DatabaseSource.parse(url)
+    engine = open_database(src)
+    try:
+        with _reported(src, "could not connect"), engine.connect():
+            pass
+    finally:
+        engine.dispose()
 
 
 def _relation(table: str) -> pg_sql.Composable:
