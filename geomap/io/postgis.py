@@ -136,10 +136,13 @@ class DatabaseSource:
         The password written in the URL, to scrub from driver messages.
     """
 
-    conninfo: str
+    conninfo: str = field(repr=False)
     table: str | None = None
     sql: str | None = None
     password: str | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        return f"DatabaseSource({self.name!r})"
 
     @classmethod
     def parse(cls, url: str, table: str | None = None, sql: str | None = None) -> DatabaseSource:
