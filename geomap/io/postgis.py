@@ -272,6 +272,11 @@ def check_database(url: str) -> None:
         engine.dispose()
 
 
+def _raw(conn: sa.Connection) -> Any:
+    """Return the psycopg connection under a SQLAlchemy one (for quoting and plain queries)."""
+    return conn.connection.dbapi_connection
+
+
 def _relation(table: str) -> pg_sql.Composable:
     """``schema.table`` or ``table`` as a quoted SQL identifier."""
     return pg_sql.Identifier(*table.split(".", 1))
@@ -316,7 +321,7 @@ def _query(conn: sa.Connection, src: DatabaseSource) -> str:
             f"{src.database}: name the table to read (?table=NAME) or a query (?sql=SELECT ...)",
             src.name,
         )
-    raw = conn.connection.dbapi_connection
+    raw = _raw(conn)
     found = conn.exec_driver_sql(
         "SELECT to_regclass(%s)", (_relation(src.table).as_string(raw),)
     ).scalar()
@@ -333,10 +338,10 @@ def _geometry_column(conn: sa.Connection, src: DatabaseSource, query: str) -> st
         r[0]
         for r in conn.exec_driver_sql("SELECT oid FROM pg_type WHERE typname = 'geometry'").all()
     }
-    cur = conn.connection.dbapi_connection.cursor()
+    cur = _raw(conn).cursor()
     try:
         cur.execute(f"SELECT * FROM ({query}) AS geomap_q LIMIT 0")
-        columns = [(d.name, d.type_code) for d in cur.description or []]
+        columns = [(str(d[0]), d[1]) for d in cur.description or []]
     finally:
         cur.close()
     geoms = [name for name, oid in columns if oid in oids]
@@ -464,7 +469,7 @@ def write_tables(
     try:
         with _reported(src, "nothing was written"), engine.begin() as conn:
             if schema:
-                raw = conn.connection.dbapi_connection
+                raw = _raw(conn)
                 ident = pg_sql.Identifier(schema).as_string(raw)
                 conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {ident}")
             for name, df in tables.items():
@@ -539,7 +544,7 @@ def detect_tables(
         with _reported(src, "could not be read"), engine.connect() as conn:
             query = _query(conn, src).replace("%", "%%")
             geom = pg_sql.Identifier(_geometry_column(conn, src, query.replace("%%", "%")))
-            ident = geom.as_string(conn.connection.dbapi_connection)
+            ident = geom.as_string(_raw(conn))
             types = conn.exec_driver_sql(
                 f"SELECT GeometryType({ident}) FROM ({query}) AS geomap_q "
                 f"WHERE {ident} IS NOT NULL LIMIT 200"
