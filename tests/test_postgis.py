@@ -469,3 +469,32 @@ def test_readme_database_commands_run_against_the_server(
     assert "128 incidents read = 125 kept + 3 rejected" in v_out
     assert s_status == 0
     assert "wrote table geomap_results.links (125 rows)" in s_out
+
+
+def test_writing_without_permission_is_one_line_and_writes_nothing(
+    loaded: dict[str, str], reader: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(capsys, "stats", "-q", loaded["gpkg"], "--to-db", reader)
+    assert status == 2
+    assert "wrote table" not in out
+    assert err.splitlines()[-1] == (
+        f"geomap: error: {redact(reader)}: permission denied: permission denied for database "
+        f"{_host_db(reader)[1]}"
+    )
+    assert CANARY not in out + err
+    assert _tables_in(loaded["db"], "geomap") == set()
+
+
+def test_a_map_from_the_database_holds_no_password(
+    loaded: dict[str, str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = loaded["db"]
+    password = DatabaseSource.parse(db).password
+    out_html = tmp_path / "map.html"
+    status, out, err = run(capsys, "render", db, "-o", str(out_html))
+    assert status == 0, err
+    assert f"{redact(db)}?table=incidents: 128 incidents read = 125 kept + 3 rejected" in out
+    page = out_html.read_text(encoding="utf-8")
+    assert password
+    assert password not in page
+    assert password not in out + err

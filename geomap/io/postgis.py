@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import parse_qsl
 from urllib.parse import quote
@@ -38,13 +39,9 @@ from geomap._errors import GeomapError
 from geomap._errors import InputError
 from geomap.io.vector import _kind_of_geometry_type
 
-try:  # the postgis extra
-    import psycopg
+if TYPE_CHECKING:
     import sqlalchemy as sa
-    from psycopg import errors as pg_errors
     from psycopg import sql as pg_sql
-except ImportError:  # pragma: no cover - checked where a database is used
-    psycopg = None  # type: ignore[assignment]
 
 __all__ = [
     "DatabaseError",
@@ -205,11 +202,12 @@ def _reason(exc: BaseException) -> tuple[str | None, str]:
     """Say what kind of database error this is (None: another), and its first line."""
     orig = getattr(exc, "orig", None) or exc
     text = re.sub(r"^connection (?:failed|is bad): ", "", _first_line(exc))
-    if psycopg is None:  # pragma: no cover
-        return None, text
-    if isinstance(orig, pg_errors.InsufficientPrivilege):
+    psycopg = _psycopg()
+    if isinstance(orig, psycopg.errors.InsufficientPrivilege):
         return "permission denied", text
-    if isinstance(orig, psycopg.OperationalError | pg_errors.InvalidAuthorizationSpecification):
+    if isinstance(
+        orig, psycopg.OperationalError | psycopg.errors.InvalidAuthorizationSpecification
+    ):
         return "could not connect", text
     if isinstance(orig, psycopg.ProgrammingError) and "invalid" in text and "conn" in text:
         return "not a valid connection string", text
@@ -228,13 +226,32 @@ def _reported(src: DatabaseSource, doing: str) -> Iterator[None]:
         raise DatabaseError(f"{src.name}: {kind or doing}: {src.scrub(text)}", src.name) from None
 
 
+def _psycopg() -> Any:
+    """Import psycopg 3 (the postgis extra) when a database is first used: it is slow to load."""
+    import psycopg
+    import psycopg.conninfo
+    import psycopg.errors
+    import psycopg.sql
+
+    return psycopg
+
+
+def _sa() -> Any:
+    """Import SQLAlchemy (the postgis extra) when a database is first used."""
+    import sqlalchemy
+
+    return sqlalchemy
+
+
 def _need_driver(src: DatabaseSource) -> None:
-    if psycopg is None:  # pragma: no cover - the extra is installed in tests
+    try:
+        _psycopg(), _sa()
+    except ImportError:
         raise DatabaseError(
             f"{src.name}: reading a database needs psycopg, SQLAlchemy and GeoAlchemy2: "
             "pip install 'geomap[postgis]'",
             src.name,
-        )
+        ) from None
 
 
 def open_database(src: DatabaseSource) -> sa.Engine:
@@ -247,11 +264,12 @@ def open_database(src: DatabaseSource) -> sa.Engine:
     """
     _need_driver(src)
     with _reported(src, "not a valid connection string"):
-        psycopg.conninfo.conninfo_to_dict(src.conninfo)
+        _psycopg().conninfo.conninfo_to_dict(src.conninfo)
 
     def connect() -> Any:
-        return psycopg.connect(src.conninfo, connect_timeout=CONNECT_TIMEOUT)
+        return _psycopg().connect(src.conninfo, connect_timeout=CONNECT_TIMEOUT)
 
+    sa = _sa()
     return sa.create_engine("postgresql+psycopg://", creator=connect, poolclass=sa.NullPool)
 
 
@@ -279,7 +297,7 @@ def _raw(conn: sa.Connection) -> Any:
 
 def _relation(table: str) -> pg_sql.Composable:
     """``schema.table`` or ``table`` as a quoted SQL identifier."""
-    return pg_sql.Identifier(*table.split(".", 1))
+    return _psycopg().sql.Identifier(*table.split(".", 1))
 
 
 def _geometry_tables(conn: sa.Connection) -> list[str]:
@@ -470,7 +488,7 @@ def write_tables(
         with _reported(src, "nothing was written"), engine.begin() as conn:
             if schema:
                 raw = _raw(conn)
-                ident = pg_sql.Identifier(schema).as_string(raw)
+                ident = _psycopg().sql.Identifier(schema).as_string(raw)
                 conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {ident}")
             for name, df in tables.items():
                 qualified = f"{schema}.{name}" if schema else name
@@ -492,7 +510,7 @@ def _write_one(
     qualified: str,
 ) -> None:
     """Write one table inside the open transaction."""
-    if if_exists == "fail" and sa.inspect(conn).has_table(name, schema=schema):
+    if if_exists == "fail" and _sa().inspect(conn).has_table(name, schema=schema):
         raise DatabaseError(
             f"{src.database}: table {qualified!r} exists already; nothing was written "
             "(replace it: if_exists='replace', --replace on the command line)",
@@ -543,7 +561,7 @@ def detect_tables(
     try:
         with _reported(src, "could not be read"), engine.connect() as conn:
             query = _query(conn, src).replace("%", "%%")
-            geom = pg_sql.Identifier(_geometry_column(conn, src, query.replace("%%", "%")))
+            geom = _psycopg().sql.Identifier(_geometry_column(conn, src, query.replace("%%", "%")))
             ident = geom.as_string(_raw(conn))
             types = conn.exec_driver_sql(
                 f"SELECT GeometryType({ident}) FROM ({query}) AS geomap_q "
