@@ -148,7 +148,7 @@ class DatabaseSource:
         query, _, sql_text = query.partition("sql=") if "sql=" in query else (query, "", "")
         if sql_text and query and not query.endswith("&"):  # e.g. "nosql=": not ours
             query, sql_text = f"{query}sql={sql_text}", ""
-        params = [(k, v) for k, v in parse_qsl(query.rstrip("&"), keep_blank_values=True)]
+        params = parse_qsl(query.rstrip("&"), keep_blank_values=True)
         tables = [v for k, v in params if k == "table"]
         libpq = [(k, v) for k, v in params if k != "table"]
         conninfo = f"{base}?{urlencode(libpq)}" if libpq else base
@@ -186,7 +186,9 @@ class DatabaseSource:
     def scrub(self, text: str) -> str:
         """Remove the password (and any URL holding it) from a driver's message."""
         text = re.sub(r"postgres(?:ql)?://\S+", lambda m: redact(m[0]), text)
-        for secret in {self.password, os.environ.get("PGPASSWORD")} - {None, ""}:
+        written = _split(self.conninfo)[1].partition(":")[2]  # as in the URL (%-encoded)
+        secrets = {self.password, written, os.environ.get("PGPASSWORD")} - {None, ""}
+        for secret in sorted(secrets, key=len, reverse=True):
             text = text.replace(str(secret), "***")
         return text
 
