@@ -187,9 +187,9 @@ class DatabaseSource:
         """Remove the password (and any URL holding it) from a driver's message."""
         text = re.sub(r"postgres(?:ql)?://\S+", lambda m: redact(m[0]), text)
         written = _split(self.conninfo)[1].partition(":")[2]  # as in the URL (%-encoded)
-        secrets = {self.password, written, os.environ.get("PGPASSWORD")} - {None, ""}
-        for secret in sorted(secrets, key=len, reverse=True):
-            text = text.replace(str(secret), "***")
+        found = (self.password, written, os.environ.get("PGPASSWORD"))
+        for secret in sorted({str(x) for x in found if x}, key=len, reverse=True):
+            text = text.replace(secret, "***")
         return text
 
 
