@@ -20,9 +20,11 @@ import geopandas as gpd
 from geomap._errors import GeomapError
 from geomap._errors import InputError
 from geomap.io import ColumnMapping
+from geomap.io import DatabaseSource
 from geomap.io import PathLike
 from geomap.io import concat_layers
 from geomap.io import detect_layers
+from geomap.io import is_database
 from geomap.io import load_mapping
 from geomap.io import read_context_layer
 from geomap.io import read_layer
@@ -286,7 +288,13 @@ def load_context(
     if path:
         return read_context_layer(path, name, engine=engine)
     for f in search:
-        if str(f).lower().endswith(".gpkg"):
+        if is_database(f):  # the same database's table ``name``, if it has one
+            db = DatabaseSource.parse(str(f))
+            found = read_context_layer(db.conninfo, name, only_named=True)
+            if found is not None:
+                log.info("%s: using its table %r", db.database, name)
+                return found
+        elif str(f).lower().endswith(".gpkg"):
             found = read_context_layer(f, name, only_named=True, engine=engine)
             if found is not None:
                 log.info("%s: using its %r layer", f, name)

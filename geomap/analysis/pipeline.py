@@ -213,6 +213,46 @@ class AnalysisResult:
     towns: gpd.GeoDataFrame | None = None
     roads: gpd.GeoDataFrame | None = None
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Return the result tables by name, as a database or Parquet file holds them.
+
+        The names are lower case with underscores (table names that need no
+        quoting): ``links`` (the incidents with their link, without
+        ``source_file``/``source_row``), ``proposed_hazard_areas``, ``priorities``,
+        ``quality``, ``areas``, ``release_trend_monthly``, ``release_trend_yearly``,
+        ``casualties_monthly``, ``casualties_yearly`` and, when districts were
+        given, ``districts``. Tables with a geometry stay GeoDataFrames (EPSG:4326).
+        ``geomap report`` writes the same tables as CSV; the frames are the
+        result's own, so copy before changing them.
+
+        Returns
+        -------
+        dict of str to DataFrame
+            Table name → table, in the order above.
+
+        Examples
+        --------
+        >>> import geomap
+        >>> layers = geomap.load_layers("data/karabakh-sample.gpkg")
+        >>> result = run_analysis(layers["incidents"], layers["hazards"])
+        >>> list(result.tables())[:4]
+        ['links', 'proposed_hazard_areas', 'priorities', 'quality']
+        """
+        tables: dict[str, pd.DataFrame] = {
+            "links": self.linked.drop(columns=["source_file", "source_row"], errors="ignore"),
+            "proposed_hazard_areas": self.proposed,
+            "priorities": self.priorities,
+            "quality": self.quality,
+            "areas": self.areas,
+            "release_trend_monthly": self.release_monthly,
+            "release_trend_yearly": self.release_yearly,
+            "casualties_monthly": self.casualties_monthly,
+            "casualties_yearly": self.casualties_yearly,
+        }
+        if self.district_table is not None:
+            tables["districts"] = self.district_table
+        return tables
+
     def summary_lines(self, top: int | None = None) -> list[str]:
         """Return the lines ``geomap stats`` prints: key figures, districts, top priorities.
 

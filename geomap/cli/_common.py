@@ -29,6 +29,8 @@ import pyproj
 
 from geomap._errors import GeomapError
 from geomap.io import ColumnMapping
+from geomap.io import DatabaseSource
+from geomap.io import is_database
 from geomap.io import write_rejects
 from geomap.io.write import REJECTS_FORMATS
 from geomap.load import load_context
@@ -236,7 +238,9 @@ def context(args: argparse.Namespace, name: str) -> gpd.GeoDataFrame | None:
         found = found[~found.is_empty].geom_type
         wrong = sorted(set(found) - set(allowed))
         if wrong or not len(found):
-            where = getattr(args, name) or f"the {name!r} layer of an input GeoPackage"
+            given = getattr(args, name)
+            given = DatabaseSource.parse(given).name if is_database(given) else given
+            where = given or f"the {name!r} layer of an input GeoPackage"
             held = ", ".join(wrong) if wrong else "no geometry"
             raise GeomapError(f"--{name} {where}: holds {held}; expected {expected}")
     return gdf

@@ -33,6 +33,11 @@ from geomap.cli._common import positive
 from geomap.cli._common import rejects
 from geomap.cli._common import say
 from geomap.cli._common import writing
+from geomap.io import DatabaseSource
+from geomap.io import is_database
+from geomap.io.postgis import check_database
+from geomap.io.postgis import write_tables
+from geomap.load import CONTEXT_LAYERS
 from geomap.report import REPORT_FILES
 from geomap.report import write_report
 from geomap.validate import ValidationResult
@@ -47,6 +52,24 @@ def _stats_options(p: argparse.ArgumentParser) -> None:
     _add_analysis_options(p)
     p.add_argument(
         "--top", type=count, default=10, metavar="N", help="priority areas to print (10)"
+    )
+    db = p.add_argument_group("write the results to a database (pip install 'geomap[postgis]')")
+    db.add_argument(
+        "--to-db",
+        metavar="URL",
+        help="write the result tables (links, proposed areas, priorities, quality, ...) to "
+        "PostgreSQL/PostGIS, e.g. postgresql://user@host/db, in one transaction: all or none",
+    )
+    db.add_argument(
+        "--schema",
+        default="geomap",
+        metavar="NAME",
+        help="schema of the tables written with --to-db (default geomap; created if missing)",
+    )
+    db.add_argument(
+        "--replace",
+        action="store_true",
+        help="with --to-db, replace tables that exist (default: fail, writing nothing)",
     )
 
 
@@ -202,6 +225,8 @@ def _options(args: argparse.Namespace) -> AnalysisOptions:
 def run_stats(args: argparse.Namespace) -> int:
     """Print the summary table of ``geomap stats``."""
     check_outputs(args, {"--rejects": args.rejects} if args.rejects else {})
+    if args.to_db:
+        check_database(args.to_db)
     progress = _Progress(enabled=not getattr(args, "quiet", False))
     try:
         progress("reading", 1, len(ANALYSIS_STEPS) + 1)
@@ -218,7 +243,47 @@ def run_stats(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     say(args, result.summary_lines())
+    if args.to_db:
+        _to_db(args, result)
     return int(EXIT_OK)
+
+
+def _qualified(table: str) -> str:
+    return table if "." in table else f"public.{table}"
+
+
+def _check_not_inputs(args: argparse.Namespace, target: DatabaseSource, names: list[str]) -> None:
+    """Refuse, before anything is written, to replace a table the command read."""
+    given = [*args.files, *args.incidents, *args.hazards]
+    given += [getattr(args, n) for n in CONTEXT_LAYERS if getattr(args, n, None)]
+    for src in (DatabaseSource.parse(f) for f in given if is_database(f)):
+        if src.database != target.database or src.sql:
+            continue
+        read = [src.table] if src.table else [args.layer or "incidents", "hazards"]
+        read += [] if src.table else list(CONTEXT_LAYERS)
+        hit = sorted({_qualified(t) for t in read if t} & {_qualified(n) for n in names})
+        if hit:
+            raise GeomapError(
+                f"--to-db {target.database}: would replace the input table {hit[0]!r}; "
+                "choose another --schema"
+            )
+
+
+def _to_db(args: argparse.Namespace, result: analysis.AnalysisResult) -> None:
+    """Write the result tables with ``--to-db``: one line per table, nothing on failure."""
+    tables = result.tables()
+    target = DatabaseSource.parse(args.to_db)
+    _check_not_inputs(args, target, [f"{args.schema}.{n}" for n in tables])
+    written = write_tables(
+        args.to_db, tables, schema=args.schema, if_exists="replace" if args.replace else "fail"
+    )
+    say(
+        args,
+        [
+            f"wrote table {name} ({rows:,} rows) to {target.database}"
+            for name, rows in written.items()
+        ],
+    )
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -260,7 +325,9 @@ COMMANDS = (
         "stats",
         help="print a summary: links, casualties, hazard km², districts, priorities",
         description="Read and check the layers, link incidents to hazard areas, and print "
-        "a summary table (districts and top priority areas too, when given).",
+        "a summary table (districts and top priority areas too, when given). Inputs may be "
+        "files or PostGIS tables (postgresql://user@host/db?table=NAME); --to-db writes the "
+        "result tables back to a database.",
         options=_stats_options,
         run=run_stats,
     ),

@@ -37,6 +37,11 @@ from geomap.io.csv import csv_geometry_kind
 from geomap.io.csv import read_csv
 from geomap.io.mapping import ColumnMapping
 from geomap.io.mapping import load_mapping
+from geomap.io.postgis import DatabaseSource
+from geomap.io.postgis import detect_tables
+from geomap.io.postgis import is_database
+from geomap.io.postgis import read_database
+from geomap.io.postgis import table_names
 from geomap.io.vector import fix_kml_ids
 from geomap.io.vector import geometry_kind
 from geomap.io.vector import misdecoded
@@ -137,15 +142,30 @@ def _to_display_crs(
     return gdf
 
 
-def _read_one(path: Path, opts: _Options) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
-    """Read one file of a layer: rows, mapped, in EPSG:4326, with their source.
+def _read_source(source: PathLike, opts: _Options) -> tuple[gpd.GeoDataFrame, bool, Any, str]:
+    """Read a file's (or a database table's) rows as they are.
+
+    Returns the rows, whether EPSG:4326 is implied, the name rows and messages give
+    the source (a database without its password) and its format.
+    """
+    if is_database(source):
+        db = DatabaseSource.parse(str(source))
+        if not (db.table or db.sql):
+            db = db.with_table(opts.layer or opts.kind or "")
+        return read_database(db), False, db.name, "PostGIS"
+    src = open_source(source)
+    gdf, implied = _read_rows(src, opts)
+    return gdf, implied, src.path, src.fmt
+
+
+def _read_one(source: PathLike, opts: _Options) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
+    """Read one file (or database table) of a layer: rows, mapped, in EPSG:4326, with their source.
 
     Also returns the file's record for ``attrs["geomap_files"]``: its path, rows,
     notes, and the required model fields it has no column for (``missing``).
     """
     notes: list[str] = []
-    src = open_source(path)
-    gdf, implied = _read_rows(src, opts)
+    gdf, implied, path, fmt = _read_source(source, opts)
     _check_decoding(gdf, path, opts.encoding, notes)
     if opts.mapping is not None:
         gdf = opts.mapping.apply(gdf, path)
@@ -158,7 +178,7 @@ def _read_one(path: Path, opts: _Options) -> tuple[gpd.GeoDataFrame, dict[str, A
     gdf = gdf.reset_index(drop=True)
     gdf["source_file"] = str(path)
     gdf["source_row"] = np.arange(1, len(gdf) + 1)
-    log.info("%s: read %d rows (%s)", path, len(gdf), src.fmt)
+    log.info("%s: read %d rows (%s)", path, len(gdf), fmt)
     spec = LAYERS.get(opts.kind or "")
     required = [f.name for f in spec.fields if f.required] if spec else []
     missing = [name for name in required if name not in gdf.columns]
@@ -239,7 +259,7 @@ def read_layer(
     opts = _Options(kind, layer, mapping, engine, crs, latitude, longitude, wkt, encoding)
     frames: list[gpd.GeoDataFrame] = []
     for p in paths:
-        gdf, record = _read_one(Path(p), opts)
+        gdf, record = _read_one(p if is_database(p) else Path(p), opts)
         gdf.attrs = {"geomap_files": [record], "geomap_kind": kind}
         if mapping is not None:  # its dates are parsed already, with its formats
             gdf.attrs["geomap_keep"] = list(mapping.keep)
@@ -367,6 +387,8 @@ def read_context_layer(
     >>> towns.crs.to_epsg(), towns.geom_type.unique().tolist()
     (4326, ['Point'])
     """
+    if is_database(path):
+        return _read_context_table(str(path), name, only_named)
     src = open_source(path)
     names = src.layer_names()
     if only_named and name not in names:
@@ -379,6 +401,20 @@ def read_context_layer(
         gdf = read_vector(src, layer, engine=engine)
     if gdf.crs is None:
         log.warning("%s: has no CRS; assumed EPSG:4326", src.path)
+        gdf = gdf.set_crs(DISPLAY_CRS)
+    return gdf.to_crs(DISPLAY_CRS)
+
+
+def _read_context_table(url: str, name: str, only_named: bool) -> gpd.GeoDataFrame | None:
+    """Read a context layer from a database: the URL's table or query, else table ``name``."""
+    db = DatabaseSource.parse(url)
+    if not (db.table or db.sql):
+        if only_named and name not in table_names(db):
+            return None
+        db = db.with_table(name)
+    gdf = read_database(db)
+    if gdf.crs is None:
+        log.warning("%s: has no SRID; assumed EPSG:4326", db.name)
         gdf = gdf.set_crs(DISPLAY_CRS)
     return gdf.to_crs(DISPLAY_CRS)
 
@@ -416,6 +452,8 @@ def detect_layers(
     >>> detect_layers("data/karabakh-sample.gpkg")
     [('incidents', 'incidents'), ('hazards', 'hazards')]
     """
+    if is_database(path):
+        return detect_tables(str(path), layer)
     src = open_source(path)
     if src.fmt == "CSV":
         return [(csv_geometry_kind(src.path, wkt), None)]

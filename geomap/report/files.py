@@ -41,22 +41,27 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path, layer: str) -> None:
     write_layer(gdf, path, layer=layer)
 
 
+#: The report's CSV files: table of :meth:`AnalysisResult.tables` → file name.
+_CSV_FILES = {
+    "links": "links.csv",
+    "areas": "areas.csv",
+    "release_trend_monthly": "release-trend-monthly.csv",
+    "release_trend_yearly": "release-trend-yearly.csv",
+    "casualties_monthly": "casualties-monthly.csv",
+    "casualties_yearly": "casualties-yearly.csv",
+    "priorities": "priorities.csv",
+    "quality": "quality.csv",
+    "districts": "districts.csv",
+}
+
+
 def _tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
-    """Each CSV file of the report and its table."""
-    source_cols = ["source_file", "source_row"]
-    tables: dict[str, pd.DataFrame] = {
-        "links.csv": result.linked.drop(columns=source_cols, errors="ignore"),
-        "areas.csv": result.areas,
-        "release-trend-monthly.csv": result.release_monthly,
-        "release-trend-yearly.csv": result.release_yearly,
-        "casualties-monthly.csv": result.casualties_monthly,
-        "casualties-yearly.csv": result.casualties_yearly,
-        "priorities.csv": pd.DataFrame(result.priorities.drop(columns="geometry")),
-        "quality.csv": result.quality,
-    }
-    if result.district_table is not None:
-        tables["districts.csv"] = pd.DataFrame(result.district_table.drop(columns="geometry"))
-    return tables
+    """Each CSV file of the report and its table (polygons are left to the GeoPackages)."""
+    tables = result.tables()
+    for name in ("priorities", "districts"):
+        if name in tables:
+            tables[name] = pd.DataFrame(tables[name].drop(columns="geometry"))
+    return {file: tables[name] for name, file in _CSV_FILES.items() if name in tables}
 
 
 def write_tables(out: Path, result: AnalysisResult) -> dict[str, Path]:

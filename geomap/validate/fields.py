@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geomap.io.postgis import DatabaseSource
+from geomap.io.postgis import is_database
 from geomap.model import FieldSpec
 from geomap.model import LayerSpec
 from geomap.validate.result import Collector
@@ -150,10 +152,17 @@ def _check_code(
     return pd.Series(pd.Categorical(codes, categories=list(vocab.codes)), index=raw.index)
 
 
+def _stem(source: str) -> str:
+    """Return a file's name without its suffix; a database source's table (or "query")."""
+    if is_database(source):
+        return (DatabaseSource.parse(source).table or "query").rpartition(".")[2]
+    return Path(source).stem
+
+
 def check_ids(gdf: pd.DataFrame, c: Collector) -> tuple[pd.Series, bool]:
     """Return ids as text; make them from file and row where there are none; reject duplicates."""
     files = gdf["source_file"].astype(str)
-    stems = files.map({f: Path(f).stem for f in files.unique()})
+    stems = files.map({f: _stem(f) for f in files.unique()})
     made = stems + "-" + gdf["source_row"].astype(str)
     if "id" in gdf.columns:
         ids = _as_text(gdf["id"]).str.strip().astype(object)
