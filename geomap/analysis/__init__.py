@@ -48,6 +48,7 @@ from geomap.analysis.pipeline import AnalysisOptions
 from geomap.analysis.pipeline import AnalysisResult
 from geomap.analysis.pipeline import KeyFigures
 from geomap.analysis.pipeline import ProgressHook
+from geomap.analysis.pipeline import result_tables
 from geomap.analysis.pipeline import run_analysis
 from geomap.analysis.priorities import DEFAULT_WEIGHTS
 from geomap.analysis.priorities import PRIORITY_COLUMNS
@@ -79,6 +80,7 @@ __all__ = [
     "prioritise",
     "propose_hazard_areas",
     "release_trend",
+    "result_tables",
     "run_analysis",
     "timeline",
     "timeline_of",

@@ -39,6 +39,7 @@ __all__ = [
     "AnalysisResult",
     "KeyFigures",
     "ProgressHook",
+    "result_tables",
     "run_analysis",
 ]
 
@@ -338,6 +339,37 @@ def _tables(
     step()
     t["quality"] = check_quality(haz, inc, record_start=opts.record_start)
     return t
+
+
+def result_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
+    """Return the analysis's tables by name, as plain tables (no geometry, no source columns).
+
+    The names are those of the report's CSV files without ``.csv`` (``links``,
+    ``areas``, ``release-trend-monthly``, ..., ``districts`` when districts were given).
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        What :func:`run_analysis` returned.
+
+    Returns
+    -------
+    dict
+        Table name → DataFrame.
+    """
+    tables: dict[str, pd.DataFrame] = {
+        "links": result.linked.drop(columns=["source_file", "source_row"], errors="ignore"),
+        "areas": result.areas,
+        "release-trend-monthly": result.release_monthly,
+        "release-trend-yearly": result.release_yearly,
+        "casualties-monthly": result.casualties_monthly,
+        "casualties-yearly": result.casualties_yearly,
+        "priorities": pd.DataFrame(result.priorities.drop(columns="geometry")),
+        "quality": result.quality,
+    }
+    if result.district_table is not None:
+        tables["districts"] = pd.DataFrame(result.district_table.drop(columns="geometry"))
+    return tables
 
 
 def _stepper(progress: ProgressHook | None) -> Callable[[], None]:

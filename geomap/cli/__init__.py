@@ -24,6 +24,7 @@ from typing import Any
 
 from geomap._errors import GeomapError
 from geomap.cli import analysis
+from geomap.cli import exchange
 from geomap.cli import export
 from geomap.cli import maps
 from geomap.cli import tiles
@@ -96,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
         *export.COMMANDS,
         *analysis.COMMANDS,
         *tiles.COMMANDS,
+        *exchange.COMMANDS,
     ):
         p = sub.add_parser(cmd.name, parents=[common], help=cmd.help, description=cmd.description)
         cmd.options(p)

@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap.analysis import AnalysisResult
+from geomap.analysis import result_tables
 from geomap.io import atomic_path
 from geomap.io import write_layer
 from geomap.report.charts import casualty_chart
@@ -43,20 +44,7 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path, layer: str) -> None:
 
 def _tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
     """Each CSV file of the report and its table."""
-    source_cols = ["source_file", "source_row"]
-    tables: dict[str, pd.DataFrame] = {
-        "links.csv": result.linked.drop(columns=source_cols, errors="ignore"),
-        "areas.csv": result.areas,
-        "release-trend-monthly.csv": result.release_monthly,
-        "release-trend-yearly.csv": result.release_yearly,
-        "casualties-monthly.csv": result.casualties_monthly,
-        "casualties-yearly.csv": result.casualties_yearly,
-        "priorities.csv": pd.DataFrame(result.priorities.drop(columns="geometry")),
-        "quality.csv": result.quality,
-    }
-    if result.district_table is not None:
-        tables["districts.csv"] = pd.DataFrame(result.district_table.drop(columns="geometry"))
-    return tables
+    return {f"{name}.csv": table for name, table in result_tables(result).items()}
 
 
 def write_tables(out: Path, result: AnalysisResult) -> dict[str, Path]:

@@ -1,0 +1,105 @@
+"""GeoParquet out: the validated layers and the analysis tables, for analysts.
+
+:func:`write_geoparquet` writes into a folder ``incidents.parquet`` and
+``hazards.parquet`` (GeoParquet: the validated rows as geomap keeps them, geometry in
+WGS84) and, given an :class:`~geomap.analysis.AnalysisResult`, each of its tables
+(:func:`geomap.analysis.result_tables`) as ``NAME.parquet`` and the proposed hazard
+areas as GeoParquet. Each file is written atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geomap._errors import GeomapError
+from geomap.analysis import AnalysisResult
+from geomap.analysis import result_tables
+from geomap.io import PathLike
+from geomap.io import atomic_path
+
+__all__ = ["GEOPARQUET_FILES", "check_parquet_folder", "write_geoparquet"]
+
+log = logging.getLogger(__name__)
+
+#: Every file :func:`write_geoparquet` may write (``districts.parquet`` only with districts).
+GEOPARQUET_FILES = (
+    "incidents.parquet",
+    "hazards.parquet",
+    "proposed-hazard-areas.parquet",
+    "links.parquet",
+    "areas.parquet",
+    "release-trend-monthly.parquet",
+    "release-trend-yearly.parquet",
+    "casualties-monthly.parquet",
+    "casualties-yearly.parquet",
+    "priorities.parquet",
+    "quality.parquet",
+    "districts.parquet",
+)
+
+
+def _write(df: pd.DataFrame, path: Path) -> None:
+    """Write one table (GeoParquet when it has geometry) atomically."""
+    with atomic_path(path) as tmp:
+        df.to_parquet(tmp, index=False)
+
+
+def check_parquet_folder(folder: PathLike) -> Path:
+    """Return ``folder`` unless it is an existing file (the geoparquet profile writes a folder)."""
+    out = Path(folder)
+    if out.exists() and not out.is_dir():
+        raise GeomapError(f"{out} is a file: the geoparquet profile writes a folder")
+    return out
+
+
+def write_geoparquet(
+    folder: PathLike,
+    incidents: gpd.GeoDataFrame | None,
+    hazards: gpd.GeoDataFrame | None,
+    *,
+    result: AnalysisResult | None = None,
+) -> dict[str, Path]:
+    """Write validated layers as GeoParquet, and an analysis's tables as Parquet, into ``folder``.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The output folder (made if need be; files of the same names are replaced).
+    incidents, hazards : GeoDataFrame, optional
+        Validated layers (the kept rows).
+    result : AnalysisResult, optional
+        Its tables are written too.
+
+    Returns
+    -------
+    dict
+        File name → path of each file written.
+
+    Examples
+    --------
+    >>> import geomap
+    >>> layers = geomap.load_layers("data/karabakh-sample.gpkg")
+    >>> files = write_geoparquet("out", layers["incidents"].kept, None)  # doctest: +SKIP
+    >>> sorted(files)  # doctest: +SKIP
+    ['incidents.parquet']
+    """
+    out = check_parquet_folder(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    tables: dict[str, pd.DataFrame] = {
+        name: gdf
+        for name, gdf in (("incidents", incidents), ("hazards", hazards))
+        if gdf is not None
+    }
+    if result is not None:
+        tables["proposed-hazard-areas"] = result.proposed
+        tables.update(result_tables(result))
+    files = {}
+    for name, df in tables.items():
+        _write(df, out / f"{name}.parquet")
+        files[f"{name}.parquet"] = out / f"{name}.parquet"
+    log.info("GeoParquet: %d files in %s", len(files), out)
+    return files
