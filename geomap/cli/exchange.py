@@ -106,6 +106,18 @@ def _kept(results: dict[str, ValidationResult], name: str) -> Any:
     return results[name].kept if name in results else None
 
 
+def _rejects(args: argparse.Namespace, results: list[ValidationResult]) -> None:
+    """Write the rejected rows where --rejects says; else say how many were left out."""
+    if args.rejects:
+        n = rejects(args, results, args.rejects)
+        if n and args.profile == "hxl":
+            say(args, [f"{args.rejects} holds the rejected rows in full: it is NOT public"])
+        return
+    n = sum(len(r.rejected) for r in results)
+    if n:
+        say(args, [f"{n} rejected rows not written (name a file with --rejects to keep them)"])
+
+
 def run_export(args: argparse.Namespace) -> int:
     """Write the export of ``geomap export-data``."""
     check_outputs(args, _outputs(args))
@@ -114,8 +126,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.profile == "hxl":  # a bad cell or k is refused before anything is read
         policy = PublicPolicy(args.generalise, args.cell, args.k, args.allow_unsafe)
     results = load(args)
-    if args.rejects:
-        rejects(args, list(results.values()), args.rejects)
+    _rejects(args, list(results.values()))
     inc, haz = _kept(results, "incidents"), _kept(results, "hazards")
     with writing(args.output):
         if args.profile == "imsma-core":
