@@ -368,3 +368,15 @@ def test_a_file_where_the_parquet_folder_goes_is_an_error(tmp_path, capsys):
     )
     one_line_error(outcome, "is a file: the geoparquet profile writes a folder")
     assert re.fullmatch("a file", (tmp_path / "out").read_text())
+
+
+def test_the_readme_code_table_is_the_profiles_own():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Exporting to IMSMA Core / HDX") :]
+    for name, table in IMSMA_CODES.items():
+        row = next(ln for ln in section.splitlines() if ln.startswith(f"| `{name}` |"))
+        assert row.count("→") == len(table), name
+        for value, code in table.items():
+            assert f"`{value}` → `{code}`" in row, (name, value)
+    for _, tag, _ in HXL_COLUMNS:
+        assert f"`{tag}`" in section, tag

@@ -20,9 +20,9 @@ from geomap.cli._common import EXIT_OK
 from geomap.cli._common import Command
 from geomap.cli._common import add_context_options
 from geomap.cli._common import add_input_options
+from geomap.cli._common import add_max_distance
 from geomap.cli._common import check_outputs
 from geomap.cli._common import context
-from geomap.cli._common import distance
 from geomap.cli._common import folder_outputs
 from geomap.cli._common import load
 from geomap.cli._common import positive
@@ -54,14 +54,7 @@ def _options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "-o", "--output", required=True, metavar="PATH", help="file (or, for geoparquet, folder)"
     )
-    p.add_argument(
-        "--max-distance",
-        type=distance,
-        default=500.0,
-        metavar="M",
-        help="link an incident outside every hazard area to the nearest within M metres "
-        "(default 500)",
-    )
+    add_max_distance(p)
     g = p.add_argument_group("publishing safely (hxl)")
     g.add_argument(
         "--generalise",

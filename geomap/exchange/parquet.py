@@ -77,15 +77,16 @@ def write_geoparquet(
     Returns
     -------
     dict
-        File name → path of each file written.
+        The name of each file written → its path.
 
     Examples
     --------
+    >>> import tempfile
     >>> import geomap
     >>> layers = geomap.load_layers("data/karabakh-sample.gpkg")
-    >>> files = write_geoparquet("out", layers["incidents"].kept, None)  # doctest: +SKIP
-    >>> sorted(files)  # doctest: +SKIP
-    ['incidents.parquet']
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sorted(write_geoparquet(tmp, layers["incidents"].kept, layers["hazards"].kept))
+    ['hazards.parquet', 'incidents.parquet']
     """
     out = check_parquet_folder(folder)
     out.mkdir(parents=True, exist_ok=True)
