@@ -257,6 +257,39 @@ def test_the_hxl_file_leaks_no_canary_and_keeps_suppressed_counts_suppressed(
     assert tags[col["killed"]] == "#affected+killed"
 
 
+def test_rejects_of_an_hxl_export_go_only_where_named_and_are_called_private(
+    tmp_path, capsys, monkeypatch, sample
+):
+    planted = sample["incidents"].kept.copy()
+    planted["description"] = [f"{CANARY}-description-{i}" for i in range(len(planted))]
+    (src,) = _planted_file(tmp_path, planted, sample)
+    monkeypatch.chdir(tmp_path)
+    private = tmp_path / "private" / "rejects.csv"
+    said = run(
+        capsys,
+        "export-data",
+        src,
+        "--profile",
+        "hxl",
+        "-o",
+        "public.csv",
+        "--rejects",
+        private,
+        inputs=[src],
+        expect=0,
+    )
+    assert f"{private} holds the rejected rows in full: it is NOT public" in said.out
+    assert CANARY in private.read_text(encoding="utf-8")
+    assert _leaks([tmp_path / "public.csv"]) == []
+
+
+def test_an_imsma_export_goes_into_a_new_folder(tmp_path, sample):
+    for name in ("new/imsma.gpkg", "new2/imsma.gdb") if GDB_WRITABLE else ("new/imsma.gpkg",):
+        out = write_imsma(tmp_path / name, sample["incidents"].kept, None)
+        assert pyogrio.list_layers(out)[:, 0].tolist() == ["incidents"]
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["imsma.gpkg"]
+
+
 def test_hxl_text_cannot_run_as_a_formula(tmp_path, sample):
     inc = sample["incidents"].kept.copy()
     inc["district"] = "=HYPERLINK(1)"

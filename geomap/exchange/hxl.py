@@ -78,10 +78,11 @@ def hxl_table(
     >>> table.iloc[0].tolist()[:4]
     ['#event+id', '#geo+lat', '#geo+lon', '#adm2+name']
     """
+    if not len(incidents):
+        raise GeomapError("no incidents to publish: the HXL file would be empty")
     policy = policy or PublicPolicy()
     public = policy.apply(MapInputs(incidents=incidents, districts=districts)).incidents
-    assert public is not None
-    cells = public.reset_index(drop=True)
+    cells = gpd.GeoDataFrame(public).reset_index(drop=True)
     withheld = cells["suppressed"].astype(bool)
     first = pd.to_datetime(cells["first_date"])
     last = pd.to_datetime(cells["last_date"]) + pd.offsets.QuarterEnd(0)

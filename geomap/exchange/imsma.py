@@ -323,6 +323,7 @@ def _atomic_folder(dest: Path) -> Iterator[Path]:
     """Yield a folder beside ``dest``; on success, move it to ``dest`` (which must not exist)."""
     tmp = dest.with_name(f".partial-{dest.name}")  # GDAL wants the .gdb ending
     shutil.rmtree(tmp, ignore_errors=True)
+    dest.parent.mkdir(parents=True, exist_ok=True)
     try:
         yield tmp
         tmp.rename(dest)
