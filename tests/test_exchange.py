@@ -413,3 +413,17 @@ def test_the_readme_code_table_is_the_profiles_own():
             assert f"`{value}` → `{code}`" in row, (name, value)
     for _, tag, _ in HXL_COLUMNS:
         assert f"`{tag}`" in section, tag
+
+
+def test_a_repeated_hazard_id_links_to_its_first_area(sample, caplog):
+    haz = sample["hazards"].kept.copy()
+    inc = sample["incidents"].kept
+    linked = link_incidents(inc, haz)
+    hit = linked["hazard_id"].dropna().iloc[0]
+    haz.loc[haz.index[-1], "id"] = hit  # the last area now repeats a linked area's id
+    out = geomap.exchange.imsma_layers(inc, haz)
+    first = out["hazards"].loc[out["hazards"]["local_id"] == hit, "imsma_id"].tolist()
+    assert len(first) == 2
+    assert first[0] in set(out["incidents"]["imsma_links"].dropna())
+    assert first[1] not in set(out["incidents"]["imsma_links"].dropna())
+    assert "1 hazard areas repeat another's id" in caplog.text

@@ -260,7 +260,14 @@ def _linked(
     if haz is None or not len(haz) or not len(inc):
         return inc.assign(link="unlinked", distance_m=float("nan"))
     linked = link_incidents(inc, haz, max_distance_m=max_distance_m)
-    by_local = dict(zip(_ids(haz), imsma["hazards"], strict=True))
+    by_local: dict[str, str] = {}
+    for local, hid in zip(_ids(haz), imsma["hazards"], strict=True):
+        by_local.setdefault(local, hid)  # a repeated id links to its first area
+    if len(by_local) < len(haz):
+        log.warning(
+            "%d hazard areas repeat another's id: accidents link to the first of each",
+            len(haz) - len(by_local),
+        )
     target = linked["hazard_id"].map(lambda v: by_local.get(str(v)) if pd.notna(v) else None)
     links["incidents"] = target.astype(object)
     listed = imsma["incidents"][target.notna()].groupby(target[target.notna()], sort=False)
