@@ -165,6 +165,22 @@ def test_a_failed_imsma_write_leaves_nothing_behind(tmp_path, sample, monkeypatc
 # ---------------------------------------------------------------- HXL for HDX
 
 
+def _public_hxl(capsys, src: Path, *flags: object):
+    """``geomap export-data SRC --profile hxl -o public.csv FLAGS``, which must succeed."""
+    return run(
+        capsys,
+        "export-data",
+        src,
+        "--profile",
+        "hxl",
+        "-o",
+        "public.csv",
+        *flags,
+        inputs=[src],
+        expect=0,
+    )
+
+
 def _hxl_rows(path: Path) -> tuple[list[str], list[str], list[list[str]]]:
     lines = [ln.split(",") for ln in path.read_text(encoding="utf-8").splitlines()]
     return lines[0], lines[1], lines[2:]
@@ -229,18 +245,7 @@ def test_the_hxl_file_leaks_no_canary_and_keeps_suppressed_counts_suppressed(
     flags = ["--generalise", generalise]
     if generalise == "district":
         flags += ["--districts", str(SAMPLE), "-k", "10"]  # some districts fall below k
-    said = run(
-        capsys,
-        "export-data",
-        src,
-        "--profile",
-        "hxl",
-        "-o",
-        "public.csv",
-        *flags,
-        inputs=[src],
-        expect=0,
-    )
+    said = _public_hxl(capsys, src, *flags)
     assert "3 rejected rows not written" in said.out  # the rejected ids are named on screen only
     written = sorted(p for p in tmp_path.rglob("*") if p.is_file() and p != src)
     assert [p.name for p in written] == ["public.csv"]  # no rejects beside it
@@ -265,19 +270,7 @@ def test_rejects_of_an_hxl_export_go_only_where_named_and_are_called_private(
     (src,) = _planted_file(tmp_path, planted, sample)
     monkeypatch.chdir(tmp_path)
     private = tmp_path / "private" / "rejects.csv"
-    said = run(
-        capsys,
-        "export-data",
-        src,
-        "--profile",
-        "hxl",
-        "-o",
-        "public.csv",
-        "--rejects",
-        private,
-        inputs=[src],
-        expect=0,
-    )
+    said = _public_hxl(capsys, src, "--rejects", private)
     assert f"{private} holds the rejected rows in full: it is NOT public" in said.out
     assert CANARY in private.read_text(encoding="utf-8")
     assert _leaks([tmp_path / "public.csv"]) == []
