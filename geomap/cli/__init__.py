@@ -1,7 +1,8 @@
 """The ``geomap`` command: a thin shell over the Python API.
 
 One parser, one dispatch: every subcommand sets the function that runs it
-(``validate``, ``render``, ``embed``, ``export``, ``stats``, ``report``, ``tiles``).
+(``validate``, ``render``, ``embed``, ``export``, ``stats``, ``report``, ``tiles``,
+``export-data``).
 Exit status: 0 on success; 2 for a user error (a file that cannot be read, a bad
 option, an output that would overwrite an input, and for ``validate`` any rejected
 row); 1 for an unexpected failure. User errors print one line each, never a traceback. Warnings
@@ -24,6 +25,7 @@ from typing import Any
 
 from geomap._errors import GeomapError
 from geomap.cli import analysis
+from geomap.cli import exchange
 from geomap.cli import export
 from geomap.cli import maps
 from geomap.cli import tiles
@@ -96,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
         *export.COMMANDS,
         *analysis.COMMANDS,
         *tiles.COMMANDS,
+        *exchange.COMMANDS,
     ):
         p = sub.add_parser(cmd.name, parents=[common], help=cmd.help, description=cmd.description)
         cmd.options(p)

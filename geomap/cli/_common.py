@@ -117,6 +117,18 @@ def encoding(text: str) -> str:
     return text
 
 
+def add_max_distance(g: argparse._ArgumentGroup | argparse.ArgumentParser) -> None:
+    """Add ``--max-distance M``, the linking distance of incidents to hazard areas."""
+    g.add_argument(
+        "--max-distance",
+        type=distance,
+        default=500.0,
+        metavar="M",
+        help="link an incident outside every hazard area to the nearest within M metres "
+        "(default 500)",
+    )
+
+
 # --------------------------------------------------------------------------- input options
 
 

@@ -22,11 +22,11 @@ from geomap.cli._common import EXIT_OK
 from geomap.cli._common import Command
 from geomap.cli._common import add_context_options
 from geomap.cli._common import add_input_options
+from geomap.cli._common import add_max_distance
 from geomap.cli._common import check_outputs
 from geomap.cli._common import context
 from geomap.cli._common import count
 from geomap.cli._common import date
-from geomap.cli._common import distance
 from geomap.cli._common import folder_outputs
 from geomap.cli._common import load
 from geomap.cli._common import positive
@@ -94,14 +94,7 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
         help="column that identifies each district (default: found, else the row number)",
     )
     a = p.add_argument_group("analysis")
-    a.add_argument(
-        "--max-distance",
-        type=distance,
-        default=500.0,
-        metavar="M",
-        help="link an incident outside every hazard area to the nearest within M metres "
-        "(default 500)",
-    )
+    add_max_distance(a)
     a.add_argument(
         "--eps",
         type=positive,

@@ -37,12 +37,13 @@ FORMATS = {
     ".fgb": "FlatGeobuf",
     ".parquet": "GeoParquet",
     ".geoparquet": "GeoParquet",
+    ".gdb": "FileGDB",  # a folder: an Esri File Geodatabase (IMSMA Core's), read by OpenFileGDB
     ".csv": "CSV",
     ".tsv": "CSV",
     ".txt": "CSV",
 }
 #: Formats whose files may hold several layers.
-MULTI_LAYER = frozenset({"GeoPackage", "KML"})
+MULTI_LAYER = frozenset({"GeoPackage", "KML", "FileGDB"})
 
 
 @dataclass
@@ -85,8 +86,8 @@ def first_line(exc: BaseException) -> str:
 
 
 def format_of(path: Path) -> str:
-    """Return the format name of ``path`` from its suffix; a folder is a Shapefile."""
-    if path.is_dir():
+    """Return the format name of ``path`` from its suffix; a folder is a Shapefile (or a .gdb)."""
+    if path.is_dir() and path.suffix.lower() != ".gdb":
         return "Shapefile"
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
