@@ -122,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Examples
     --------
     >>> main(["--version"])  # doctest: +SKIP
-    geomap 0.2.0
+    geomap 0.3.0
     """
     args = _parser().parse_args(argv)
     levels = [logging.WARNING, logging.INFO, logging.DEBUG]
