@@ -287,3 +287,11 @@ def app_config(html: str) -> dict:
 def payloads(html: str) -> dict[str, dict]:
     """The data layers' specs, by key."""
     return {layer["key"]: layer for layer in app_config(html)["layers"]}
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
+    """Run ``geomap ARGS`` in-process; return its exit status, stdout and stderr."""
+    capsys.readouterr()
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -27,17 +27,11 @@ from geomap.tiles import read_header
 from .conftest import FIRST_MAP
 from .conftest import SAMPLE
 from .conftest import app_config
+from .conftest import run_cli as run
 
 CONTEXT = ("districts", "roads", "towns")
 #: A colour no geomap layer uses, painted by the test GeoTIFF.
 TIFF_RGB = (23, 145, 201)
-
-
-def run(capsys, *args: object) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

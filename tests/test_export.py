@@ -20,18 +20,12 @@ from geomap.style import DISCLAIMER
 
 from .conftest import ROOT
 from .conftest import SAMPLE
+from .conftest import run_cli as run
 
 pdfium = pytest.importorskip("pypdfium2", reason="pypdfium2 is in the test extra")
 
 #: PDF points per millimetre.
 PT_PER_MM = 72 / 25.4
-
-
-def run(capsys, *args: object) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

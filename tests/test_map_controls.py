@@ -168,11 +168,12 @@ def test_controls_are_there_and_work(browser, full_map):
         for selector in (
             ".leaflet-control-zoom-fullscreen",
             ".leaflet-control-measure",
-            ".leaflet-control-minimap",
             ".leaflet-control-locate",
             ".leaflet-control-scale",
         ):
             assert page.locator(selector).count() == 1, selector
+        # The mini-map is made, and taken off the map while tiles cannot load (blank).
+        assert page.evaluate(f"{FIRST_MAP}.controls.minimap._miniMap !== undefined")
         # Basemaps: switching to None removes every tile layer.
         page.locator(".geomap-group").first.get_by_text("None").click()
         assert page.evaluate(TILE_LAYERS) == 0

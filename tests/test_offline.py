@@ -218,8 +218,7 @@ def test_sample_map_offline_shows_outlines_places_and_districts(browser, sample_
         assert "Natural Earth" in credit
         assert "GeoNames (CC-BY 4.0)" in credit
         # No blank mini-map; the frame is on in the layer panel (and can be turned off).
-        assert page.locator(".leaflet-control-minimap").count() == 1
-        assert not page.locator(".leaflet-control-minimap").is_visible()
+        assert page.locator(".leaflet-control-minimap").count() == 0
         assert page.locator(FRAME_BOX).is_checked()
         page.locator(FRAME_BOX).click()
         assert page.locator("path.geomap-frame-border").count() == 0

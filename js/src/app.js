@@ -92,7 +92,7 @@ function addControls(map, state, cfg) {
   const on = cfg.controls || {};
   for (const [name, add] of Object.entries(CONTROLS)) {
     if (on[name]) {
-      add(map, cfg);
+      state.controls[name] = add(map, cfg);
     }
   }
 }
@@ -131,6 +131,7 @@ export function app(map, cfg) {
     timed: [],
     timings: {},
   };
+  state.controls = {};
   addBasemaps(map, state, cfg);
   addLayers(map, state, cfg);
   offlineFrame(map, state, cfg);

@@ -1,4 +1,5 @@
-/* An overview map of the first basemap (leaflet-minimap), when its script is on the page. */
+/* An overview map of the first basemap (leaflet-minimap), when its script is on the page;
+ * returns the control (or undefined). */
 import { userBasemap } from "../layers/userbasemap.js";
 
 export function minimapControl(map, cfg) {
@@ -7,7 +8,7 @@ export function minimapControl(map, cfg) {
     const tiles = b0.pmtiles
       ? userBasemap(map, b0)
       : L.tileLayer(b0.url, { attribution: "", subdomains: b0.subdomains || "abc" });
-    new L.Control.MiniMap(tiles, {
+    return new L.Control.MiniMap(tiles, {
       toggleDisplay: true,
       position: "bottomright",
       width: 130,

@@ -17,9 +17,17 @@ function noticeControl(map) {
   };
 }
 
-function showMinimap(map, on) {
-  for (const e of map.getContainer().querySelectorAll(".leaflet-control-minimap")) {
-    e.style.display = on ? "" : "none";
+/* Take the mini-map off the map while it would be blank, and put it back. Removed, not
+ * hidden: a hidden mini-map still syncs, and its size change moved the main map back. */
+function showMinimap(map, state, on) {
+  const mini = state.controls?.minimap;
+  if (!mini) {
+    return;
+  }
+  if (on && !mini._map) {
+    mini.addTo(map);
+  } else if (!on && mini._map) {
+    map.removeControl(mini);
   }
 }
 
@@ -93,7 +101,7 @@ export function offlineFrame(map, state, cfg) {
     const reason = working ? null : active.length ? "offline" : "none";
     state.offline = reason;
     notice(reason ? spec.notice[reason] : null);
-    showMinimap(map, reason !== "offline");
+    showMinimap(map, state, reason !== "offline");
     if (reason && !map.hasLayer(frame.group)) {
       auto = true;
       entry.show = true;
