@@ -9,6 +9,7 @@ decides once.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -101,13 +102,19 @@ class MapInputs:
 
     def bounds(self) -> list[list[float]]:
         """``[[south, west], [north, east]]`` of the incidents, hazards and risk layer drawn."""
+        south, west, north, east = self._extent
+        return [[south, west], [north, east]]
+
+    @functools.cached_property
+    def _extent(self) -> tuple[float, float, float, float]:
+        # Measured once: the map's view, the page config and the offline frame all ask.
         drawn = (self.incidents, self.hazards, self.risk)
         boxes = [g.total_bounds for g in drawn if g is not None and len(g)]
         west = min(float(b[0]) for b in boxes)
         south = min(float(b[1]) for b in boxes)
         east = max(float(b[2]) for b in boxes)
         north = max(float(b[3]) for b in boxes)
-        return [[south, west], [north, east]]
+        return south, west, north, east
 
 
 @dataclass(frozen=True)
