@@ -6,6 +6,8 @@ from typing import Any
 
 import geopandas as gpd
 
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import translator
 from geomap.map._encode import column
 from geomap.map._inputs import clean_layer
 from geomap.map._polygons import ragged_polygons
@@ -21,26 +23,29 @@ def _text(value: Any) -> Any:
     return value if not isinstance(value, list | tuple) else ", ".join(map(str, value))
 
 
-def proposed_layer(proposed: gpd.GeoDataFrame) -> PolygonsSpec:
+def proposed_layer(proposed: gpd.GeoDataFrame, lang: str = DEFAULT_LANG) -> PolygonsSpec:
     """Return the proposed areas' spec: every column shown on click, the first two on hover.
 
     Parameters
     ----------
     proposed : geopandas.GeoDataFrame
         From :func:`geomap.analysis.propose_hazard_areas`.
+    lang : str
+        The map's language.
 
     Returns
     -------
     PolygonsSpec
     """
+    _ = translator(lang)
     prop = clean_layer(proposed, "proposed")
     assert prop is not None
     fields = [c for c in prop.columns if c != prop.geometry.name]
     return {
         "kind": "polygons",
         "key": "proposed",
-        "group": "Hazard areas",
-        "name": "Proposed suspected areas",
+        "group": _("Hazard areas"),
+        "name": _("Proposed suspected areas"),
         "show": True,
         "n": len(prop),
         "g": ragged_polygons(prop.geometry.to_numpy()),
@@ -51,7 +56,7 @@ def proposed_layer(proposed: gpd.GeoDataFrame) -> PolygonsSpec:
         "style": {**PROPOSED, "className": "geomap-proposed"},
         "legend": [
             swatch(
-                "proposed from clusters of unlinked incidents",
+                _("proposed from clusters of unlinked incidents"),
                 PROPOSED["fillColor"],
                 PROPOSED["color"],
                 dash=True,
