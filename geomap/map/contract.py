@@ -500,9 +500,9 @@ class PageConfig(TypedDict):
     filters: Filters | None
     notices: NotRequired[Notices]
     frame: FrameSpec | None  # the built-in frame drawn without basemap tiles (None: off)
-    #: The page's language (geomap.i18n.page_locale: messages, number and date formats);
-    #: absent: English.
-    i18n: NotRequired[dict[str, Any]]
+    #: The page's language (geomap.i18n.page_locale: ``lang``, ``dir``, the app's messages,
+    #: number symbols and date patterns), for js/src/i18n.js's setLocale.
+    i18n: dict[str, Any]
 
     #: ``[[south, west], [north, east]]`` of the data: the page refits it to its container
     #: whenever the container gets a new size, until the user moves the map.

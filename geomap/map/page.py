@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
-from geomap.i18n import DEFAULT_LANG
 from geomap.i18n import page_locale
 from geomap.i18n import translator
 from geomap.map._assets import leaflet_icons
@@ -91,7 +90,7 @@ def page_config(data: MapInputs, build: Build) -> PageConfig:
         if months is not None
         else None
     )
-    config: PageConfig = {
+    return {
         "version": PAGE_VERSION,
         "id": f"geomap-{uuid.uuid4().hex[:10]}",
         "title": _title(opts),
@@ -107,10 +106,8 @@ def page_config(data: MapInputs, build: Build) -> PageConfig:
         "filters": filters_config(data, build, layers, summary) if opts.filters else None,
         "frame": frame_config(data, build, layers),
         "bounds": data.bounds(),
+        "i18n": page_locale(opts.lang),
     }
-    if opts.lang != DEFAULT_LANG:  # an English page stays as it was: the app's default
-        config["i18n"] = page_locale(opts.lang)
-    return config
 
 
 def _title(opts: MapOptions) -> str:
