@@ -319,6 +319,7 @@ def summary_panel(
         Incidents, killed and injured so far (and, unless public, killed /
         injured per victim category), active and released km², one value per step.
     """
+    _ = translator(lang)
     rows: list[SummaryRow] = []
     if incidents is not None and len(incidents):
         rows += (
@@ -329,7 +330,7 @@ def summary_panel(
     if hazards is not None and len(hazards) and "status" in hazards.columns:
         rows += _area_rows(hazards, months, lang)
     return {
-        "title": translator(lang)("Summary"),
+        "title": _("Summary"),
         "months": [str(m) for m in months],
         "rows": rows,
         "note": _note(hazards, k, lang),
