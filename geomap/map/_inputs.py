@@ -108,13 +108,16 @@ class MapInputs:
 
         See :func:`geomap.i18n.names.local_names`: ``name_ru`` of districts and towns,
         ``district_ru`` of incidents, and so on; a missing one keeps the name as given.
+        The layers themselves when none has a name in ``lang``.
         """
-        frames = {
-            f.name: getattr(self, f.name)
-            for f in dataclasses.fields(self)
-            if getattr(self, f.name) is not None
-        }
-        return dataclasses.replace(self, **{k: local_names(v, lang) for k, v in frames.items()})
+        frames = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        done: dict[int, gpd.GeoDataFrame] = {}  # incidents and true_incidents: one copy
+        for v in frames.values():
+            if v is not None and id(v) not in done:
+                done[id(v)] = local_names(v, lang)
+        changed = {k: done[id(v)] for k, v in frames.items() if v is not None}
+        changed = {k: v for k, v in changed.items() if v is not frames[k]}
+        return dataclasses.replace(self, **changed) if changed else self
 
     def bounds(self) -> list[list[float]]:
         """``[[south, west], [north, east]]`` of the incidents, hazards and risk layer drawn."""

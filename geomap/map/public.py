@@ -545,6 +545,9 @@ class PublicPolicy:
 def prepare(data: MapInputs, options: MapOptions) -> tuple[MapInputs, MapView]:
     """Apply the map's public policy, if it has one, to its layers; return them and the view.
 
+    Names come first in the map's language (:meth:`MapInputs.localised`), so that a
+    public map's cells and counts carry them too.
+
     This is the one place a map's public-ness is looked at: layer builders take
     the layers and the view it returns.
 
@@ -559,6 +562,7 @@ def prepare(data: MapInputs, options: MapOptions) -> tuple[MapInputs, MapView]:
     -------
     tuple of MapInputs and MapView
     """
+    data = data.localised(options.lang)  # names in the map's language, before any is used
     policy = PublicPolicy.from_options(options)
     if policy is None:
         return data, PRIVATE_VIEW

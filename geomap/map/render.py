@@ -105,8 +105,7 @@ def render_map(
     """
     opts = MapOptions.build(options, **overrides)
     context = {"districts": districts, "proposed": proposed, "places": places, "roads": roads}
-    inputs = MapInputs.of(incidents, hazards, risk=risk, **context).localised(opts.lang)
-    data, view = prepare(inputs, opts)
+    data, view = prepare(MapInputs.of(incidents, hazards, risk=risk, **context), opts)
     archive = open_basemap(opts.basemap) if opts.basemap is not None else None
     m = GeomapMap(tiles=None, self_contained=not opts.cdn, basemap=archive, zoom_control=True)
     months = slider_months(data, view.period) if opts.time_slider else None
