@@ -94,6 +94,7 @@ def test_python_made_text_is_the_catalogues(sample, context, lang):
     assert config["frame"]["name"] == _("Built-in outlines and place names")
     victim = next(f for f in config["filters"]["fields"] if f["field"] == "victim_category")
     assert victim["label"] == _("Victim category")
+    assert {_("district"), _("town")} <= {p["kind"] for p in config["search"]["places"]}
 
 
 def test_a_translation_in_the_catalogue_reaches_the_page(sample, context, monkeypatch):

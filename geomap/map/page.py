@@ -84,7 +84,7 @@ def page_config(data: MapInputs, build: Build) -> PageConfig:
     """
     opts, months = build.options, build.months
     layers = layer_specs(data, build)
-    places = search_places(data, build.view) if "search" in opts.controls else None
+    places = search_places(data, build.view, opts.lang) if "search" in opts.controls else None
     summary = (
         summary_panel(data.true_incidents, data.hazards, months, build.view.k, lang=opts.lang)
         if months is not None
