@@ -7,6 +7,7 @@ from typing import Any
 import geopandas as gpd
 
 from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import N_
 from geomap.i18n import translator
 from geomap.map._encode import column
 from geomap.map._inputs import clean_layer
@@ -16,6 +17,21 @@ from geomap.map.layers._common import swatch
 from geomap.style import PROPOSED
 
 __all__ = ["proposed_layer"]
+
+#: The labels of propose_hazard_areas' columns: each column's name, spaced.
+_LABELS = (
+    N_("id"),
+    N_("n incidents"),
+    N_("incident ids"),
+    N_("killed"),
+    N_("injured"),
+    N_("casualties"),
+    N_("first date"),
+    N_("last date"),
+    N_("victim categories"),
+    N_("device categories"),
+    N_("area km2"),
+)
 
 
 def _text(value: Any) -> Any:
@@ -50,7 +66,7 @@ def proposed_layer(proposed: gpd.GeoDataFrame, lang: str = DEFAULT_LANG) -> Poly
         "n": len(prop),
         "g": ragged_polygons(prop.geometry.to_numpy()),
         "cols": {c: column(prop[c].astype(object).map(_text)) for c in fields},
-        "labels": {c: c.replace("_", " ") for c in fields},
+        "labels": {c: _(c.replace("_", " ")) for c in fields},
         "popup": fields,
         "tooltip": fields[:2],
         "style": {**PROPOSED, "className": "geomap-proposed"},
