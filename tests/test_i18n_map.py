@@ -120,8 +120,8 @@ def test_a_translation_in_the_catalogue_reaches_the_page(sample, context, monkey
     assert haz["group"] == "Опасные районы"
     assert inc["labels"]["date"] == "Дата"
     assert haz["legends"]["active"][0]["label"] == "Подтверждённый опасный район (ПОР)"
-    assert inc["values"]["victim_category"] == {"civilian": "мирный житель"}
-    assert haz["values"]["hazard_class"] == {"CHA": "ПОР"}
+    assert inc["valueLabels"]["victim_category"] == {"civilian": "мирный житель"}
+    assert haz["valueLabels"]["hazard_class"] == {"CHA": "ПОР"}
     assert "civilian" in text_column(inc["cols"]["victim_category"])  # the data keep the code
     assert "CHA" in text_column(haz["cols"]["hazard_class"])
     victim = next(f for f in config["filters"]["fields"] if f["field"] == "victim_category")
@@ -156,8 +156,8 @@ def test_english_page_is_unchanged(sample, context):
     assert haz["group"] == "Hazard areas"
     assert haz["legends"]["active"][0]["label"] == "Confirmed hazardous area (CHA)"
     assert inc["labels"]["date"] == "Date"
-    assert "values" not in inc
-    assert "values" not in haz
+    assert "valueLabels" not in inc
+    assert "valueLabels" not in haz
     assert all("label" not in v for f in config["filters"]["fields"] for v in f["values"])
     assert config["title"] == "Explosive ordnance contamination"
     assert config["notices"]["disclaimer"] == DISCLAIMER

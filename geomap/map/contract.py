@@ -195,7 +195,7 @@ class IncidentsSpec(_IncidentsRequired, total=False):
 
     time: dict[str, Encoded]
     #: Per coded field, the label shown for each code (the map's language; absent in English).
-    values: dict[str, dict[str, str]]
+    valueLabels: dict[str, dict[str, str]]
 
 
 class HazardStyle(TypedDict):
@@ -251,7 +251,7 @@ class HazardsSpec(_HazardsRequired, total=False):
     time: dict[str, Encoded]
     symbols: HazardSymbols
     #: Per coded field, the label shown for each code (the map's language; absent in English).
-    values: dict[str, dict[str, str]]
+    valueLabels: dict[str, dict[str, str]]
 
 
 class ChoroplethStyle(TypedDict):

@@ -95,7 +95,7 @@ def hazards_layer(hazards: gpd.GeoDataFrame, build: Build) -> HazardsSpec:
     }
     values = build.code_labels(cols, HAZARDS)
     if values:
-        spec["values"] = values
+        spec["valueLabels"] = values
     if build.months is not None:
         spec["time"] = {
             "t0": time_column(shown, "date_recorded", cols),

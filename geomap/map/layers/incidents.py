@@ -147,7 +147,7 @@ def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
     }
     values = build.code_labels(cols, INCIDENTS)
     if values:
-        spec["values"] = values
+        spec["valueLabels"] = values
     date_col = build.view.incident_date
     if build.months is not None and date_col in incidents.columns:
         spec["time"] = {"t": time_column(incidents, date_col, cols)}
