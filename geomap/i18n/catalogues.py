@@ -48,6 +48,7 @@ def _new(domain: str, lang: str | None = None) -> Catalog:
         charset="utf-8",
     )
 
+
 #: The repository root (the catalogues are extracted from a checkout, not a wheel).
 ROOT = Path(__file__).resolve().parents[2]
 #: Per domain: the source folder and Babel's method map, options and keywords.

@@ -194,6 +194,8 @@ class IncidentsSpec(_IncidentsRequired, total=False):
     """Incidents as points (``kind: "incidents"``); ``time.t`` dates them for the slider."""
 
     time: dict[str, Encoded]
+    #: Per coded field, the label shown for each code (the map's language; absent in English).
+    valueLabels: dict[str, dict[str, str]]
 
 
 class HazardStyle(TypedDict):
@@ -248,6 +250,8 @@ class HazardsSpec(_HazardsRequired, total=False):
     detailZoom: int
     time: dict[str, Encoded]
     symbols: HazardSymbols
+    #: Per coded field, the label shown for each code (the map's language; absent in English).
+    valueLabels: dict[str, dict[str, str]]
 
 
 class ChoroplethStyle(TypedDict):
@@ -419,6 +423,8 @@ class FilterValue(TypedDict):
 
     value: str
     counts: dict[str, int]
+    #: The value as shown, in the map's language (absent where it is the value itself).
+    label: NotRequired[str]
 
 
 class FilterField(TypedDict):
@@ -494,6 +500,9 @@ class PageConfig(TypedDict):
     filters: Filters | None
     notices: NotRequired[Notices]
     frame: FrameSpec | None  # the built-in frame drawn without basemap tiles (None: off)
+    #: The page's language (geomap.i18n.page_locale: ``lang``, ``dir``, the app's messages,
+    #: number symbols and date patterns), for js/src/i18n.js's setLocale.
+    i18n: dict[str, Any]
 
     #: ``[[south, west], [north, east]]`` of the data: the page refits it to its container
     #: whenever the container gets a new size, until the user moves the map.

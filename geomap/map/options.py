@@ -19,6 +19,10 @@ from typing import Any
 from typing import NamedTuple
 
 from geomap._errors import GeomapError
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import LANGUAGES
+from geomap.i18n import N_
+from geomap.i18n import check_lang
 
 __all__ = [
     "BASEMAP_EMBED_MB",
@@ -162,7 +166,7 @@ class MapOptions:
     TypeError: unknown map option 'tite'; valid options are title, subtitle, ...
     """
 
-    title: str = _option("Explosive ordnance contamination", "map title")
+    title: str = _option(N_("Explosive ordnance contamination"), "map title")
     subtitle: str | None = _option(None, "second line under the title, e.g. the data source")
     popup_fields: Mapping[str, Sequence[str]] | None = _option(
         None,
@@ -242,6 +246,11 @@ class MapOptions:
         "your own basemap: a PMTiles or MBTiles file (raster or vector tiles), shown "
         f"first; embedded in the map up to {BASEMAP_EMBED_MB} MB, else written beside it",
     )
+    lang: str = _option(
+        DEFAULT_LANG,
+        f"the map's language ({', '.join(LANGUAGES)}): its text, numbers, dates and place "
+        "names (a name_<lang> column where the data have one)",
+    )
 
     def __post_init__(self) -> None:
         check_cell_k(self.cell_m, self.k)
@@ -251,6 +260,10 @@ class MapOptions:
             raise GeomapError(
                 f"unknown controls {sorted(unknown)}; expected some of {list(DEFAULT_CONTROLS)}"
             )
+        try:
+            check_lang(self.lang)
+        except ValueError as exc:
+            raise GeomapError(f"`lang`: {exc}") from None
 
     @classmethod
     def describe(cls) -> list[OptionField]:

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import translator
 from geomap.map._encode import COORD_SCALE
 from geomap.map._encode import binary
 from geomap.map._encode import coords
@@ -60,6 +62,7 @@ def hazards_layer(hazards: gpd.GeoDataFrame, build: Build) -> HazardsSpec:
     -------
     HazardsSpec
     """
+    _ = translator(build.options.lang)
     pop, tip = build.popup_tooltip(hazards, "hazards")
     style_cols = [c for c in ("status", "hazard_class", "id") if c in hazards.columns]
     cols = list(dict.fromkeys([*pop, *tip, *style_cols]))
@@ -75,8 +78,8 @@ def hazards_layer(hazards: gpd.GeoDataFrame, build: Build) -> HazardsSpec:
     spec: HazardsSpec = {
         "kind": "hazards",
         "key": "hazards",
-        "group": "Hazard areas",
-        "names": {"active": "Active hazard areas", "released": "Released land"},
+        "group": _("Hazard areas"),
+        "names": {"active": _("Active hazard areas"), "released": _("Released land")},
         "show": True,
         "n": len(shown),
         **display_polygons(shown, build.options.simplify_m),  # type: ignore[typeddict-item]
@@ -87,9 +90,12 @@ def hazards_layer(hazards: gpd.GeoDataFrame, build: Build) -> HazardsSpec:
         "released": binary(released, "u1"),
         "canvas": build.canvas(len(shown)),
         "style": _STYLE,
-        "legends": hazard_legends(shown),
+        "legends": hazard_legends(shown, build.options.lang),
         "symbols": hazard_symbols(shown),
     }
+    values = build.code_labels(cols, HAZARDS)
+    if values:
+        spec["valueLabels"] = values
     if build.months is not None:
         spec["time"] = {
             "t0": time_column(shown, "date_recorded", cols),
@@ -113,13 +119,16 @@ def hazard_symbols(hazards: gpd.GeoDataFrame) -> HazardSymbols:
     }
 
 
-def hazard_legends(hazards: gpd.GeoDataFrame) -> dict[str, list[LegendEntry]]:
+def hazard_legends(
+    hazards: gpd.GeoDataFrame, lang: str = DEFAULT_LANG
+) -> dict[str, list[LegendEntry]]:
     """Return legends of the active and released layers: the classes and statuses present."""
+    _ = translator(lang)
     klass = set(hazards["hazard_class"].astype(object)) if "hazard_class" in hazards else set()
     status = set(hazards["status"].astype(object)) if "status" in hazards.columns else set()
     active: list[LegendEntry] = [
         swatch(
-            HAZARD_LABELS[f"active {c}"],
+            _(HAZARD_LABELS[f"active {c}"]),
             HAZARD_FILL[f"active {c}"],
             HAZARD_OUTLINE[c],
             dash=c == "SHA",
@@ -128,14 +137,14 @@ def hazard_legends(hazards: gpd.GeoDataFrame) -> dict[str, list[LegendEntry]]:
         if c in klass
     ]
     released: list[LegendEntry] = [
-        swatch(HAZARD_LABELS[s], HAZARD_FILL[s]) for s in RELEASED_STATUSES if s in status
+        swatch(_(HAZARD_LABELS[s]), HAZARD_FILL[s]) for s in RELEASED_STATUSES if s in status
     ]
     known = klass <= {"CHA", "SHA"} and status <= {"active", *RELEASED_STATUSES}
     if not (known and {"hazard_class", "status"} <= set(hazards.columns)):
-        active.append(swatch("unknown class or status", HAZARD_FALLBACK))
+        active.append(swatch(_("unknown class or status"), HAZARD_FALLBACK))
     active.append(
         swatch(
-            "area too small to see at this zoom (drawn as a triangle)",
+            _("area too small to see at this zoom (drawn as a triangle)"),
             HAZARD_FILL["active CHA"],
             HAZARD_OUTLINE["CHA"],
             shape="triangle",
