@@ -109,7 +109,7 @@ def test_unticking_a_victim_category_hides_exactly_those_incidents(browser, samp
         assert page.locator("path.geomap-incident").count() == len(kept)
         assert drawn_ids(page) == set(kept["id"])
         assert panel_count(page, "incidents") == len(kept)
-        assert page.locator(".geomap-filters-toggle").inner_text().startswith("Filters (1 active)")
+        assert page.locator(".geomap-filters-toggle").inner_text().startswith("Filters (active: 1)")
         rows = summary(page)
         assert rows["incidents"] == str(len(kept))
         assert rows["killed"] == f"{int(kept['killed'].sum()):,}"
@@ -157,7 +157,7 @@ def test_device_category_filters_incidents_and_hazard_areas(browser, sample_map,
     ends = list(months.to_timestamp(how="end").normalize())
     with browser.page(sample_map) as (page, _report):
         open_filters(page)
-        assert f"{cat} (44 incidents, 110 areas)" in page.locator(".geomap-filters").inner_text()
+        assert f"{cat} (incidents: 44, areas: 110)" in page.locator(".geomap-filters").inner_text()
         box(page, "device_category", cat).uncheck()
         assert page.locator("path.geomap-incident").count() == len(inc_kept)
         assert page.locator("path.geomap-hazard").count() == len(haz_kept) == 400 - 110

@@ -10,6 +10,7 @@
  *   scrolling parts (class geomap-scroll) of a panel shrink to the room left in its column.
  * - Popups pan clear of the controls; the map refits its data when its container gets (or
  *   changes) its size, until someone moves it. */
+import { t } from "./i18n.js";
 
 /** Below this width (px) the map is narrow; below SHORT it is short. */
 export const NARROW = 600;
@@ -326,7 +327,7 @@ function nameMarkers(map) {
   const pane = map.getPane("markerPane");
   const name = (el) => {
     if (el.getAttribute?.("role") === "button" && !el.getAttribute("aria-label") && !el.title) {
-      el.setAttribute("aria-label", el.getAttribute("alt") || "Map marker");
+      el.setAttribute("aria-label", el.getAttribute("alt") || t("Map marker"));
     }
   };
   if (pane && typeof MutationObserver === "function") {
