@@ -20,6 +20,11 @@ from geomap.map.options import MapOptions
 
 from .conftest import FIRST_MAP
 from .conftest import SAMPLE
+from .test_layout import CONTROLS
+from .test_layout import SIZES
+from .test_layout import open_every_panel
+from .test_layout import overlaps
+from .test_layout import settle
 
 #: The controls whose corner mirrors, and the side each is anchored to in a left-to-right map.
 ANCHORED = {
@@ -188,3 +193,12 @@ def test_azerbaijani_numbers_dates_and_months_are_babels(browser, maps):
 def pd_date(value) -> dt.date:
     """A date of the data (a Timestamp or an ISO text) as a datetime.date."""
     return dt.date.fromisoformat(str(value)[:10])
+
+
+@pytest.mark.parametrize("size", ["phone", "laptop"])
+def test_arabic_controls_keep_clear_of_one_another(browser, maps, size):
+    with browser.page(maps["ar"], viewport=SIZES[size]) as (page, _):
+        settle(page)
+        assert overlaps(page.evaluate(CONTROLS)) == []
+        # Opened one by one, every panel still keeps clear of the others, inside the map.
+        assert open_every_panel(page) >= 2

@@ -15,7 +15,7 @@ const COUNTS = {
 };
 
 /** "civilian (88)", or with two layers "AP mine (incidents: 44, areas: 110)". */
-function valueLabel(v) {
+export function filterValueText(v) {
   const counts = Object.entries(v.counts);
   if (counts.length === 1) {
     return `${v.value} (${num(counts[0][1])})`;
@@ -41,7 +41,7 @@ function categoryBox(f, onChange) {
     input.value = v.value;
     input.addEventListener("change", onChange);
     lab.appendChild(input);
-    lab.appendChild(el("span", null, valueLabel(v)));
+    lab.appendChild(el("span", null, filterValueText(v)));
     box.appendChild(lab);
     return input;
   });

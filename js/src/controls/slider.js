@@ -15,6 +15,7 @@ export function sliderControl(map, tl, onChange) {
     input.value = input.max;
     input.setAttribute("aria-label", t("Show the map up to this month"));
     const out = el("output", "geomap-slider-value", period(tl.months[tl.months.length - 1]));
+    input.setAttribute("aria-valuetext", out.textContent);
     // "Up to {month}": the words around the month, in the language's order.
     const [before, after] = t("Up to {month}").split("{month}");
     label.appendChild(el("span", null, before));
@@ -28,6 +29,7 @@ export function sliderControl(map, tl, onChange) {
     input.addEventListener("input", () => {
       const k = Number.parseInt(input.value, 10);
       out.textContent = period(tl.months[k]);
+      input.setAttribute("aria-valuetext", out.textContent);
       if (pending) {
         clearTimeout(pending);
       }
