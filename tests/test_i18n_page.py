@@ -195,7 +195,7 @@ def pd_date(value) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-@pytest.mark.parametrize("size", ["phone", "laptop"])
+@pytest.mark.parametrize("size", ["phone", "tablet", "laptop"])
 def test_arabic_controls_keep_clear_of_one_another(browser, maps, size):
     with browser.page(maps["ar"], viewport=SIZES[size]) as (page, _):
         settle(page)

@@ -14,6 +14,11 @@ const MIRROR = {
 
 let patched = false;
 
+/** Whether the map's controls are mirrored (its language reads right to left). */
+export function mirrored(map) {
+  return map._geomapMirrored === true;
+}
+
 /* A control added to a mirrored map goes to the mirrored corner (Leaflet's addTo asks
  * getPosition for its corner). Maps that are not mirrored are not touched. */
 function mirrorNewControls() {
@@ -24,7 +29,7 @@ function mirrorNewControls() {
   const getPosition = L.Control.prototype.getPosition;
   L.Control.prototype.getPosition = function mirroredPosition() {
     const p = getPosition.call(this);
-    return this._map?._geomapMirrored ? MIRROR[p] || p : p;
+    return this._map && mirrored(this._map) ? MIRROR[p] || p : p;
   };
 }
 
