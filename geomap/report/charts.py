@@ -237,17 +237,17 @@ def release_chart(
     >>> release_chart(release_trend(hazards), "release.png", lang="az")  # doctest: +SKIP
     PosixPath('release.png')
     """
-    words = _Words(lang)
-    with _fonts(words):
+    _ = _Words(lang)
+    with _fonts(_):
         fig = _figure()
         ax = fig.add_subplot()
         columns = [c for c in RELEASED_STATUSES if c in trend.columns]
         if trend.empty or not columns:
-            _empty(ax, words("no released land"))
+            _empty(ax, _("no released land"))
         else:
-            _stacked(ax, trend, columns, _RELEASE_COLORS, words)
-            ax.set_ylabel(words("km² released"))
-        ax.set_title(words(title))
+            _stacked(ax, trend, columns, _RELEASE_COLORS, _)
+            ax.set_ylabel(_("km² released"))
+        ax.set_title(_(title))
         return _finish(fig, path)
 
 
@@ -281,21 +281,21 @@ def casualty_chart(
     >>> casualty_chart(casualty_trend(incidents), "casualties.png")  # doctest: +SKIP
     PosixPath('casualties.png')
     """
-    words = _Words(lang)
+    _ = _Words(lang)
     fixed = {"period", "start", "incidents", "killed", "injured", "casualties"}
     cats = [c for c in trend.columns if c not in fixed and not str(c).endswith("_cum")]
     order = [c for c in VICTIM_CATEGORY.codes if c in cats] + [
         c for c in cats if c not in VICTIM_CATEGORY.codes
     ]
-    with _fonts(words):
+    with _fonts(_):
         fig = _figure()
         ax = fig.add_subplot()
         if trend.empty:
-            _empty(ax, words("no dated incidents"))
+            _empty(ax, _("no dated incidents"))
         else:
-            _stacked(ax, trend, order or ["casualties"], VICTIM_COLORS, words)
-            ax.set_ylabel(words("casualties (killed + injured)"))
-        ax.set_title(words(title))
+            _stacked(ax, trend, order or ["casualties"], VICTIM_COLORS, _)
+            ax.set_ylabel(_("casualties (killed + injured)"))
+        ax.set_title(_(title))
         return _finish(fig, path)
 
 
@@ -332,24 +332,24 @@ def cumulative_chart(
         ("released", release),
         ("casualties", casualties),
     ]
-    words = _Words(lang)
-    with _fonts(words):
+    _ = _Words(lang)
+    with _fonts(_):
         fig = _figure(rows=2)
         axes: Any = fig.subplots(2, 1, sharex=True)
         for ax, (kind, table) in zip(axes, panels, strict=True):
             if table is None or table.empty:
-                empty = "no released land" if kind == "released" else "no dated incidents"
-                _empty(ax, words(empty))
+                empty = _("no released land") if kind == "released" else _("no dated incidents")
+                _empty(ax, empty)
                 continue
             # Each running total is reached at the end of its period, from 0 at the start.
             periods = pd.PeriodIndex(table["period"].astype(str), freq=_freq(table))
             x = [periods[0].start_time, *(periods + 1).start_time]
             if kind == "released":
-                _released_curves(ax, x, table, words)
+                _released_curves(ax, x, table, _)
             else:
-                _casualty_curves(ax, x, table, words)
+                _casualty_curves(ax, x, table, _)
             ax.grid(alpha=0.3)
-            _axes_text(ax, words)
+            _axes_text(ax, _)
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
         return _finish(fig, path)
 
@@ -360,18 +360,20 @@ def _curve(table: pd.DataFrame, col: str) -> list[float]:
 
 def _released_curves(ax: Axes, x: list[Any], table: pd.DataFrame, words: _Words) -> None:
     """Draw the running totals of land released, per outcome and in all."""
+    _ = words
     for s in RELEASED_STATUSES:
         if f"{s}_cum" in table and table[f"{s}_cum"].any():
             color = _RELEASE_COLORS[s]
             ax.plot(x, _curve(table, f"{s}_cum"), label=words(s), color=color, linewidth=1.5)
-    total = words("all released")
+    total = _("all released")
     ax.plot(x, _curve(table, "released_cum"), label=total, color=CHART_TOTAL, linewidth=2)
-    ax.set_ylabel(words("km² released, cumulative"))
-    ax.set_title(words("Cumulative land released"))
+    ax.set_ylabel(_("km² released, cumulative"))
+    ax.set_title(_("Cumulative land released"))
 
 
 def _casualty_curves(ax: Axes, x: list[Any], table: pd.DataFrame, words: _Words) -> None:
     """Draw the running totals of casualties, killed and injured."""
+    _ = words
     for col, color in CHART_CASUALTY_LINES.items():
         ax.plot(
             x,
@@ -380,5 +382,5 @@ def _casualty_curves(ax: Axes, x: list[Any], table: pd.DataFrame, words: _Words)
             color=color,
             linewidth=2 if col == "casualties_cum" else 1.5,
         )
-    ax.set_ylabel(words("people, cumulative"))
-    ax.set_title(words("Cumulative casualties"))
+    ax.set_ylabel(_("people, cumulative"))
+    ax.set_title(_("Cumulative casualties"))

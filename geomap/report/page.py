@@ -93,15 +93,24 @@ def _png_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
+def _section(key: str, heading: str) -> str:
+    return f'<section id="{key}"><h2>{_e(heading)}</h2>'
+
+
+def _note(text: str) -> str:
+    return f'<p class="note">{_e(text)}</p>'
+
+
 def _count_text(f: KeyFigures, what: str, w: _Words) -> str:
     """``killed``, ``injured`` or ``casualties`` as text: "unknown" when no count is known."""
+    _ = w._
     unknown = int(getattr(f, f"{what}_unknown"))
     value = int(getattr(f, what))
     if f.incidents and unknown >= f.incidents and not value:
-        return w._("unknown")
+        return _("unknown")
     if not unknown:
         return w.n(value)
-    return w._(
+    return _(
         "{value} (not known for {unknown} of the incidents)", value=w.n(value), unknown=w.n(unknown)
     )
 
@@ -141,10 +150,10 @@ def _figures(f: KeyFigures, w: _Words) -> list[tuple[str, str]]:
 
 
 def _head(title: str, subtitle: str | None, figures: list[tuple[str, str]], w: _Words) -> list[str]:
-    lang = _e(w.lang)
+    _ = w._
     parts = [
         "<!DOCTYPE html>",
-        f'<html lang="{lang}" dir="{text_direction(w.lang)}"><head><meta charset="utf-8">',
+        f'<html lang="{_e(w.lang)}" dir="{text_direction(w.lang)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<header><h1>{_e(title)}</h1>",
@@ -153,10 +162,9 @@ def _head(title: str, subtitle: str | None, figures: list[tuple[str, str]], w: _
         parts.append(f'<p class="sub">{_e(subtitle)}</p>')
     now = datetime.now()
     stamp = f"{format_date(now.date(), w.lang)} {format_time(now, 'short', locale=w.lang)}"
-    parts.append(
-        f'<p class="sub">{_e(w._("Made with geomap on {date}.", date=stamp))}</p></header>'
-    )
-    parts.append(f'<section id="figures"><h2>{_e(w._("Key figures"))}</h2><ul class="figures">')
+    made = _("Made with geomap on {date}.", date=stamp)
+    parts.append(f'<p class="sub">{_e(made)}</p></header>')
+    parts.append(_section("figures", _("Key figures")) + '<ul class="figures">')
     parts += [f"<li>{_e(label)}<b>{_e(value)}</b></li>" for label, value in figures]
     parts.append("</ul></section>")
     return parts
@@ -165,18 +173,16 @@ def _head(title: str, subtitle: str | None, figures: list[tuple[str, str]], w: _
 def _map_and_charts(charts: Sequence[tuple[Path, str]], w: _Words) -> list[str]:
     _ = w._
     frame_title = _("Map of incidents, hazard areas and proposed areas")
+    open_map = _("Open the map on its own page")
+    proposed = _(
+        "Incidents outside every hazard area that cluster together are drawn as "
+        "proposed suspected hazard areas (purple, dashed)."
+    )
     parts = [
-        f'<section id="map"><h2>{_e(_("Map"))}</h2>'
-        f'<iframe src="map.html" title="{_e(frame_title)}"></iframe>'
-        f'<p class="note"><a href="map.html">{_e(_("Open the map on its own page"))}</a>. '
-        + _e(
-            _(
-                "Incidents outside every hazard area that cluster together are drawn as "
-                "proposed suspected hazard areas (purple, dashed)."
-            )
-        )
-        + "</p></section>",
-        f'<section id="charts"><h2>{_e(_("Trends"))}</h2>',
+        _section("map", _("Map"))
+        + f'<iframe src="map.html" title="{_e(frame_title)}"></iframe>'
+        + f'<p class="note"><a href="map.html">{_e(open_map)}</a>. {_e(proposed)}</p></section>',
+        _section("charts", _("Trends")),
     ]
     for path, caption in charts:
         shown = _(caption)
@@ -191,55 +197,57 @@ def _map_and_charts(charts: Sequence[tuple[Path, str]], w: _Words) -> list[str]:
 def _districts(table: gpd.GeoDataFrame | None, w: _Words) -> list[str]:
     if table is None:
         return []
-    note = w._(
+    _ = w._
+    note = _(
         "Joined on geometry: each incident counts in the district polygon it lies in; "
         "hazard land is split at district boundaries, overlaps dissolved."
     )
     return [
-        f'<section id="districts"><h2>{_e(w._("Districts"))}</h2>',
+        _section("districts", _("Districts")),
         w.table(pd.DataFrame(table[list(DISTRICT_COLUMNS)])),
-        f'<p class="note">{_e(note)}</p></section>',
+        _note(note) + "</section>",
     ]
 
 
 def _priorities(priorities: gpd.GeoDataFrame, top: int, w: _Words) -> list[str]:
+    _ = w._
     cols = [c for c in PRIORITY_COLUMNS if c in priorities.columns]
-    heading = w._("Priorities: top {top} active hazard areas", top=w.n(top))
-    note = w._(
+    heading = _("Priorities: top {top} active hazard areas", top=w.n(top))
+    note = _(
         "Score 0–100: the weighted mean of factors scaled 0–1 (closeness to towns and "
         "roads, towns within the radius, linked casualties, size); see "
         "geomap.analysis.prioritise."
     )
     return [
-        f'<section id="priorities"><h2>{_e(heading)}</h2>',
+        _section("priorities", heading),
         w.table(unknown_as_text(pd.DataFrame(priorities[cols])), max_rows=top),
-        f'<p class="note">{_e(note)}</p></section>',
+        _note(note) + "</section>",
     ]
 
 
 def _proposed_and_areas(proposed: gpd.GeoDataFrame, areas: pd.DataFrame, w: _Words) -> list[str]:
     _ = w._
-    parts = [f'<section id="proposed"><h2>{_e(_("Proposed suspected hazard areas"))}</h2>']
+    parts = [_section("proposed", _("Proposed suspected hazard areas"))]
     if len(proposed):
         parts.append(w.table(pd.DataFrame(proposed.drop(columns="geometry"))))
     else:
-        parts.append(f'<p class="note">{_e(_("None: no cluster of unlinked incidents."))}</p>')
+        parts.append(_note(_("None: no cluster of unlinked incidents.")))
     parts.append("</section>")
-    heading = _("Hazard land (km², overlaps dissolved)")
-    parts.append(f'<section id="areas"><h2>{_e(heading)}</h2>')
+    parts.append(_section("areas", _("Hazard land (km², overlaps dissolved)")))
     parts.append(w.table(areas))
     parts.append("</section>")
     return parts
 
 
 def _quality(quality: pd.DataFrame, w: _Words) -> list[str]:
-    parts = [f'<section id="quality"><h2>{_e(w._("Data quality"))}</h2>']
+    _ = w._
+    parts = [_section("quality", _("Data quality"))]
     if len(quality):
         counts = quality["check"].value_counts().rename_axis("check").reset_index(name="flags")
         parts.append(w.table(counts))
         parts.append(w.table(quality, max_rows=50))
     else:
-        parts.append(f'<p class="note">{_e(w._("No flags."))}</p>')
+        parts.append(_note(_("No flags.")))
     parts.append("</section>")
     return parts
 
@@ -261,9 +269,9 @@ def _settings(result: AnalysisResult, files: Sequence[str], w: _Words) -> list[s
             buffer=metres(o.buffer_m),
         ),
         _("priority radius"): metres(o.radius_m),
-        _("priority weights"): ", ".join(f"{_(k)} {w.n(v, 3)}" for k, v in weights.items()),
+        _("priority weights"): ", ".join(" ".join((_(k), w.n(v, 3))) for k, v in weights.items()),
     }
-    parts = [f'<section id="settings"><h2>{_e(_("Settings and files"))}</h2><ul>']
+    parts = [_section("settings", _("Settings and files")) + "<ul>"]
     parts += [f"<li>{_e(k)}: {_e(v)}</li>" for k, v in settings.items()]
     parts.append("</ul><ul>")
     parts += [f'<li><a href="{_e(name)}">{_e(name)}</a></li>' for name in files]

@@ -64,9 +64,11 @@ NAME_COLUMNS = {
 #: Columns of identifiers, shown as given (never as numbers with separators).
 _ID_COLUMNS = frozenset({"id", "district_id", "hazard_id", "incident_ids"})
 
-# TRANSLATORS: the report's table headings are the CSV files' column names; translate
-# them as short headings (the CSV keeps the English name).
+#: The report's table headings: the CSV files' column names, shown translated.
 _HEADINGS = (
+    # TRANSLATORS: this and the messages like it (district_id, n_incidents, ...) are the
+    # report's table headings, the CSV files' column names: translate them as short
+    # headings (the CSV keeps the English name).
     N_("district_id"),
     N_("name"),
     N_("incidents"),
@@ -107,9 +109,11 @@ _HEADINGS = (
     N_("area"),
 )
 
-# TRANSLATORS: codes of the controlled vocabularies (IMAS terms) and of the analysis, as
-# the report's tables show them; the English label is the code itself.
+#: Codes of the controlled vocabularies and of the analysis, shown translated.
 _CODES = (
+    # TRANSLATORS: this and the messages after it in geomap/report/words.py are codes of
+    # the controlled vocabularies (IMAS terms) and of the analysis as the report's tables
+    # show them; the English label is the code itself.
     N_("SHA"),
     N_("CHA"),
     N_("active"),
