@@ -115,8 +115,10 @@ def result():
 def reports(tmp_path_factory, result):
     """The sample's report folder in each of the six languages."""
     root = tmp_path_factory.mktemp("reports")
-    return {lang: (write_analysis(root / lang, result, tiles=None, lang=lang), root / lang)
-            for lang in LANGUAGES}
+    return {
+        lang: (write_analysis(root / lang, result, tiles=None, lang=lang), root / lang)
+        for lang in LANGUAGES
+    }
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
