@@ -81,18 +81,19 @@ class _Report(HTMLParser):
     def handle_data(self, data):
         self._text += data
 
+    @classmethod
+    def read(cls, path) -> _Report:
+        """Parse one report.html."""
+        page = cls()
+        page.feed(path.read_text(encoding="utf-8"))
+        return page
+
     def table(self, section: str, first: int = 0) -> list[dict[str, str]]:
         """The rows of a section's table (its ``first``-th table's heading row onwards)."""
         rows = self.tables[section]
         heads = next(i for i, r in enumerate(rows) if r and i >= first)
         head = rows[heads]
         return [dict(zip(head, r, strict=True)) for r in rows[heads + 1 :] if len(r) == len(head)]
-
-
-def parse(path) -> _Report:
-    page = _Report()
-    page.feed(path.read_text(encoding="utf-8"))
-    return page
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +128,7 @@ def test_the_report_exists_in_every_language(reports, lang):
     assert sorted(files) == sorted(REPORT_FILES)
     for chart in ("release-trend.png", "casualties-by-month.png", "cumulative.png"):
         assert (folder / chart).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", chart
-    page = parse(folder / "report.html")
+    page = _Report.read(folder / "report.html")
     assert page.root["lang"] == lang
     assert page.root["dir"] == ("rtl" if lang == "ar" else "ltr")
 
@@ -135,7 +136,7 @@ def test_the_report_exists_in_every_language(reports, lang):
 @pytest.mark.parametrize("lang", ["az", "ar", "ru"])
 def test_headings_and_table_headers_are_the_catalogues_words(reports, lang):
     _ = translator(lang)
-    page = parse(reports[lang][1] / "report.html")
+    page = _Report.read(reports[lang][1] / "report.html")
     top = _("Priorities: top {top} active hazard areas", top=format_number(20, lang))
     assert page.headings == [
         *map(_, HEADINGS),
@@ -156,7 +157,7 @@ def test_headings_and_table_headers_are_the_catalogues_words(reports, lang):
 
 
 def test_azerbaijani_numbers_and_dates_are_babels(reports, result):
-    page = parse(reports["az"][1] / "report.html")
+    page = _Report.read(reports["az"][1] / "report.html")
     _ = translator("az")
     released = result.figures.km2_by_contamination["released"]
     assert page.figures[_("Released")] == _("{area} km²", area=format_number(released, "az", 2))
@@ -178,7 +179,7 @@ def test_azerbaijani_numbers_and_dates_are_babels(reports, result):
 
 def test_names_in_the_language_where_the_layer_has_them(reports):
     def names(lang: str) -> list[str]:
-        rows = parse(reports[lang][1] / "report.html").table("districts")
+        rows = _Report.read(reports[lang][1] / "report.html").table("districts")
         return [row[translator(lang)("name")] for row in rows]
 
     az = names("az")
@@ -242,7 +243,7 @@ def test_report_command_takes_lang(capsys, tmp_path):
     out_dir = tmp_path / "rep"
     code, out, _ = run_cli(capsys, "report", SAMPLE, "-o", out_dir, "--lang", "ar", "-q")
     assert code == 0, out
-    page = parse(out_dir / "report.html")
+    page = _Report.read(out_dir / "report.html")
     assert (page.root["lang"], page.root["dir"]) == ("ar", "rtl")
     assert page.headings[0] == translator("ar")("Key figures")
     with pytest.raises(SystemExit) as exc:  # argparse's own usage error

@@ -150,24 +150,19 @@ def write_report(
     towns, roads : GeoDataFrame, optional
         For :func:`geomap.analysis.prioritise`.
     title, subtitle : str, optional
-        Shown on the map and the report (default title: "Explosive ordnance
-        contamination: analysis", in ``lang``).
+        Shown on the map and the report (default: :data:`DEFAULT_TITLE`, in ``lang``).
     tiles : str, list of str or None
-        Basemaps of the map (see :func:`geomap.render_map`); the data draw offline
-        either way.
+        Basemaps of the map (see :func:`geomap.render_map`); the data draw offline anyway.
     progress : callable, optional
         ``progress(step, number, total)`` before each step.
     options : AnalysisOptions, optional
         The analysis settings, or instead:
     lang : str, default "en"
-        The language of ``report.html``, the charts and the map: ``az``, ``ru``,
-        ``en``, ``uk``, ``es`` or ``ar`` (right to left). The CSV files and
-        GeoPackages keep their machine-readable names and codes.
+        The language of ``report.html``, the charts and the map (see above).
     **settings
-        Fields of :class:`geomap.analysis.AnalysisOptions`: ``max_distance_m``,
-        ``eps_m``, ``min_incidents``, ``buffer_m``, ``weights``, ``radius_m``,
-        ``record_start``, ``district_id`` and ``top`` (priority rows shown in
-        ``report.html``, default 20; ``priorities.csv`` has them all).
+        Fields of :class:`geomap.analysis.AnalysisOptions`: ``max_distance_m``, ``eps_m``,
+        ``min_incidents``, ``buffer_m``, ``weights``, ``radius_m``, ``record_start``,
+        ``district_id``, ``top`` (priority rows in ``report.html``, default 20; all in the CSV).
 
     Returns
     -------
@@ -185,7 +180,7 @@ def write_report(
     """
     if incidents is None or hazards is None:
         raise ValueError("write_report needs both incidents and hazards")
-    check_lang(lang)
+    check_lang(lang)  # before the analysis, which takes a while
     total = len(ANALYSIS_STEPS) + len(_STEPS)
 
     def hook(step: str, number: int, _total: int) -> None:
