@@ -138,14 +138,12 @@ def _figure(rows: int = 1) -> Figure:
     return Figure(figsize=(_SIZE[0], _SIZE[1] * rows), dpi=_DPI, layout="constrained")
 
 
-def _axes_text(ax: Axes, words: _Words, dates: bool = True) -> None:
-    """Numbers on the y axis, and months (or years) on the x axis, in the language."""
+def _axes_text(ax: Axes, words: _Words) -> None:
+    """Write the y axis' numbers and the x axis' months (or years) in the language."""
     from matplotlib.dates import num2date
     from matplotlib.ticker import FuncFormatter
 
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: words.number(v)))
-    if not dates:
-        return
 
     def label(value: float, _pos: int | None = None) -> str:
         days = [num2date(v) for v in ax.xaxis.get_majorticklocs()] or [num2date(value)]
