@@ -33,6 +33,8 @@ from geomap.cli._common import positive
 from geomap.cli._common import rejects
 from geomap.cli._common import say
 from geomap.cli._common import writing
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import LANGUAGES
 from geomap.io import DatabaseSource
 from geomap.io import is_database
 from geomap.io.postgis import check_database
@@ -79,10 +81,18 @@ def _report_options(p: argparse.ArgumentParser) -> None:
         "-o", "--output", default="geomap-report", metavar="FOLDER", help="folder to write"
     )
     p.add_argument(
-        "--title", default="Explosive ordnance contamination: analysis", help="report title"
+        "--title",
+        help="report title (default: Explosive ordnance contamination: analysis, in --lang)",
     )
     p.add_argument("--subtitle", help="second line under the title, e.g. the data source")
     p.add_argument("--top", type=count, default=20, metavar="N", help="priority areas shown (20)")
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANG,
+        help="language of report.html, the charts and the map (default en; ar is right to "
+        "left); the CSV files and GeoPackages keep their column names and codes",
+    )
 
 
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
@@ -299,6 +309,7 @@ def run_report(args: argparse.Namespace) -> int:
                 title=args.title,
                 subtitle=args.subtitle,
                 progress=lambda step, i, total: progress(step, i + 1, total + 1),
+                lang=args.lang,
             )
     finally:
         progress.close()
