@@ -33,6 +33,7 @@ SOURCE_WORDS = (
     "ANAMA",
     "GICHD",
     "UNMAS",
+    "Protocol",
 )
 #: The model's controlled vocabularies (SHA/CHA, evidence, devices, statuses, incidents, victims).
 VOCABULARIES = [
