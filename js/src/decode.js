@@ -4,6 +4,9 @@
  * days since 1970 ({days}), deflated JSON lists ({z}) or plain JSON lists; polygons
  * as a binary ragged array (ring, part and geometry offsets, and coordinates either
  * absolute {xy} or as ring starts and int16 steps {starts, steps}).
+ * Large layers use the compact format: binary arrays deflated in byte planes ({zb, t}),
+ * dates as day offsets ({days: {.., o, na}}), numbered ids as a prefix and numbers
+ * ({pre, w, num}), positions at scale 1e5.
  * Nothing here touches Leaflet or the DOM, so node --test runs it as is.
  */
 
@@ -40,21 +43,64 @@ const ARRAYS = {
   f8: Float64Array,
 };
 
-/** A typed array from {b64, t}. */
+/* Bytes split into planes (every value's first byte, then every second byte...) joined back. */
+export function unplane(planes, size) {
+  if (size === 1) {
+    return planes;
+  }
+  const n = planes.length / size;
+  const out = new Uint8Array(planes.length);
+  for (let b = 0; b < size; b++) {
+    const from = b * n;
+    for (let i = 0; i < n; i++) {
+      out[i * size + b] = planes[from + i];
+    }
+  }
+  return out;
+}
+
+/** A typed array from {b64, t}, or from deflated byte planes {zb, t}. */
 export function typed(col) {
   const Type = ARRAYS[col.t];
   if (!Type) {
     throw new Error(`geomap: unknown column type ${col.t}`);
   }
+  if (col.zb !== undefined) {
+    const size = Type.BYTES_PER_ELEMENT;
+    const raw = unplane(inflateRaw(bytes(col.zb), null), size);
+    return new Type(raw.buffer, raw.byteOffset, raw.length / size);
+  }
   return new Type(bytes(col.b64).buffer);
 }
 
-function inflateRaw(data) {
+/* Days since 1970 as an Int32Array (DAY_MISSING for none), from days or day offsets {o, na}. */
+export function dayArray(col) {
+  const d = typed(col);
+  if (col.o === undefined) {
+    return d;
+  }
+  const out = new Int32Array(d.length);
+  for (let i = 0; i < d.length; i++) {
+    out[i] = d[i] === col.na ? DAY_MISSING : d[i] + col.o;
+  }
+  return out;
+}
+
+/* Numbered text (ids): a prefix and numbers zero-padded to w digits, the numbers as steps. */
+function numbered(col) {
+  const nums = typed(col.num);
+  for (let i = 1; i < nums.length; i++) {
+    nums[i] += nums[i - 1];
+  }
+  return (i) => (i < nums.length ? col.pre + String(nums[i]).padStart(col.w, "0") : null);
+}
+
+function inflateRaw(data, to = "string") {
   const pako = globalThis.pako;
   if (!pako) {
     throw new Error("geomap: a column is deflated but pako is not on the page");
   }
-  return pako.inflateRaw(data, { to: "string" });
+  return to ? pako.inflateRaw(data, { to }) : pako.inflateRaw(data);
 }
 
 /* Deflated JSON (a long list of text), inflated the first time it is needed. */
@@ -92,14 +138,17 @@ export function getter(col) {
     return dictionary(col);
   }
   if (col.days) {
-    const d = typed(col.days);
+    const d = dayArray(col.days);
     return (i) => isoDay(d[i]);
+  }
+  if (col.pre !== undefined) {
+    return numbered(col);
   }
   if (col.z) {
     const list = inflated(col.z);
     return (i) => list()[i] ?? null;
   }
-  if (col.b64) {
+  if (col.b64 || col.zb) {
     const arr = typed(col);
     const miss = col.na;
     return (i) => (arr[i] === miss ? null : arr[i]);
@@ -128,7 +177,7 @@ export function timeArray(spec, key) {
   if (t === undefined || t === null) {
     return null;
   }
-  return typeof t === "string" ? typed(spec.cols[t].days) : typed(t);
+  return typeof t === "string" ? dayArray(spec.cols[t].days) : dayArray(t);
 }
 
 /** Coordinates of points as [lat, lng] functions of the row index. */
@@ -144,7 +193,7 @@ function coordinates(g, ring) {
   if (g.xy) {
     return typed(g.xy);
   }
-  const steps = new Int16Array(bytes(g.steps.b64).buffer);
+  const steps = typed(g.steps);
   const starts = typed(g.starts);
   const out = new Int32Array(steps.length);
   for (let r = 0; r < ring.length - 1; r++) {

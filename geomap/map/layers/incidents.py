@@ -12,6 +12,7 @@ import pandas as pd
 import shapely
 
 from geomap._errors import GeomapError
+from geomap.map._encode import COMPACT_SCALE
 from geomap.map._encode import COORD_SCALE
 from geomap.map._encode import coords
 from geomap.map.contract import IncidentsSpec
@@ -119,6 +120,8 @@ def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
     cols = list(dict.fromkeys([*pop, *tip, *(c for c in style_cols if c in incidents.columns)]))
     n = len(incidents)
     cluster = _clustered(n, build)
+    compact = build.compact(n)
+    scale = COMPACT_SCALE if compact else COORD_SCALE
     spec: IncidentsSpec = {
         "kind": "incidents",
         "key": "incidents",
@@ -126,10 +129,10 @@ def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
         "name": build.view.incident_name,
         "show": True,
         "n": n,
-        "x": coords(shapely.get_x(geoms)),
-        "y": coords(shapely.get_y(geoms)),
-        "scale": COORD_SCALE,
-        "cols": {c: build.column(incidents[c]) for c in cols},
+        "x": coords(shapely.get_x(geoms), scale, deflate=compact),
+        "y": coords(shapely.get_y(geoms), scale, deflate=compact),
+        "scale": scale,
+        "cols": {c: build.column(incidents[c], compact=compact) for c in cols},
         "labels": build.labels(cols, INCIDENTS),
         "popup": pop,
         "tooltip": tip,
@@ -142,7 +145,7 @@ def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
     }
     date_col = build.view.incident_date
     if build.months is not None and date_col in incidents.columns:
-        spec["time"] = {"t": time_column(incidents, date_col, cols)}
+        spec["time"] = {"t": time_column(incidents, date_col, cols, compact=compact)}
     if cluster:
         build.need("supercluster")
     return spec
