@@ -17,6 +17,7 @@ import { sliderControl } from "./controls/slider.js";
 import { summaryControl } from "./controls/summary.js";
 import { titleControl } from "./controls/title.js";
 import { checkVersion } from "./decode.js";
+import { viewData } from "./layers/batch.js";
 import { HazardsLayer } from "./layers/hazards.js";
 import { HeatLayer } from "./layers/heat.js";
 import { IncidentsLayer } from "./layers/incidents.js";
@@ -133,6 +134,7 @@ export function app(map, cfg) {
   };
   state.controls = {};
   addBasemaps(map, state, cfg);
+  viewData(map, cfg);
   addLayers(map, state, cfg);
   offlineFrame(map, state, cfg);
   addControls(map, state, cfg);
