@@ -144,6 +144,11 @@ function batchCanvasClass() {
       for (const layer of rest) {
         layer._updatePath();
       }
+      // What the last draw drew: every layer of the renderer when nothing clipped it.
+      this.drawn = { layers: rest.length, partial: Boolean(bounds) };
+      for (const group of batches.values()) {
+        this.drawn.layers += group.length;
+      }
       this._drawing = false;
       ctx.restore();
     },
