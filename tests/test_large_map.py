@@ -90,12 +90,17 @@ def test_large_map_travels_in_the_compact_format(large):
     config = app_config(large["path"].read_text(encoding="utf-8"))
     specs = {s["key"]: s for s in config["layers"]}
     inc, haz = specs["incidents"], specs["hazards"]
-    assert inc["n"] == len(large["incidents"]) and haz["n"] == len(large["hazards"])
+    assert inc["n"] == len(large["incidents"])
+    assert haz["n"] == len(large["hazards"])
     assert inc["scale"] == haz["g"]["scale"] == 100_000
-    assert "zb" in inc["x"] and "zb" in haz["g"]["steps"]
-    assert inc["cols"]["id"]["pre"] == "INC-" and haz["cols"]["id"]["pre"] == "HA-"
+    assert "zb" in inc["x"]
+    assert "zb" in haz["g"]["steps"]
+    assert inc["cols"]["id"]["pre"] == "INC-"
+    assert haz["cols"]["id"]["pre"] == "HA-"
     assert "o" in inc["cols"]["date"]["days"]
-    assert inc["mode"] == "cluster" and inc["canvas"] and haz["canvas"]
+    assert inc["mode"] == "cluster"
+    assert inc["canvas"]
+    assert haz["canvas"]
 
 
 def _slider_to(page: Any, month: int) -> str:
