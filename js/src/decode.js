@@ -211,13 +211,21 @@ function coordinates(g, ring) {
   return out;
 }
 
-/** Polygons from a ragged binary MultiPolygon array, as Leaflet lat-lngs (rings of [lat, lng]). */
-export function polygons(g) {
+/** A ragged binary MultiPolygon array as typed arrays: offsets and integer coordinates. */
+export function raggedInts(g) {
   const ring = typed(g.ring);
-  const part = typed(g.part);
-  const geom = typed(g.geom);
-  const xy = coordinates(g, ring);
-  const s = 1 / g.scale;
+  return {
+    ring,
+    part: typed(g.part),
+    geom: typed(g.geom),
+    xy: coordinates(g, ring),
+    scale: g.scale,
+  };
+}
+
+/* Leaflet lat-lngs (rings of [lat, lng]) of ragged typed arrays. */
+function latLngs({ ring, part, geom, xy, scale }) {
+  const s = 1 / scale;
   const out = new Array(geom.length - 1);
   for (let gi = 0; gi < geom.length - 1; gi++) {
     const parts = [];
@@ -235,4 +243,24 @@ export function polygons(g) {
     out[gi] = parts.length === 1 ? parts[0] : parts;
   }
   return out;
+}
+
+/** Polygons from a ragged binary MultiPolygon array, as Leaflet lat-lngs (rings of [lat, lng]). */
+export function polygons(g) {
+  return latLngs(raggedInts(g));
+}
+
+/**
+ * A polygon layer's levels of detail: `coarse` lat-lngs to draw first, and `fine()` (or
+ * null) for from `detailZoom` on. The fine level travels as `gFine`, or (compact format)
+ * as `g` itself with `coarse: {tol, kx}` saying how to simplify it into the overview here.
+ */
+export function polygonLevels(spec, simplifyRings) {
+  if (spec.coarse && simplifyRings) {
+    const fine = raggedInts(spec.g);
+    const { xy, ring } = simplifyRings(fine.xy, fine.ring, spec.coarse.tol, spec.coarse.kx);
+    return { coarse: latLngs({ ...fine, xy, ring }), fine: () => latLngs(fine) };
+  }
+  const fine = spec.gFine ? () => polygons(spec.gFine) : null;
+  return { coarse: polygons(spec.g), fine };
 }
