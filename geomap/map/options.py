@@ -200,7 +200,9 @@ class MapOptions:
         "generalised and is not safe to publish",
     )
     simplify_m: float = _option(
-        3.0, "polygons are simplified for display to this tolerance in metres (topology kept)"
+        3.0,
+        "polygons are simplified for display to this tolerance in metres (topology kept, "
+        "except in layers of the compact format, see compact_above)",
     )
     cdn: bool = _option(False, "link scripts from CDNs instead of inlining them")
     canvas: bool | None = _option(
