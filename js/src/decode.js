@@ -223,8 +223,10 @@ export function raggedInts(g) {
   };
 }
 
-/* Leaflet lat-lngs (rings of [lat, lng]) of ragged typed arrays. */
-function latLngs({ ring, part, geom, xy, scale }) {
+const pair = (lat, lng) => [lat, lng];
+
+/* Leaflet lat-lngs (rings of [lat, lng], or of point(lat, lng)) of ragged typed arrays. */
+function latLngs({ ring, part, geom, xy, scale }, point = pair) {
   const s = 1 / scale;
   const out = new Array(geom.length - 1);
   for (let gi = 0; gi < geom.length - 1; gi++) {
@@ -234,7 +236,7 @@ function latLngs({ ring, part, geom, xy, scale }) {
       for (let ri = part[pi]; ri < part[pi + 1]; ri++) {
         const pts = [];
         for (let ci = ring[ri]; ci < ring[ri + 1]; ci++) {
-          pts.push([xy[2 * ci + 1] * s, xy[2 * ci] * s]);
+          pts.push(point(xy[2 * ci + 1] * s, xy[2 * ci] * s));
         }
         rings.push(pts);
       }
@@ -254,12 +256,13 @@ export function polygons(g) {
  * A polygon layer's levels of detail: `coarse` lat-lngs to draw first, and `fine()` (or
  * null) for from `detailZoom` on. The fine level travels as `gFine`, or (compact format)
  * as `g` itself with `coarse: {tol, kx}` saying how to simplify it into the overview here.
+ * `point(lat, lng)` makes each vertex of the compact format's levels (default [lat, lng]).
  */
-export function polygonLevels(spec, simplifyRings) {
+export function polygonLevels(spec, simplifyRings, point = pair) {
   if (spec.coarse && simplifyRings) {
     const fine = raggedInts(spec.g);
     const { xy, ring } = simplifyRings(fine.xy, fine.ring, spec.coarse.tol, spec.coarse.kx);
-    return { coarse: latLngs({ ...fine, xy, ring }), fine: () => latLngs(fine) };
+    return { coarse: latLngs({ ...fine, xy, ring }, point), fine: () => latLngs(fine, point) };
   }
   const fine = spec.gFine ? () => polygons(spec.gFine) : null;
   return { coarse: polygons(spec.g), fine };

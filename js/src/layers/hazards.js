@@ -38,7 +38,8 @@ export class HazardsLayer {
     this.t1 = timeArray(spec, "t1");
     this.released = spec.released ? typed(spec.released) : null;
     this.renderer = renderer(spec);
-    this.levels = polygonLevels(spec, simplifyRings);
+    // Vertices as Leaflet's own lat-lngs: Leaflet keeps them instead of converting each.
+    this.levels = polygonLevels(spec, simplifyRings, (lat, lng) => new L.LatLng(lat, lng));
     this.latlngs = this.levels.coarse;
     this.fine = null;
     this.detailed = new Uint8Array(spec.n);
