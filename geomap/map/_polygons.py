@@ -139,13 +139,13 @@ def display_polygons(
     # which the coarse level's error would exceed a pixel.
     detail_zoom = int(np.ceil(np.log2(156543.03 * np.cos(lat) / coarse_m)))
     if compact:
-        fine = _compact_fine(geoms, simplify_m)
+        level = _compact_fine(geoms, simplify_m)
         if not two_levels:
-            return {"g": fine}
+            return {"g": level}
         # One level travels; the page simplifies it into the overview (js/src/simplify.js).
         tol = coarse_m / (np.radians(1) * _EARTH_M / COMPACT_SCALE)
         return {
-            "g": fine,
+            "g": level,
             "coarse": {"tol": round(float(tol), 3), "kx": round(float(np.cos(lat)), 6)},
             "detailZoom": detail_zoom,
         }
