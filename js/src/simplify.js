@@ -49,8 +49,44 @@ function douglasPeucker(xy, kx, first, last, tol2, keep, stack) {
   }
 }
 
+/* Douglas-Peucker over the vertices of a..b that are a tolerance or more from the vertex
+ * kept before them (a cheap first pass that drops most vertices of a fine ring). */
+function radialThenDP(xy, kx, a, b, tol2, keep, scratch) {
+  const { near, sub, subKeep, stack } = scratch;
+  let m = 0;
+  near[m++] = a;
+  let px = xy[2 * a] * kx;
+  let py = xy[2 * a + 1];
+  for (let i = a + 1; i < b; i++) {
+    const dx = xy[2 * i] * kx - px;
+    const dy = xy[2 * i + 1] - py;
+    if (dx * dx + dy * dy >= tol2) {
+      near[m++] = i;
+      px += dx;
+      py += dy;
+    }
+  }
+  near[m++] = b;
+  if (m === b - a + 1) {
+    douglasPeucker(xy, kx, a, b, tol2, keep, stack);
+    return;
+  }
+  // Douglas-Peucker on the thinned vertices, copied into a scratch ring.
+  for (let k = 0; k < m; k++) {
+    sub[2 * k] = xy[2 * near[k]];
+    sub[2 * k + 1] = xy[2 * near[k] + 1];
+  }
+  subKeep.fill(0, 0, m);
+  douglasPeucker(sub, kx, 0, m - 1, tol2, subKeep, stack);
+  for (let k = 1; k < m - 1; k++) {
+    if (subKeep[k]) {
+      keep[near[k]] = 1;
+    }
+  }
+}
+
 /* Keep-flags of one closed ring r0..r1-1 (its last vertex repeats its first). */
-function simplifyRing(xy, kx, r0, r1, tol2, keep, stack) {
+function simplifyRing(xy, kx, r0, r1, tol2, keep, scratch) {
   const n = r1 - r0;
   if (n <= 4) {
     keep.fill(1, r0, r1);
@@ -76,8 +112,8 @@ function simplifyRing(xy, kx, r0, r1, tol2, keep, stack) {
   keep[r0] = 1;
   keep[far] = 1;
   keep[r1 - 1] = 1;
-  douglasPeucker(xy, kx, r0, far, tol2, keep, stack);
-  douglasPeucker(xy, kx, far, r1 - 1, tol2, keep, stack);
+  radialThenDP(xy, kx, r0, far, tol2, keep, scratch);
+  radialThenDP(xy, kx, far, r1 - 1, tol2, keep, scratch);
   let kept = 0;
   for (let i = r0; i < r1; i++) {
     kept += keep[i];
@@ -100,11 +136,20 @@ function simplifyRing(xy, kx, r0, r1, tol2, keep, stack) {
  */
 export function simplifyRings(xy, ring, tol, kx) {
   const keep = new Uint8Array(xy.length / 2);
-  const stack = [];
+  let most = 0;
+  for (let r = 0; r < ring.length - 1; r++) {
+    most = Math.max(most, ring[r + 1] - ring[r]);
+  }
+  const scratch = {
+    near: new Int32Array(most),
+    sub: new Int32Array(2 * most),
+    subKeep: new Uint8Array(most),
+    stack: [],
+  };
   const tol2 = tol * tol;
   const out = new Int32Array(ring.length);
   for (let r = 0; r < ring.length - 1; r++) {
-    out[r + 1] = out[r] + simplifyRing(xy, kx, ring[r], ring[r + 1], tol2, keep, stack);
+    out[r + 1] = out[r] + simplifyRing(xy, kx, ring[r], ring[r + 1], tol2, keep, scratch);
   }
   const kept = new Int32Array(2 * out[out.length - 1]);
   let k = 0;

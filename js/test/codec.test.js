@@ -81,3 +81,28 @@ test("the overview drops vertices within the tolerance and keeps every ring", ()
   // Too small to lose anything at a tolerance of 1, the triangle keeps its four vertices.
   assert.deepEqual(pts(1), tri);
 });
+
+test("with a tolerance wider than the vertex spacing, thinning keeps the corners near", () => {
+  // A 100 x 100 square with a vertex every 5 along its edges.
+  const sq = [];
+  for (let x = 0; x < 100; x += 5) sq.push([x, 0]);
+  for (let y = 0; y < 100; y += 5) sq.push([100, y]);
+  for (let x = 100; x > 0; x -= 5) sq.push([x, 100]);
+  for (let y = 100; y > 0; y -= 5) sq.push([0, y]);
+  sq.push([0, 0]);
+  const out = simplifyRings(Int32Array.from(sq.flat()), Int32Array.from([0, sq.length]), 12, 1);
+  const pts = [];
+  for (let i = 0; i < out.ring[1]; i++) pts.push([out.xy[2 * i], out.xy[2 * i + 1]]);
+  // Four corners and the closing vertex, each within the tolerance of the square's.
+  const corners = [
+    [0, 0],
+    [100, 0],
+    [100, 100],
+    [0, 100],
+    [0, 0],
+  ];
+  assert.equal(pts.length, 5);
+  pts.forEach(([x, y], c) => {
+    assert.ok(Math.hypot(x - corners[c][0], y - corners[c][1]) <= 12, `corner ${c}: ${x} ${y}`);
+  });
+});

@@ -190,3 +190,46 @@ export function viewData(map, cfg) {
     fitData(map, cfg.bounds);
   }
 }
+
+let FastPolygon = null;
+
+/* A ring of lat-lngs converted, and the polygon's bounds grown once by the ring's extent
+ * (Leaflet grows them vertex by vertex: a second per million vertices). */
+function convertRing(layer, latlngs) {
+  const n = latlngs.length;
+  const out = new Array(n);
+  let s = Infinity;
+  let w = Infinity;
+  let north = -Infinity;
+  let e = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const p = latlngs[i] instanceof L.LatLng ? latlngs[i] : L.latLng(latlngs[i]);
+    out[i] = p;
+    s = Math.min(p.lat, s);
+    north = Math.max(p.lat, north);
+    w = Math.min(p.lng, w);
+    e = Math.max(p.lng, e);
+  }
+  if (n) {
+    layer._bounds.extend(L.latLngBounds([s, w], [north, e]));
+  }
+  if (n >= 2 && out[0].equals(out[n - 1])) {
+    out.pop(); // a polygon's ring is closed implicitly, as L.Polygon does
+  }
+  return out;
+}
+
+/** An L.Polygon that converts its vertices faster (same shape, same bounds). */
+export function fastPolygon(latlngs, options) {
+  if (!FastPolygon) {
+    FastPolygon = L.Polygon.extend({
+      _convertLatLngs(latlngs) {
+        if (L.LineUtil.isFlat(latlngs)) {
+          return convertRing(this, latlngs);
+        }
+        return L.Polygon.prototype._convertLatLngs.call(this, latlngs);
+      },
+    });
+  }
+  return new FastPolygon(latlngs, options);
+}

@@ -4,6 +4,7 @@ import { hiddenReason } from "../filter.js";
 import { bindInfo, table } from "../format.js";
 import { polygonPlace } from "../place.js";
 import { simplifyRings } from "../simplify.js";
+import { fastPolygon } from "./batch.js";
 import { shapeMarker } from "./shapes.js";
 import { findId, renderer, visibleAt } from "./shared.js";
 
@@ -145,7 +146,9 @@ export class HazardsLayer {
       if (this.renderer) {
         opts.renderer = this.renderer;
       }
-      const p = L.polygon(this.latlngs[i], opts);
+      const p = this.renderer
+        ? fastPolygon(this.latlngs[i], opts)
+        : L.polygon(this.latlngs[i], opts);
       bindInfo(p, this.spec, this.get, i, () => polygonPlace(p));
       this.shapes[i] = p;
     }
