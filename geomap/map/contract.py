@@ -120,6 +120,13 @@ class Ragged(TypedDict, total=False):
     starts: Encoded
 
 
+class CoarseLevel(TypedDict):
+    """How the page makes a polygon layer's overview from its one (fine) level."""
+
+    tol: float
+    kx: float
+
+
 class _Layer(TypedDict):
     key: str  # unique in the page
     group: str  # the layer panel's group heading
@@ -252,6 +259,9 @@ class HazardsSpec(_HazardsRequired, total=False):
     symbols: HazardSymbols
     #: Per coded field, the label shown for each code (the map's language; absent in English).
     valueLabels: dict[str, dict[str, str]]
+    #: Compact format: ``g`` is the fine level; the page simplifies it by ``tol``
+    #: (units of ``1 / scale`` degree of latitude; x times ``kx``) into the overview.
+    coarse: CoarseLevel
 
 
 class ChoroplethStyle(TypedDict):

@@ -28,6 +28,7 @@ __all__ = [
     "BASEMAP_EMBED_MB",
     "CANVAS_THRESHOLD",
     "CLUSTER_THRESHOLD",
+    "COMPACT_THRESHOLD",
     "DEFAULT_BASEMAPS",
     "DEFAULT_CONTROLS",
     "DEFAULT_POPUP_FIELDS",
@@ -45,6 +46,8 @@ __all__ = [
 CANVAS_THRESHOLD = 3000
 #: Above this many incidents, they are clustered (supercluster) unless told otherwise.
 CLUSTER_THRESHOLD = 2000
+#: Above this many features, a layer travels in the compact format (positions to 1 m).
+COMPACT_THRESHOLD = 20_000
 DEFAULT_BASEMAPS = ("OpenStreetMap.Mapnik", "OpenTopoMap", "Esri.WorldImagery")
 DEFAULT_CONTROLS = (
     "search",
@@ -201,11 +204,19 @@ class MapOptions:
         "generalised and is not safe to publish",
     )
     simplify_m: float = _option(
-        3.0, "polygons are simplified for display to this tolerance in metres (topology kept)"
+        3.0,
+        "polygons are simplified for display to this tolerance in metres (topology kept, "
+        "except in layers of the compact format, see compact_above)",
     )
     cdn: bool = _option(False, "link scripts from CDNs instead of inlining them")
     canvas: bool | None = _option(
         None, f"use Leaflet's canvas renderer (None: above {CANVAS_THRESHOLD} features)"
+    )
+    compact_above: int = _option(
+        COMPACT_THRESHOLD,
+        "layers of more features than this travel in the compact format: positions to "
+        "1e-5 degree (about 1 m), binary columns deflated, dates as day offsets, ids as "
+        "prefix and number (0: every layer)",
     )
     filters: bool = _option(
         True,

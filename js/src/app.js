@@ -19,6 +19,7 @@ import { titleControl } from "./controls/title.js";
 import { checkVersion } from "./decode.js";
 import { pageLanguage } from "./direction.js";
 import { num } from "./i18n.js";
+import { viewData } from "./layers/batch.js";
 import { HazardsLayer } from "./layers/hazards.js";
 import { HeatLayer } from "./layers/heat.js";
 import { IncidentsLayer } from "./layers/incidents.js";
@@ -136,6 +137,7 @@ export function app(map, cfg) {
   };
   state.controls = {};
   addBasemaps(map, state, cfg);
+  viewData(map, cfg);
   addLayers(map, state, cfg);
   offlineFrame(map, state, cfg);
   addControls(map, state, cfg);

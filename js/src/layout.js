@@ -13,6 +13,8 @@
 import { mirrored } from "./direction.js";
 import { t } from "./i18n.js";
 
+import { fitData } from "./layers/batch.js";
+
 /** Below this width (px) the map is narrow; below SHORT it is short. */
 export const NARROW = 600;
 export const SHORT = 500;
@@ -361,8 +363,7 @@ function refitter(map, bounds) {
     }
     s.fitting = true;
     try {
-      // Padding keeps features at the data's edge clear of the scale bar and credits.
-      map.fitBounds(b, { animate: false, paddingTopLeft: [16, 16], paddingBottomRight: [16, 32] });
+      fitData(map, b);
     } finally {
       s.fitting = false;
     }

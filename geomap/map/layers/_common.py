@@ -81,9 +81,13 @@ class Build:
         """Whether a layer of ``n`` features uses Leaflet's canvas renderer."""
         return n > CANVAS_THRESHOLD if self.options.canvas is None else self.options.canvas
 
-    def column(self, values: pd.Series) -> Any:
-        """Encode an attribute column for the page."""
-        return column(values, compress=self.compress)
+    def column(self, values: pd.Series, *, compact: bool = False) -> Any:
+        """Encode an attribute column for the page (``compact``: see :meth:`compact`)."""
+        return column(values, compress=self.compress, compact=compact)
+
+    def compact(self, n: int) -> bool:
+        """Whether a layer of ``n`` features travels in the compact format (pako inflates it)."""
+        return self.compress and n > self.options.compact_above
 
     def popup_tooltip(self, gdf: gpd.GeoDataFrame, layer: str) -> tuple[list[str], list[str]]:
         """Return the layer's popup and tooltip fields: those asked for, or the view's defaults."""
@@ -165,12 +169,14 @@ def legend_number(value: float, lang: str = DEFAULT_LANG, digits: int = 2) -> st
     return format_number(value, lang, digits)
 
 
-def time_column(gdf: gpd.GeoDataFrame, name: str, cols: Sequence[str]) -> Any:
+def time_column(
+    gdf: gpd.GeoDataFrame, name: str, cols: Sequence[str], *, compact: bool = False
+) -> Any:
     """Dates for the time slider: the name of a date column the page already has, or days."""
     if name in cols and pd.api.types.is_datetime64_any_dtype(gdf[name]):
         return name  # sent once, as days, in the layer's columns
     if name in gdf.columns:
-        return days(gdf[name])
+        return days(gdf[name], compact=compact)
     return days(pd.Series(pd.NaT, index=gdf.index))
 
 

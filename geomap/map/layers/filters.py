@@ -105,7 +105,8 @@ def _field(
             continue
         counts[key] = filter_values(gdf[name]).value_counts()
         # The layer's own column when it sends it (missing values read as "unknown").
-        cols[key] = name if name in _sent(specs[key]) else build.column(gdf[name])
+        sent = name in _sent(specs[key])
+        cols[key] = name if sent else build.column(gdf[name], compact=build.compact(len(gdf)))
     if not counts:
         return None
     present = sorted({v for c in counts.values() for v in c.index})

@@ -14,6 +14,7 @@ import shapely
 from geomap._errors import GeomapError
 from geomap.i18n import DEFAULT_LANG
 from geomap.i18n import translator
+from geomap.map._encode import COMPACT_SCALE
 from geomap.map._encode import COORD_SCALE
 from geomap.map._encode import coords
 from geomap.map.contract import IncidentsSpec
@@ -124,6 +125,8 @@ def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
     cluster = _clustered(n, build)
     lang = build.options.lang
     _ = translator(lang)
+    compact = build.compact(n)
+    scale = COMPACT_SCALE if compact else COORD_SCALE
     spec: IncidentsSpec = {
         "kind": "incidents",
         "key": "incidents",
@@ -131,10 +134,10 @@ def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
         "name": _(build.view.incident_name),
         "show": True,
         "n": n,
-        "x": coords(shapely.get_x(geoms)),
-        "y": coords(shapely.get_y(geoms)),
-        "scale": COORD_SCALE,
-        "cols": {c: build.column(incidents[c]) for c in cols},
+        "x": coords(shapely.get_x(geoms), scale, deflate=compact),
+        "y": coords(shapely.get_y(geoms), scale, deflate=compact),
+        "scale": scale,
+        "cols": {c: build.column(incidents[c], compact=compact) for c in cols},
         "labels": build.labels(cols, INCIDENTS),
         "popup": pop,
         "tooltip": tip,
@@ -150,7 +153,7 @@ def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
         spec["valueLabels"] = values
     date_col = build.view.incident_date
     if build.months is not None and date_col in incidents.columns:
-        spec["time"] = {"t": time_column(incidents, date_col, cols)}
+        spec["time"] = {"t": time_column(incidents, date_col, cols, compact=compact)}
     if cluster:
         build.need("supercluster")
     return spec

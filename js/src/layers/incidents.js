@@ -152,6 +152,7 @@ export class IncidentsLayer {
     const n = f.properties.point_count;
     const look = this.spec.cluster;
     const m = L.marker([c[1], c[0]], { icon: clusterIcon(n), keyboard: false });
+    m.geomapCount = n; // incidents this cluster stands for
     m.on("add", () => {
       const e = m.getElement();
       if (e) {
