@@ -3,7 +3,6 @@ its panels mirrored; an Azerbaijani map writes numbers, dates and months as Babe
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -14,9 +13,6 @@ import geomap
 from geomap.i18n import format_date
 from geomap.i18n import format_month
 from geomap.i18n import format_number
-from geomap.i18n import page_locale
-from geomap.map import render
-from geomap.map.options import MapOptions
 
 from .conftest import FIRST_MAP
 from .conftest import SAMPLE
@@ -42,20 +38,7 @@ def _render(lang: str, path: Path) -> Path:
     """The sample map (incidents, hazard areas, slider, summary) in ``lang``."""
     layers = geomap.load_layers(SAMPLE)
     towns = gpd.read_file(SAMPLE, layer="towns")
-    args = (layers["incidents"], layers["hazards"])
-    if "lang" in {f.name for f in dataclasses.fields(MapOptions)}:
-        m = geomap.render_map(*args, places=towns, lang=lang)
-    else:
-        # TEMPORARY, until L2's `lang` option (MapOptions.lang, which writes the page
-        # config's `i18n` and <html lang dir>) is merged: the `i18n` block put in by hand.
-        page_config = render.page_config
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(
-                render,
-                "page_config",
-                lambda data, build: {**page_config(data, build), "i18n": page_locale(lang)},
-            )
-            m = geomap.render_map(*args, places=towns)
+    m = geomap.render_map(layers["incidents"], layers["hazards"], places=towns, lang=lang)
     geomap.save_map(m, path)
     return path
 
