@@ -47,7 +47,6 @@ an analysis already run (:func:`geomap.analysis.run_analysis`).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import os
 import secrets
@@ -70,7 +69,6 @@ from geomap.i18n import check_lang
 from geomap.i18n import translator
 from geomap.map import DEFAULT_BASEMAPS
 from geomap.map import DEFAULT_POPUP_FIELDS
-from geomap.map import MapOptions
 from geomap.map import render_map
 from geomap.map import save_map
 from geomap.report.files import CHART_CAPTIONS
@@ -295,10 +293,6 @@ def _write_map(
 ) -> Path:
     """Draw the report's map (incidents with their links, hazards, proposed areas)."""
     linked = result.linked
-    # The map speaks the report's language where the map has the option (issue 10, L2).
-    speaks: dict[str, Any] = (
-        {"lang": lang} if "lang" in {f.name for f in dataclasses.fields(MapOptions)} else {}
-    )
     m = render_map(
         linked,
         result.hazards,
@@ -310,7 +304,7 @@ def _write_map(
         subtitle=subtitle,
         popup_fields={"incidents": [c for c in _POPUP_FIELDS if c in linked.columns]},
         tiles=tiles,
-        **speaks,
+        lang=lang,
     )
     save_map(m, path)
     return path
