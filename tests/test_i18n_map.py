@@ -235,3 +235,23 @@ def test_embed_fragment_takes_the_maps_language(sample):
     assert 'lang="uk" dir="ltr"' in box
     title = translator("uk")("Map of explosive ordnance contamination")
     assert f'aria-label="{title}"' in box
+
+
+def test_russian_popup_shows_the_labels_of_codes(browser, sample, tmp_path):
+    """In the browser, a popup shows a code's label in the map's language, not the code."""
+    _ = translator("ru")
+    path = geomap.save_map(
+        geomap.render_map(sample["incidents"], sample["hazards"], lang="ru"), tmp_path / "ru.html"
+    )
+    row = sample["incidents"].kept.set_index("id").loc["INC-0001"]
+    with browser.page(path) as (page, _report):
+        page.locator(".geomap-search input").fill("INC-0001")
+        page.locator(".geomap-search input").press("Enter")
+        popup = page.locator(".geomap-popup", has_text="INC-0001")
+        popup.wait_for()
+        heads, values = popup.locator("th").all_inner_texts(), popup.locator("td").all_inner_texts()
+        cells = dict(zip(heads, values, strict=True))
+    assert cells[_("Victims")] == _(row["victim_category"])
+    assert cells[_("Type")] == _(row["incident_type"])
+    if "civilian" in geomap.i18n._catalogue("ru", "geomap"):
+        assert cells[_("Victims")] != row["victim_category"]

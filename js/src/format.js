@@ -56,14 +56,21 @@ export function ltrEl(e) {
   return e;
 }
 
-/** A two-column table of a row's fields (label, value). */
-export function table(labels, get, fields, i, cls) {
+/** Row i's value of a field as shown: a code's label in the page's language where the
+ * layer's spec gives one (`valueLabels`, made in Python), else the value itself. */
+export function shownValue(get, valueLabels, name, i) {
+  const v = get[name] ? get[name](i) : null;
+  return valueLabels?.[name]?.[v] ?? v;
+}
+
+/** A two-column table of a row's fields (label, value); `valueLabels`: see shownValue. */
+export function table(labels, get, fields, i, cls, valueLabels) {
   const box = el("div", cls);
   const tbl = el("table");
   for (const name of fields) {
     const tr = el("tr");
     tr.appendChild(el("th", null, labels[name] || name));
-    tr.appendChild(el("td", null, show(get[name] ? get[name](i) : null)));
+    tr.appendChild(el("td", null, show(shownValue(get, valueLabels, name, i))));
     tbl.appendChild(tr);
   }
   box.appendChild(tbl);
@@ -76,7 +83,7 @@ export function bindInfo(layer, spec, get, i, extra) {
   if (spec.popup?.length) {
     layer.bindPopup(
       () => {
-        const box = table(spec.labels, get, spec.popup, i, "geomap-popup");
+        const box = table(spec.labels, get, spec.popup, i, "geomap-popup", spec.valueLabels);
         if (extra) {
           box.appendChild(extra());
         }
@@ -86,7 +93,8 @@ export function bindInfo(layer, spec, get, i, extra) {
     );
   }
   if (spec.tooltip?.length) {
-    layer.bindTooltip(() => table(spec.labels, get, spec.tooltip, i, "geomap-tooltip"), {
+    const tip = () => table(spec.labels, get, spec.tooltip, i, "geomap-tooltip", spec.valueLabels);
+    layer.bindTooltip(tip, {
       sticky: true,
     });
   }

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { filterValueText } from "../src/controls/filters.js";
 import { rejectedText } from "../src/controls/notices.js";
-import { ltr, period, show } from "../src/format.js";
+import { ltr, period, show, shownValue } from "../src/format.js";
 import { formatArea, formatLength } from "../src/geodesy.js";
 import { setLocale } from "../src/i18n.js";
 
@@ -56,5 +56,19 @@ test("English: the messages are their ids, numbers grouped as before", () => {
   assert.equal(
     filterValueText({ value: "AP mine", counts: { incidents: 44, hazards: 110 } }),
     "AP mine (incidents: 44, areas: 110)",
+  );
+});
+
+test("A code is shown by the label Python gave it in the page's language, else as it is", () => {
+  const get = { victim_category: (i) => ["civilian", "journalist", null][i] };
+  const labels = { victim_category: { civilian: "гражданское лицо" } };
+  assert.equal(shownValue(get, labels, "victim_category", 0), "гражданское лицо");
+  assert.equal(shownValue(get, labels, "victim_category", 1), "journalist");
+  assert.equal(shownValue(get, labels, "victim_category", 2), null);
+  assert.equal(shownValue(get, undefined, "victim_category", 0), "civilian");
+  assert.equal(shownValue(get, labels, "date", 0), null);
+  assert.equal(
+    filterValueText({ value: "civilian", label: "гражданское лицо", counts: { incidents: 3 } }),
+    "гражданское лицо (3)",
   );
 });

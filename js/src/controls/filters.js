@@ -17,15 +17,16 @@ const COUNTS = {
 /** "civilian (88)", or with two layers "AP mine (incidents: 44, areas: 110)". */
 export function filterValueText(v) {
   const counts = Object.entries(v.counts);
+  const value = v.label ?? v.value; // the label in the page's language, made in Python
   if (counts.length === 1) {
-    return `${v.value} (${num(counts[0][1])})`;
+    return `${value} (${num(counts[0][1])})`;
   }
   const parts = counts.map(([layer, n]) =>
     COUNTS[layer] ? COUNTS[layer](num(n)) : `${layer}: ${num(n)}`,
   );
   // TRANSLATORS: between the counts of a filter value, "incidents: 44, areas: 110".
   const comma = t(", ");
-  return `${v.value} (${parts.join(comma)})`;
+  return `${value} (${parts.join(comma)})`;
 }
 
 /* A fieldset of checkboxes; read() is the set of values ticked, or null when all are. */

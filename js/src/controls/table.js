@@ -1,7 +1,7 @@
 /* The features in view as tables: the accessible alternative to the map. A button opens a
  * dialog listing the incidents and hazard areas the map shows now (its layers switched on,
  * the slider's month, inside the view), with their popup fields. Text only, via textContent. */
-import { el, show } from "../format.js";
+import { el, show, shownValue } from "../format.js";
 import { num, t } from "../i18n.js";
 
 /** At most this many rows per table (the caption says when there are more). */
@@ -50,7 +50,7 @@ function dataTable(title, layer, rows) {
   for (const i of rows.slice(0, MAX_ROWS)) {
     const tr = el("tr");
     for (const f of fields) {
-      tr.appendChild(el("td", null, show(layer.get[f] ? layer.get[f](i) : null, true)));
+      tr.appendChild(el("td", null, show(shownValue(layer.get, spec.valueLabels, f, i), true)));
     }
     body.appendChild(tr);
   }

@@ -233,7 +233,8 @@ export class HazardsLayer {
       s.openPopup();
       return;
     }
-    const box = table(this.spec.labels, this.get, this.spec.popup, i, "geomap-popup");
+    const { labels, popup, valueLabels } = this.spec;
+    const box = table(labels, this.get, popup, i, "geomap-popup", valueLabels);
     box.appendChild(polygonPlace(s));
     L.popup().setLatLng(s.getBounds().getCenter()).setContent(box).openOn(this.map);
   }

@@ -214,7 +214,7 @@ export class IncidentsLayer {
       this.map.addLayer(this.group);
     }
     const fields = this.spec.popup.length ? this.spec.popup : ["id"];
-    const box = table(this.spec.labels, this.get, fields, i, "geomap-popup");
+    const box = table(this.spec.labels, this.get, fields, i, "geomap-popup", this.spec.valueLabels);
     box.appendChild(this.place(i));
     L.popup({ maxWidth: 360 }).setLatLng(ll).setContent(box).openOn(this.map);
   }
