@@ -20,9 +20,9 @@ import pandas as pd
 import pytest
 
 import geomap
-from geomap.i18n import format_date
 from benchmarks.synthetic import make_hazards
 from benchmarks.synthetic import make_incidents
+from geomap.i18n import format_date
 
 from .conftest import app_config
 
