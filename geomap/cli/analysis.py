@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,12 @@ from geomap.cli._common import positive
 from geomap.cli._common import rejects
 from geomap.cli._common import say
 from geomap.cli._common import writing
+from geomap.cli.scale import add_scheduler
+from geomap.cli.scale import load_for_analysis
+from geomap.cli.scale import partitioned_inputs
 from geomap.io import DatabaseSource
 from geomap.io import is_database
+from geomap.io.partitioned import using_scheduler
 from geomap.io.postgis import check_database
 from geomap.io.postgis import write_tables
 from geomap.load import CONTEXT_LAYERS
@@ -50,6 +55,7 @@ except ImportError:  # pragma: no cover - plain lines instead
 
 def _stats_options(p: argparse.ArgumentParser) -> None:
     _add_analysis_options(p)
+    add_scheduler(p)
     p.add_argument(
         "--top", type=count, default=10, metavar="N", help="priority areas to print (10)"
     )
@@ -160,15 +166,30 @@ def _weight(text: str) -> tuple[str, float]:
 
 def _load(args: argparse.Namespace) -> dict[str, ValidationResult]:
     results = load(args)
+    _require_both(args, results)
+    if args.rejects:
+        rejects(args, list(results.values()), args.rejects)
+    return results
+
+
+def _require_both(args: argparse.Namespace, results: Mapping[str, Any]) -> None:
     missing = [k for k in ("incidents", "hazards") if k not in results]
     if missing:
         raise GeomapError(
             f"{args.command}: no {' and no '.join(missing)} found in the input; give "
             f"them (--{missing[0]} FILE), or name the layer (--kind/--layer)"
         )
+
+
+def _load_layers(args: argparse.Namespace) -> dict[str, Any]:
+    """The layers of ``geomap stats``: partitioned ones (dask) as read, the rest kept rows."""
+    if not partitioned_inputs(args):
+        return {k: r.kept for k, r in _load(args).items()}
+    layers, reports = load_for_analysis(args)
+    _require_both(args, layers)
     if args.rejects:
-        rejects(args, list(results.values()), args.rejects)
-    return results
+        rejects(args, reports, args.rejects)
+    return layers
 
 
 class _Progress:
@@ -223,16 +244,17 @@ def run_stats(args: argparse.Namespace) -> int:
     progress = _Progress(enabled=not getattr(args, "quiet", False))
     try:
         progress("reading", 1, len(ANALYSIS_STEPS) + 1)
-        results = _load(args)
-        result = run_analysis(
-            results["incidents"].kept,
-            results["hazards"].kept,
-            districts=context(args, "districts"),
-            towns=context(args, "towns"),
-            roads=context(args, "roads"),
-            options=_options(args),
-            progress=lambda step, i, total: progress(step, i + 1, total + 1),
-        )
+        with using_scheduler(args.scheduler):
+            layers = _load_layers(args)
+            result = run_analysis(
+                layers["incidents"],
+                layers["hazards"],
+                districts=context(args, "districts"),
+                towns=context(args, "towns"),
+                roads=context(args, "roads"),
+                options=_options(args),
+                progress=lambda step, i, total: progress(step, i + 1, total + 1),
+            )
     finally:
         progress.close()
     say(args, result.summary_lines())
