@@ -43,8 +43,8 @@ __all__ = [
     "load_inputs",
     "load_layers",
     "load_partitioned",
-    "partitioned_layers",
     "load_risk",
+    "partitioned_layers",
     "warn_if_apart",
 ]
 

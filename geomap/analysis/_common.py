@@ -18,8 +18,8 @@ import pandas as pd
 from pyproj import CRS
 
 from geomap._errors import GeomapError
-from geomap.io.partitioned import require_dask
 from geomap._errors import ValidationError
+from geomap.io.partitioned import require_dask
 from geomap.model import DISPLAY_CRS
 from geomap.model import RELEASED_STATUSES
 from geomap.validate import ValidationResult

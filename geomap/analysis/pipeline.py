@@ -402,7 +402,7 @@ def _linked(inc: Any, haz: gpd.GeoDataFrame, opts: AnalysisOptions) -> tuple[Any
 
 
 def _in_memory(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A computed dask layer as the in-memory steps expect it: index 0..n-1."""
+    """Return a computed dask layer as the in-memory steps expect it: index 0..n-1."""
     return gdf.reset_index(drop=True)
 
 

@@ -207,7 +207,7 @@ def _casualty_parts(
 
 
 def _merged_groups(parts: list[tuple[pd.DataFrame, list[str], bool, int]]) -> list[str]:
-    """The groups of every partition: a vocabulary in its order, else sorted; missing last."""
+    """Merge the groups of every partition: a vocabulary in order, else sorted; missing last."""
     found = [c for p in parts for c in p[1] if c != _MISSING]
     cats = list(dict.fromkeys(found)) if any(p[2] for p in parts) else sorted(set(found))
     return [*cats, _MISSING] if any(_MISSING in p[1] for p in parts) else cats

@@ -182,7 +182,7 @@ def _require_both(args: argparse.Namespace, results: Mapping[str, Any]) -> None:
 
 
 def _load_layers(args: argparse.Namespace) -> dict[str, Any]:
-    """The layers of ``geomap stats``: partitioned ones (dask) as read, the rest kept rows."""
+    """Return the layers of ``geomap stats``: partitioned ones (dask), else the kept rows."""
     if not partitioned_inputs(args):
         return {k: r.kept for k, r in _load(args).items()}
     layers, reports = load_for_analysis(args)

@@ -46,7 +46,7 @@ def add_scheduler(p: argparse.ArgumentParser) -> None:
 
 
 def partitioned_inputs(args: argparse.Namespace) -> dict[str, Path]:
-    """The partitioned layers among the command's inputs, by kind."""
+    """Return the partitioned layers among the command's inputs, by kind."""
     found: dict[str, Path] = {}
     for paths, kind in ((args.files, args.kind), (args.incidents, "incidents")):
         for f in paths:

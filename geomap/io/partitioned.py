@@ -198,7 +198,7 @@ def using_scheduler(scheduler: str | None) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _client(address: str) -> Iterator[Any]:
-    """A dask.distributed Client of the scheduler at ``address``, as the default."""
+    """Open a dask.distributed Client of the scheduler at ``address``, as the default."""
     try:
         from distributed import Client
     except ImportError:

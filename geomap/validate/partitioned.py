@@ -113,7 +113,7 @@ class PartitionedResult:
 
 
 def _sum_files(counts: pd.DataFrame) -> pd.DataFrame:
-    """The per-partition counts summed per file, files in their first order."""
+    """Sum the per-partition counts per file, files in their first order."""
     order = list(dict.fromkeys(counts["file"]))
     out = counts.groupby("file", sort=False).sum().reindex(order).reset_index()
     for c in out.columns[1:]:
@@ -179,7 +179,7 @@ def _counts_meta() -> pd.DataFrame:
 
 
 def _rejected_meta(raw: pd.DataFrame) -> pd.DataFrame:
-    """The columns of the rejected table for this layer's columns (all as text/objects)."""
+    """Return an empty rejected table for this layer's columns (all as text/objects)."""
     cols = ["source_file", "source_row", "id", "field", "problem", "likely_fix"]
     drop = {raw.geometry.name, "source_file", "source_row", "id"} if len(raw.columns) else set()
     extra = [c if c not in cols else f"value_{c}" for c in raw.columns if c not in drop]
@@ -205,7 +205,7 @@ def _pick(result: ValidationResult, name: str, template: pd.DataFrame) -> pd.Dat
 
 
 def _id_keys(part: pd.DataFrame) -> pd.DataFrame:
-    """The ids of a partition as validation reads them (stripped text), blanks left out."""
+    """Return the ids of a partition as validation reads them (stripped), blanks left out."""
     ids = _as_text(part["id"]).str.strip().astype(object)
     keep = (ids.notna() & (ids != "")).to_numpy()
     return pd.DataFrame(
@@ -243,7 +243,7 @@ def _validate_part(part: gpd.GeoDataFrame, spec: LayerSpec, first: pd.DataFrame)
 
 
 def _keys(table: pd.DataFrame) -> pd.Series:
-    """``file\0row`` of each row: where it was read, unique in a layer."""
+    """Return each row's file and row (where it was read): unique in a layer."""
     return table["source_file"].astype(str) + "\0" + table["source_row"].astype(str)
 
 
@@ -252,7 +252,7 @@ def _reject_repeats(
 ) -> ValidationResult:
     """Move kept rows whose id was first seen elsewhere in the layer into the rejected rows."""
     kept = result.kept
-    first_at = (first["source_file"].astype(str) + " row " + first["source_row"].astype(str))
+    first_at = first["source_file"].astype(str) + " row " + first["source_row"].astype(str)
     first_at.index = pd.Index(first["id"])
     seen = kept["id"].map(first_at)
     own = kept["source_file"].astype(str) + " row " + kept["source_row"].astype(str)
@@ -266,7 +266,8 @@ def _reject_repeats(
         kept["id"].set_axis(key).reindex(raw_key).to_numpy(), index=part.index, dtype=object
     )
     c = Collector(len(part))
-    c.fail(mask, "id", "duplicate id " + _quote(raw_ids) + "; first seen at " + raw_ids.map(first_at))
+    message = "duplicate id " + _quote(raw_ids) + "; first seen at " + raw_ids.map(first_at)
+    c.fail(mask, "id", message)
     extra = rejected_table(part, raw_ids, c)
     notes = result.notes[~_keys(result.notes).isin(set(key[moved]))]
     files = result.files.copy()
