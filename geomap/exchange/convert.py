@@ -123,7 +123,7 @@ def _write_parts(kept: gpd.GeoDataFrame, folder: Path, rows_per_part: int) -> in
     starts = range(0, max(len(ordered), 1), rows_per_part)
     for i, start in enumerate(starts):
         part = ordered.iloc[start : start + rows_per_part]
-        part.to_parquet(folder / f"part-{i:05d}.parquet", index=False)
+        part.to_parquet(folder / f"part-{i:05d}.parquet")  # the RangeIndex as metadata
     return len(starts)
 
 
