@@ -11,14 +11,17 @@ import sys
 
 from benchmarks import analysis
 from benchmarks import render
+from benchmarks import tenm
 
 BENCHMARKS = {"render": render.main, "analysis": analysis.main}
+#: Run only when named (minutes, GBs): ``python -m benchmarks tenm``.
+OPT_IN = {"tenm": tenm.main}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in BENCHMARKS:
-        return BENCHMARKS[argv[0]](argv[1:])
+    if argv and argv[0] in {**BENCHMARKS, **OPT_IN}:
+        return {**BENCHMARKS, **OPT_IN}[argv[0]](argv[1:])
     p = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Run geomap's benchmarks: 'render' (geomap vs explore()) and 'analysis' "
