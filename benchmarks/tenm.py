@@ -125,13 +125,17 @@ def generate(args: argparse.Namespace) -> tuple[Path, Any, Any]:
         folder.mkdir(parents=True, exist_ok=True)
         for i, start in enumerate(range(0, args.incidents, args.parts_of)):
             n = min(args.parts_of, args.incidents - start)
+            path = folder / f"part-{i:05d}.parquet"
+            if path.exists():  # written whole by an earlier, interrupted run
+                continue
             chunk = synthetic.make_incidents(
                 n, seed=synthetic.SEED + i, uniform_share=1.0, near=haz
             )
             chunk["id"] = [f"INC-{k:08d}" for k in range(start + 1, start + n + 1)]
             chunk["source_file"] = tag
             chunk["source_row"] = np.arange(start + 1, start + n + 1)
-            chunk.to_parquet(folder / f"part-{i:05d}.parquet")
+            chunk.to_parquet(path.with_suffix(".tmp"))
+            path.with_suffix(".tmp").replace(path)
             print(f"  generated part {i} ({start + n:,} of {args.incidents:,})", flush=True)
         done.write_text("ok\n")
         print(f"generated {args.incidents:,} incidents in {time.perf_counter() - t:.0f} s")
