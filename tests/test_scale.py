@@ -288,7 +288,7 @@ def test_convert_refuses_a_folder_with_files(capsys, tmp_path):
 
 def test_other_commands_refuse_a_converted_folder_in_one_line(capsys, tmp_path):
     write_partitioned(tmp_path / "out", geomap.load_layers(SAMPLE), rows_per_part=100)
-    code, _, err = run_cli(capsys, "report", tmp_path / "out", "-o", tmp_path / "report")
+    code, _, err = run_cli(capsys, "report", tmp_path / "out", "-o", tmp_path / "report", "-q")
     assert code == 2
     assert err == (
         f"geomap: error: {tmp_path / 'out'}: partitioned GeoParquet (as geomap convert "
