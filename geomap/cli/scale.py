@@ -32,6 +32,7 @@ from geomap.load import CONTEXT_LAYERS
 from geomap.load import load_partitioned
 from geomap.load import partitioned_layers
 from geomap.validate import ValidationResult
+from geomap.validate.result import raise_if_strict
 
 
 def add_scheduler(p: argparse.ArgumentParser) -> None:
@@ -76,6 +77,7 @@ def load_for_analysis(args: argparse.Namespace) -> tuple[dict[str, Any], list[Va
         checked = load_partitioned(path, kind).persist()
         report = checked.report()
         say(args, report.summary())
+        raise_if_strict(report, int(report.files["read"].sum()), args.strict)
         reports.append(report)
         layers[kind] = checked.kept if kind == "incidents" else checked.compute().kept
     return layers, reports
