@@ -165,7 +165,10 @@ def out_of_core(folder: Path, haz: Any, districts: Any, out: Path) -> tuple[dict
         return counts, rejected
 
     counts, rejected = timed(rows, "read + validate + link (write links)", validate_and_link)
-    linked = read_partitioned(links)
+    # The columns the district summary and the trend read (Parquet reads only those).
+    linked = read_partitioned(links)[
+        ["date", "killed", "injured", "victim_category", "link", "hazard_id", "geometry"]
+    ]
     res: dict[str, Any] = {"counts": counts, "rejected": len(rejected)}
     res["districts"] = timed(
         rows, "district summary", lambda: analysis.district_summary(linked, haz, districts)
