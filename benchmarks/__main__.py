@@ -1,7 +1,8 @@
-"""``python -m benchmarks [render|analysis] [options]``: run the benchmarks.
+"""``python -m benchmarks [render|analysis|tenm] [options]``: run the benchmarks.
 
 With no benchmark named, runs both (render, then analysis) with their default sizes,
-or with ``--quick`` their small ones.
+or with ``--quick`` their small ones; ``tenm`` (10M incidents out of core) runs only
+when named.
 """
 
 from __future__ import annotations
