@@ -342,7 +342,9 @@ COMMANDS = (
         description="Read and check the layers, link incidents to hazard areas, and print "
         "a summary table (districts and top priority areas too, when given). Inputs may be "
         "files or PostGIS tables (postgresql://user@host/db?table=NAME); --to-db writes the "
-        "result tables back to a database.",
+        "result tables back to a database. A folder from geomap convert (partitioned "
+        "GeoParquet) is read, checked, linked and counted partition by partition with dask "
+        "(--scheduler: this machine or a dask cluster).",
         options=_stats_options,
         run=run_stats,
     ),
