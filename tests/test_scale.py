@@ -206,7 +206,7 @@ def test_analysis_on_a_local_cluster_equals_in_memory(raw, folder, checked):
     in_memory, _ = checked
     _, haz, districts = raw
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         # The partitions are read and validated on the workers too.
         lazy = load_partitioned(folder)
