@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,14 @@ from geomap.cli._common import positive
 from geomap.cli._common import rejects
 from geomap.cli._common import say
 from geomap.cli._common import writing
+from geomap.cli.scale import add_scheduler
+from geomap.cli.scale import load_for_analysis
+from geomap.cli.scale import partitioned_inputs
 from geomap.i18n import DEFAULT_LANG
 from geomap.i18n import LANGUAGES
 from geomap.io import DatabaseSource
 from geomap.io import is_database
+from geomap.io.partitioned import using_scheduler
 from geomap.io.postgis import check_database
 from geomap.io.postgis import write_tables
 from geomap.load import CONTEXT_LAYERS
@@ -52,6 +57,7 @@ except ImportError:  # pragma: no cover - plain lines instead
 
 def _stats_options(p: argparse.ArgumentParser) -> None:
     _add_analysis_options(p)
+    add_scheduler(p)
     p.add_argument(
         "--top", type=count, default=10, metavar="N", help="priority areas to print (10)"
     )
@@ -170,15 +176,30 @@ def _weight(text: str) -> tuple[str, float]:
 
 def _load(args: argparse.Namespace) -> dict[str, ValidationResult]:
     results = load(args)
+    _require_both(args, results)
+    if args.rejects:
+        rejects(args, list(results.values()), args.rejects)
+    return results
+
+
+def _require_both(args: argparse.Namespace, results: Mapping[str, Any]) -> None:
     missing = [k for k in ("incidents", "hazards") if k not in results]
     if missing:
         raise GeomapError(
             f"{args.command}: no {' and no '.join(missing)} found in the input; give "
             f"them (--{missing[0]} FILE), or name the layer (--kind/--layer)"
         )
+
+
+def _load_layers(args: argparse.Namespace) -> dict[str, Any]:
+    """Return the layers of ``geomap stats``: partitioned ones (dask), else the kept rows."""
+    if not partitioned_inputs(args):
+        return {k: r.kept for k, r in _load(args).items()}
+    layers, reports = load_for_analysis(args)
+    _require_both(args, layers)
     if args.rejects:
-        rejects(args, list(results.values()), args.rejects)
-    return results
+        rejects(args, reports, args.rejects)
+    return layers
 
 
 class _Progress:
@@ -233,16 +254,17 @@ def run_stats(args: argparse.Namespace) -> int:
     progress = _Progress(enabled=not getattr(args, "quiet", False))
     try:
         progress("reading", 1, len(ANALYSIS_STEPS) + 1)
-        results = _load(args)
-        result = run_analysis(
-            results["incidents"].kept,
-            results["hazards"].kept,
-            districts=context(args, "districts"),
-            towns=context(args, "towns"),
-            roads=context(args, "roads"),
-            options=_options(args),
-            progress=lambda step, i, total: progress(step, i + 1, total + 1),
-        )
+        with using_scheduler(args.scheduler):
+            layers = _load_layers(args)
+            result = run_analysis(
+                layers["incidents"],
+                layers["hazards"],
+                districts=context(args, "districts"),
+                towns=context(args, "towns"),
+                roads=context(args, "roads"),
+                options=_options(args),
+                progress=lambda step, i, total: progress(step, i + 1, total + 1),
+            )
     finally:
         progress.close()
     say(args, result.summary_lines())
@@ -331,7 +353,9 @@ COMMANDS = (
         description="Read and check the layers, link incidents to hazard areas, and print "
         "a summary table (districts and top priority areas too, when given). Inputs may be "
         "files or PostGIS tables (postgresql://user@host/db?table=NAME); --to-db writes the "
-        "result tables back to a database.",
+        "result tables back to a database. A folder from geomap convert (partitioned "
+        "GeoParquet) is read, checked, linked and counted partition by partition with dask "
+        "(--scheduler: this machine or a dask cluster).",
         options=_stats_options,
         run=run_stats,
     ),
