@@ -168,6 +168,36 @@ def random_date(rng: np.random.Generator, first: date, last: date, skew: float =
     return first + timedelta(days=round(rng.beta(1.0, skew) * span))
 
 
+#: The districts' and towns' names in Azerbaijani, Russian and Ukrainian (their usual
+#: spellings; geomap shows ``name_<lang>`` in a map or report of that language).
+LOCAL_NAMES: dict[str, tuple[str, str, str]] = {
+    "Aghdam": ("Ağdam", "Агдам", "Агдам"),
+    "Fuzuli": ("Füzuli", "Физули", "Фізулі"),
+    "Jabrayil": ("Cəbrayıl", "Джебраил", "Джебраїл"),
+    "Zangilan": ("Zəngilan", "Зангелан", "Зангелан"),
+    "Gubadli": ("Qubadlı", "Кубатлы", "Кубатли"),
+    "Lachin": ("Laçın", "Лачин", "Лачин"),
+    "Kalbajar": ("Kəlbəcər", "Кельбаджар", "Кельбаджар"),
+    "Shusha": ("Şuşa", "Шуша", "Шуша"),
+    "Khojaly": ("Xocalı", "Ходжалы", "Ходжали"),
+    "Khankendi": ("Xankəndi", "Ханкенди", "Ханкенді"),
+    "Khojavend": ("Xocavənd", "Ходжавенд", "Ходжавенд"),
+    "Tartar": ("Tərtər", "Тертер", "Тертер"),
+}
+
+
+def with_local_names(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return ``layer`` with ``name_az``, ``name_ru`` and ``name_uk`` (empty where unknown)."""
+    out = layer.copy()
+    for i, lang in enumerate(("az", "ru", "uk")):
+        out.insert(
+            out.columns.get_loc("name") + 1 + i,
+            f"name_{lang}",
+            [LOCAL_NAMES[n][i] if n in LOCAL_NAMES else None for n in layer["name"]],
+        )
+    return out
+
+
 def make_districts() -> gpd.GeoDataFrame:
     """Build schematic district polygons as Voronoi cells of the district seeds.
 
@@ -1144,8 +1174,8 @@ def main() -> None:
     # (GDAL reads the OGR_CURRENT_DATE configuration option from the environment.)
     os.environ["OGR_CURRENT_DATE"] = "2025-01-01T00:00:00Z"
     for name, layer in (
-        ("districts", districts),
-        ("towns", towns),
+        ("districts", with_local_names(districts)),
+        ("towns", with_local_names(towns)),
         ("roads", roads),
         ("hazards", hazards),
         ("incidents", incidents),

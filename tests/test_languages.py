@@ -27,6 +27,13 @@ pdfium = pytest.importorskip("pypdfium2", reason="pypdfium2 is in the test extra
 ARABIC = re.compile(r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
+def _names(layer: dict) -> list[str]:
+    """The names a layer of the page config carries (districts' and places' labels)."""
+    cols = layer.get("cols") or {}
+    name = cols.get("name")
+    return [v for v in name if isinstance(v, str)] if isinstance(name, list) else []
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_sample_map_speaks_the_language(capsys, tmp_path, lang):
     html = tmp_path / f"map-{lang}.html"
@@ -42,6 +49,9 @@ def test_the_sample_map_speaks_the_language(capsys, tmp_path, lang):
     assert _("Hazard areas") in names
     if lang != "en":
         assert _("Incidents") != "Incidents"
+    # The sample's districts and towns have name_az/name_ru/name_uk: the map shows them.
+    local = {"az": "Şuşa", "ru": "Шуша", "uk": "Шуша"}.get(lang, "Shusha")
+    assert local in {d for layer in config["layers"] for d in _names(layer)}
     # The summary's count of the sample's incidents, as Babel writes it in the language.
     assert format_number(125, lang) in page
 
