@@ -33,11 +33,10 @@ from geomap.analysis._common import _frame
 from geomap.analysis._common import _is_dask
 from geomap.analysis._common import _require_columns
 from geomap.analysis._common import _status
-from geomap.analysis.areas import _dissolve
+from geomap.analysis.areas import hazard_land
 from geomap.geo import equal_area_crs
 from geomap.geo import project
 from geomap.geo import repair
-from geomap.geo import usable
 from geomap.model import DISPLAY_CRS
 from geomap.model import VICTIM_CATEGORY
 
@@ -285,13 +284,14 @@ def _hazard_km2(
         return km2, outside
     haz = _frame(hazards, "hazards", ["status"])
     state = _contamination(_status(haz)).to_numpy()
-    geoms = repair(haz.geometry.to_numpy())
     if not len(haz) or ea is None:
         return km2, outside
-    zones_ea = project(zones, ea)
+    land = hazard_land(haz)  # dissolved once, shared with the area summary
+    if land.crs is None:
+        return km2, outside
+    zones_ea = project(zones, land.crs)
     for key, name in (("active", "contaminated"), ("released", "released")):
-        sel = (state == name) & usable(geoms)
-        pieces = _dissolve(project(geoms[sel], ea))
+        pieces = land.pieces(state == name)
         per, out_km = _area_by_zone(pieces, zones_ea)
         km2[key] += per / 1e6
         outside[key] = out_km / 1e6
