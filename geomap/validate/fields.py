@@ -153,9 +153,11 @@ def _check_code(
     # Fold only the distinct values (a few), then map them back onto the rows.
     codes_idx, uniques = pd.factorize(raw.astype(str), use_na_sentinel=True)
     folded = pd.Index(uniques).str.strip().str.lower().str.replace(r"[\s_\-/]+", " ", regex=True)
-    known = np.array([table.get(v) for v in folded] + [None], dtype=object)
-    codes = pd.Series(known[codes_idx], index=raw.index)
-    unknown = ~isna & codes.isna().to_numpy()
+    cats = list(vocab.codes)
+    number = {code: i for i, code in enumerate(cats)}
+    known = np.array([number.get(table.get(v, ""), -1) for v in folded] + [-1], dtype=np.int64)
+    codes = known[codes_idx]  # each row's category number; -1: unknown or missing
+    unknown = ~isna & (codes < 0)
     expected = ", ".join(repr(v) for v in vocab.codes)
     c.fail(
         unknown,
@@ -170,8 +172,8 @@ def _check_code(
         why = "is missing" if present else "is not in the file (map a column to it)"
         c.fail(isna, f.name, f"{vocab.name} {why}; expected one of [{expected}]")
     elif f.default is not None:
-        codes = codes.where(~isna, f.default)
-    return pd.Series(pd.Categorical(codes, categories=list(vocab.codes)), index=raw.index)
+        codes = np.where(isna, number[f.default], codes)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=cats), index=raw.index)
 
 
 def _stem(source: str) -> str:
