@@ -162,8 +162,14 @@ def _first_wins_area(geoms: np.ndarray, order: np.ndarray) -> np.ndarray:
     if not len(a):
         return areas
     out = areas.copy()
-    for i in np.unique(a):
-        prior = shapely.union_all(geoms[b[a == i]])
+    order = np.argsort(a, kind="stable")
+    a, b = a[order], b[order]
+    first_of, start, count = np.unique(a, return_index=True, return_counts=True)
+    one = count == 1  # most polygons overlap one earlier polygon: cut them all at once
+    i1 = first_of[one]
+    out[i1] = shapely.area(shapely.difference(geoms[i1], geoms[b[start[one]]]))
+    for i, s0, n in zip(first_of[~one], start[~one], count[~one], strict=True):
+        prior = shapely.union_all(geoms[b[s0 : s0 + n]])
         out[i] = shapely.area(shapely.difference(geoms[i], prior))
     return out
 
