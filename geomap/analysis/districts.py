@@ -109,20 +109,34 @@ def _slug(value: str) -> str:
 _KILLED_BY = tuple(VICTIM_CATEGORY.codes)
 
 
+def _district_of(points: np.ndarray, zones: np.ndarray) -> np.ndarray:
+    """Position of the first district covering each point (-1: none), without a point tree.
+
+    Points are sorted by x once; each district tests (prepared) only the points in its
+    box, taken from that sorted order: a point on a shared border goes to the first
+    district that covers it.
+    """
+    where = np.full(len(points), -1, dtype=np.int64)
+    if not len(points) or not len(zones):
+        return where
+    x, y = shapely.get_x(points), shapely.get_y(points)  # missing points: NaN, in no box
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    bounds = shapely.bounds(zones)
+    for i, (x0, y0, x1, y1) in enumerate(bounds):
+        if not shapely.is_empty(zones[i]) and zones[i] is not None:
+            slab = order[np.searchsorted(xs, x0, "left") : np.searchsorted(xs, x1, "right")]
+            cand = slab[(y[slab] >= y0) & (y[slab] <= y1) & (where[slab] < 0)]
+            shapely.prepare(zones[i])
+            where[cand[shapely.intersects_xy(zones[i], x[cand], y[cand])]] = i
+    return where
+
+
 def _district_counts(incidents: pd.DataFrame, zones: np.ndarray) -> pd.DataFrame:
     """Count per district position (-1: outside every district), for one partition."""
     points = incidents.geometry.to_numpy()
     n = len(points)
-    where = np.full(n, -1, dtype=np.int64)
-    if n and len(zones):
-        tree = shapely.STRtree(points)
-        z, p = tree.query(zones, predicate="covers")
-        if len(p):
-            # A point on a shared border goes to the first district that covers it.
-            order = np.lexsort((z, p))
-            z, p = z[order], p[order]
-            first = np.r_[True, p[1:] != p[:-1]]
-            where[p[first]] = z[first]
+    where = _district_of(points, zones)
     slot = where + 1  # 0 = outside
     size = len(zones) + 1
     killed = _counts(incidents["killed"]) if "killed" in incidents else np.zeros(n)
