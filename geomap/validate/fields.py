@@ -173,7 +173,7 @@ def _check_code(
         c.fail(isna, f.name, f"{vocab.name} {why}; expected one of [{expected}]")
     elif f.default is not None:
         codes = np.where(isna, number[f.default], codes)
-    return pd.Series(pd.Categorical.from_codes(codes, categories=cats), index=raw.index)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(cats)), index=raw.index)
 
 
 def _stem(source: str) -> str:
