@@ -6,7 +6,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: map test lint pytest jstest bench notebooks screenshots clean
+.PHONY: map test lint pytest jstest bench notebooks screenshots messages clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -54,6 +54,11 @@ screenshots: $(VENV)/.installed
 # Speed and size, measured (not in the tests): geomap vs explore(), and the analysis at 1M x 50k.
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks
+
+# The message catalogues (geomap/i18n/locale): extract every message of geomap/ and js/src,
+# add new ones to the six languages' .po files (then translate them: `--check` lists gaps).
+messages: $(VENV)/.installed
+	$(PY) -m geomap.i18n.catalogues
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache karabakh-map.html karabakh-map-rejects.csv

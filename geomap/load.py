@@ -29,17 +29,23 @@ from geomap.io import is_database
 from geomap.io import load_mapping
 from geomap.io import read_context_layer
 from geomap.io import read_layer
+from geomap.io.partitioned import part_files
+from geomap.io.partitioned import read_partitioned
 from geomap.model import LAYERS
 from geomap.validate import ValidationResult
 from geomap.validate import validate_layer
 from geomap.validate import validate_risk
+from geomap.validate.partitioned import PartitionedResult
+from geomap.validate.partitioned import validate_partitioned
 
 __all__ = [
     "CONTEXT_LAYERS",
     "load_context",
     "load_inputs",
     "load_layers",
+    "load_partitioned",
     "load_risk",
+    "partitioned_layers",
     "warn_if_apart",
 ]
 
@@ -247,6 +253,48 @@ def load_inputs(
     return _validated(read, strict)
 
 
+def partitioned_layers(path: PathLike, kind: str | None = None) -> dict[str, Path]:
+    """Return the partitioned layers of ``path``, by kind: {} when it holds none.
+
+    ``path`` is a folder ``geomap convert`` wrote (an ``incidents/`` and a
+    ``hazards/`` folder of part files), or one layer's folder or glob of part files
+    (of ``kind``, by default the layer its folder is named after, else incidents).
+
+    Examples
+    --------
+    >>> partitioned_layers("data/karabakh-sample.gpkg")
+    {}
+    """
+    found = {k: Path(path) / k for k in LAYERS if part_files(Path(path) / k)}
+    if found:
+        return found if kind is None else {k: p for k, p in found.items() if k == kind}
+    if not part_files(path):
+        return {}
+    name = Path(str(path).split("*")[0]).name or Path(path).parent.name
+    return {kind or ("hazards" if name.startswith("hazards") else "incidents"): Path(path)}
+
+
+def load_partitioned(path: PathLike, kind: str = "incidents") -> PartitionedResult:
+    """Read and validate a partitioned GeoParquet layer lazily, partition by partition.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder (or glob) of GeoParquet part files, e.g. ``out/incidents`` from
+        ``geomap convert``; the columns are geomap's (no column mapping).
+    kind : {"incidents", "hazards"}, default "incidents"
+        The layer.
+
+    Returns
+    -------
+    PartitionedResult
+        Kept and rejected rows as dask collections (``pip install 'geomap[dask]'``).
+    """
+    if kind not in LAYERS:
+        raise ValueError(f"`kind` was {kind!r} but is expected to be in {list(LAYERS)}")
+    return validate_partitioned(read_partitioned(path), LAYERS[kind])
+
+
 def load_context(
     name: str,
     path: PathLike | None = None,
@@ -263,8 +311,9 @@ def load_context(
     path : str or Path, optional
         The file holding it (its layer ``name`` if it has several).
     search : list of paths
-        Input files; the first GeoPackage among them with a layer ``name`` gives it
-        when ``path`` is None (pass none to take context layers only from ``path``).
+        Input files; the first GeoPackage among them with a layer ``name`` (or
+        folder from ``geomap convert`` with ``context/NAME.parquet``) gives it when
+        ``path`` is None (pass none to take context layers only from ``path``).
     engine : {"pyogrio", "fiona"}, optional
         Passed to :func:`geopandas.read_file`.
 
@@ -293,6 +342,8 @@ def load_context(
             if found is not None:
                 log.info("%s: using its table %r", db.database, name)
                 return found
+        elif (Path(f) / "context" / f"{name}.parquet").is_file():  # `geomap convert`'s
+            return read_context_layer(Path(f) / "context" / f"{name}.parquet", name)
         elif str(f).lower().endswith(".gpkg"):
             found = read_context_layer(f, name, only_named=True, engine=engine)
             if found is not None:

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from dataclasses import field
 
+from geomap.i18n import N_
+
 __all__ = [
     "DISPLAY_CRS",
     "HAZARDS",
@@ -71,7 +73,7 @@ class Vocabulary:
 
 HAZARD_CLASS = Vocabulary(
     "hazard class",
-    ("SHA", "CHA"),
+    (N_("SHA"), N_("CHA")),
     {
         "suspected hazardous area": "SHA",
         "suspected": "SHA",
@@ -79,17 +81,17 @@ HAZARD_CLASS = Vocabulary(
         "confirmed": "CHA",
     },
 )
-EVIDENCE = Vocabulary("evidence", ("direct", "indirect", "none", "unknown"))
+EVIDENCE = Vocabulary("evidence", (N_("direct"), N_("indirect"), N_("none"), N_("unknown")))
 DEVICE_CATEGORY = Vocabulary(
     "device category",
     (
-        "AP mine",
-        "AT mine",
-        "improvised mine / IED",
-        "cluster munition remnant",
-        "UXO",
-        "AXO",
-        "other/unknown",
+        N_("AP mine"),
+        N_("AT mine"),
+        N_("improvised mine / IED"),
+        N_("cluster munition remnant"),
+        N_("UXO"),
+        N_("AXO"),
+        N_("other/unknown"),
     ),
     {
         "antipersonnel mine": "AP mine",
@@ -112,13 +114,13 @@ DEVICE_CATEGORY = Vocabulary(
 )
 STATUS = Vocabulary(
     "status",
-    ("active", "cancelled", "reduced", "cleared", "handed over"),
+    (N_("active"), N_("cancelled"), N_("reduced"), N_("cleared"), N_("handed over")),
     {"canceled": "cancelled", "handover": "handed over", "handed_over": "handed over"},
 )
 RELEASED_STATUSES = ("cancelled", "reduced", "cleared", "handed over")
 INCIDENT_TYPE = Vocabulary(
     "incident type",
-    ("mine/ERW accident", "demining accident", "incident", "EO find", "other"),
+    (N_("mine/ERW accident"), N_("demining accident"), N_("incident"), N_("EO find"), N_("other")),
     {
         "mine accident": "mine/ERW accident",
         "ERW accident": "mine/ERW accident",
@@ -129,7 +131,7 @@ INCIDENT_TYPE = Vocabulary(
 )
 VICTIM_CATEGORY = Vocabulary(
     "victim category",
-    ("civilian", "deminer", "military/security", "journalist", "unknown"),
+    (N_("civilian"), N_("deminer"), N_("military/security"), N_("journalist"), N_("unknown")),
     {
         "military": "military/security",
         "security": "military/security",
@@ -192,19 +194,19 @@ HAZARDS = LayerSpec(
     "hazards",
     "polygon",
     (
-        FieldSpec("id", "id", label="Hazard id"),
-        FieldSpec("hazard_class", "code", HAZARD_CLASS, required=True, label="Class"),
-        FieldSpec("evidence", "code", EVIDENCE, default="unknown", label="Evidence"),
+        FieldSpec("id", "id", label=N_("Hazard id")),
+        FieldSpec("hazard_class", "code", HAZARD_CLASS, required=True, label=N_("Class")),
+        FieldSpec("evidence", "code", EVIDENCE, default="unknown", label=N_("Evidence")),
         FieldSpec(
-            "device_category", "code", DEVICE_CATEGORY, default="other/unknown", label="Device"
+            "device_category", "code", DEVICE_CATEGORY, default="other/unknown", label=N_("Device")
         ),
-        FieldSpec("status", "code", STATUS, required=True, label="Status"),
-        FieldSpec("status_date", "date", label="Status changed"),
-        FieldSpec("date_recorded", "date", label="Recorded"),
-        FieldSpec("district", "text", label="District"),
-        FieldSpec("operator", "text", label="Operator"),
-        FieldSpec("source", "text", label="Source"),
-        FieldSpec("area_m2", "area", label="Area (m²)"),
+        FieldSpec("status", "code", STATUS, required=True, label=N_("Status")),
+        FieldSpec("status_date", "date", label=N_("Status changed")),
+        FieldSpec("date_recorded", "date", label=N_("Recorded")),
+        FieldSpec("district", "text", label=N_("District")),
+        FieldSpec("operator", "text", label=N_("Operator")),
+        FieldSpec("source", "text", label=N_("Source")),
+        FieldSpec("area_m2", "area", label=N_("Area (m²)")),
     ),
 )
 
@@ -212,17 +214,19 @@ INCIDENTS = LayerSpec(
     "incidents",
     "point",
     (
-        FieldSpec("id", "id", label="Incident id"),
-        FieldSpec("date", "date", label="Date"),
-        FieldSpec("incident_type", "code", INCIDENT_TYPE, required=True, label="Type"),
-        FieldSpec("killed", "count", label="Killed"),
-        FieldSpec("injured", "count", label="Injured"),
-        FieldSpec("victim_category", "code", VICTIM_CATEGORY, default="unknown", label="Victims"),
+        FieldSpec("id", "id", label=N_("Incident id")),
+        FieldSpec("date", "date", label=N_("Date")),
+        FieldSpec("incident_type", "code", INCIDENT_TYPE, required=True, label=N_("Type")),
+        FieldSpec("killed", "count", label=N_("Killed")),
+        FieldSpec("injured", "count", label=N_("Injured")),
         FieldSpec(
-            "device_category", "code", DEVICE_CATEGORY, default="other/unknown", label="Device"
+            "victim_category", "code", VICTIM_CATEGORY, default="unknown", label=N_("Victims")
         ),
-        FieldSpec("district", "text", label="District"),
-        FieldSpec("description", "text", label="Description"),
+        FieldSpec(
+            "device_category", "code", DEVICE_CATEGORY, default="other/unknown", label=N_("Device")
+        ),
+        FieldSpec("district", "text", label=N_("District")),
+        FieldSpec("description", "text", label=N_("Description")),
     ),
 )
 
@@ -235,8 +239,8 @@ RISK = LayerSpec(
     "risk",
     "any",
     (
-        FieldSpec("id", "id", label="Id"),
-        FieldSpec("value", "number", label="Value"),
+        FieldSpec("id", "id", label=N_("Id")),
+        FieldSpec("value", "number", label=N_("Value")),
     ),
 )
 #: Every layer a column mapping can be written for.

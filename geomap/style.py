@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from geomap.i18n import N_
+
 __all__ = [
     "BASEMAP_STYLE",
     "CASUALTY_BASE",
@@ -103,12 +105,12 @@ HAZARD_FILL = {
 }
 HAZARD_OUTLINE = {"CHA": "#67001f", "SHA": "#b35806"}
 HAZARD_LABELS = {
-    "active CHA": "Confirmed hazardous area (CHA)",
-    "active SHA": "Suspected hazardous area (SHA), dashed",
-    "cancelled": "Cancelled (released by non-technical survey)",
-    "reduced": "Reduced (released by technical survey)",
-    "cleared": "Cleared",
-    "handed over": "Handed over",
+    "active CHA": N_("Confirmed hazardous area (CHA)"),
+    "active SHA": N_("Suspected hazardous area (SHA), dashed"),
+    "cancelled": N_("Cancelled (released by non-technical survey)"),
+    "reduced": N_("Reduced (released by technical survey)"),
+    "cleared": N_("Cleared"),
+    "handed over": N_("Handed over"),
 }
 #: Hazard outline weight (px) by class, dash pattern by class, fill opacity by state.
 HAZARD_WEIGHT = {"CHA": 2.5, "SHA": 1.5}
@@ -141,7 +143,7 @@ CLUSTER: dict[str, Any] = {
 }
 #: The heat map (Leaflet.heat) and its legend (hot to cold).
 HEAT: dict[str, Any] = {"radius": 18, "blur": 15, "maxZoom": 12, "minOpacity": 0.3}
-HEAT_LEGEND = (("more casualties", "#ff0000"), ("fewer", "#0000ff"))
+HEAT_LEGEND = ((N_("more {weight}"), "#ff0000"), (N_("fewer"), "#0000ff"))
 
 CHORO_COLORS = {
     "casualties": ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"],
@@ -226,7 +228,7 @@ RISK_COLORS = {
 RISK_LINE: dict[str, Any] = {"color": "#7f7f7f", "weight": 0.5, "fillOpacity": 0.65}
 #: The disclaimer every map shows, small, on screen and in print: a map of recorded
 #: contamination is never a map of safe ground.
-DISCLAIMER = "Areas not marked are not necessarily safe."
+DISCLAIMER = N_("Areas not marked are not necessarily safe.")
 
 # --- offline frame (issue 9, item 1): drawn when the basemap tiles cannot load -------------
 #: Land (filled, no outline), country borders and coasts, district outlines, GeoNames places,

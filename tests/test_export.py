@@ -259,7 +259,7 @@ def test_notices_are_on_the_map_and_in_print(browser, capsys, tmp_path):
         rejected = notices.locator(".geomap-rejected")
         assert rejected.is_visible()
         assert rejected.inner_text() == (
-            "2 input rows were rejected and not drawn (listed in map-rejects.csv)"
+            "Input rows rejected and not drawn: 2 (listed in map-rejects.csv)"
         )
         assert notices.locator(".geomap-disclaimer").inner_text() == DISCLAIMER
         assert notices.locator(".geomap-disclaimer").is_visible()

@@ -27,6 +27,7 @@ from geomap.map import _encode
 from geomap.map._assets import ASSETS
 from geomap.map._assets import DIST
 from geomap.map._assets import asset_text
+from geomap.map.options import COMPACT_THRESHOLD
 
 from .conftest import ROOT
 from .conftest import _require
@@ -52,8 +53,11 @@ def _plain(values: Any) -> list[Any]:
 
 
 def _column_case(values: pd.Series, what: str, **kwargs: Any) -> dict[str, Any]:
-    # A low threshold, so a few values show the deflated encodings (the format is the same).
-    with mock.patch.object(_encode, "COMPRESS_ABOVE", 64):
+    # Low thresholds, so a few values show the deflated encodings (the format is the same).
+    with (
+        mock.patch.object(_encode, "COMPRESS_ABOVE", 64),
+        mock.patch.object(_encode, "DEFLATE_ABOVE", 0),
+    ):
         col = _encode.column(values, **kwargs)
     return {
         "kind": "column",
@@ -83,6 +87,33 @@ def _column_cases() -> dict[str, dict[str, Any]]:
         "i4": (pd.Series([-5, 70000, None, 0], dtype="Int64"), "int32 with missing", {}),
         "float-integral": (pd.Series([1.0, np.nan, 7.0]), "integral floats as integers", {}),
         "float": (pd.Series([1.25, np.nan, -7.5]), "floats as a list", {}),
+        # The compact format of large layers.
+        "compact-days": (pd.Series(days), "compact: dates as deflated day offsets", COMPACT),
+        "compact-ids": (
+            pd.Series(["INC-0009", "INC-0010", "INC-0010", "INC-0002", "INC-12345"]),
+            "compact: numbered ids as a prefix and deflated number steps",
+            COMPACT,
+        ),
+        "compact-ids-unpadded": (
+            pd.Series(["HA-7", "HA-8", "HA-100"]),
+            "compact: numbered ids without zero padding",
+            COMPACT,
+        ),
+        "compact-ids-irregular": (
+            pd.Series(["HA-7", "HA-08", "X-1", None]),
+            "compact: ids that follow no pattern stay text",
+            COMPACT,
+        ),
+        "compact-i4": (
+            pd.Series([-5, 70000, None, 0], dtype="Int64"),
+            "compact: int32 in deflated byte planes",
+            COMPACT,
+        ),
+        "compact-dictionary": (
+            pd.Series(words),
+            "compact: dictionary codes deflated",
+            COMPACT,
+        ),
     }
     out = {f"column-{k}": _column_case(v, w, **kw) for k, (v, w, kw) in cases.items()}
     lngs = [46.93, -0.000001, 180.0, 47.123456]
@@ -93,7 +124,21 @@ def _column_cases() -> dict[str, dict[str, Any]]:
         "column": _encode.coords(np.array(lngs)),
         "expected": lngs,
     }
+    with mock.patch.object(_encode, "DEFLATE_ABOVE", 0):
+        compact = _encode.coords(np.array(lngs), _encode.COMPACT_SCALE, deflate=True)
+    out["coordinates-compact"] = {
+        "kind": "coordinates",
+        "what": "compact: coordinates as int32 1e-5 degrees in deflated byte planes",
+        "scale": _encode.COMPACT_SCALE,
+        "tol": 0.6e-5,
+        "column": compact,
+        "expected": lngs,
+    }
     return out
+
+
+#: Column options of the compact format (large layers).
+COMPACT = {"compress": True, "compact": True}
 
 
 def _tiny_layers(
@@ -118,18 +163,11 @@ def _days(values: pd.Series) -> list[int | None]:
     return [None if pd.isna(v) else (v - pd.Timestamp("1970-01-01")).days for v in dt]
 
 
-def _map_cases(inc: gpd.GeoDataFrame, haz: gpd.GeoDataFrame) -> dict[str, dict[str, Any]]:
-    m = geomap.render_map(
-        inc,
-        haz,
-        tiles=None,
-        simplify_m=0,
-        popup_fields={
-            "incidents": ["id", "date", "killed", "injured", "description"],
-            "hazards": ["id", "hazard_class", "status", "status_date", "date_recorded"],
-        },
-        tooltip_fields={"incidents": ["id"], "hazards": ["id"]},
-    )
+def _map_cases(
+    inc: gpd.GeoDataFrame, haz: gpd.GeoDataFrame, compact: bool = False
+) -> dict[str, dict[str, Any]]:
+    with mock.patch.object(_encode, "DEFLATE_ABOVE", 0 if compact else _encode.DEFLATE_ABOVE):
+        m = _golden_map(inc, haz, compact)
     config = app_config(m.get_root().render())
     specs = {s["key"]: s for s in config["layers"]}
     hspec, ispec = specs["hazards"], specs["incidents"]
@@ -141,13 +179,17 @@ def _map_cases(inc: gpd.GeoDataFrame, haz: gpd.GeoDataFrame) -> dict[str, dict[s
         ]
         for g in haz.geometry
     ]
+    tag = "-compact" if compact else ""
+    what = " (compact format)" if compact else ""
+    tol = {"tol": 0.6e-5} if compact else {}
     return {
-        "map-hazards": {
+        f"map-hazards{tag}": {
             "kind": "polygons",
-            "what": "the hazards layer of a map from render_map",
+            "what": f"the hazards layer of a map from render_map{what}",
             "configVersion": config["version"],
             "spec": {k: hspec[k] for k in WIRE_KEYS if k in hspec},
             "style": hspec["style"],
+            **tol,
             "expected": {
                 "polygons": rings,
                 "cols": hcols,
@@ -155,12 +197,13 @@ def _map_cases(inc: gpd.GeoDataFrame, haz: gpd.GeoDataFrame) -> dict[str, dict[s
                 "released": [int(s == "cleared") for s in haz["status"]],
             },
         },
-        "map-incidents": {
+        f"map-incidents{tag}": {
             "kind": "points",
-            "what": "the incidents layer of a map from render_map",
+            "what": f"the incidents layer of a map from render_map{what}",
             "configVersion": config["version"],
             "spec": {k: ispec[k] for k in WIRE_KEYS if k in ispec},
             "style": ispec["style"],
+            **tol,
             "expected": {
                 "lng": [p.x for p in inc.geometry],
                 "lat": [p.y for p in inc.geometry],
@@ -171,9 +214,25 @@ def _map_cases(inc: gpd.GeoDataFrame, haz: gpd.GeoDataFrame) -> dict[str, dict[s
     }
 
 
+def _golden_map(inc: gpd.GeoDataFrame, haz: gpd.GeoDataFrame, compact: bool) -> Any:
+    return geomap.render_map(
+        inc,
+        haz,
+        tiles=None,
+        simplify_m=0,
+        compact_above=0 if compact else COMPACT_THRESHOLD,
+        popup_fields={
+            "incidents": ["id", "date", "killed", "injured", "description"],
+            "hazards": ["id", "hazard_class", "status", "status_date", "date_recorded"],
+        },
+        tooltip_fields={"incidents": ["id"], "hazards": ["id"]},
+    )
+
+
 def golden_files(incidents: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame) -> dict[str, str]:
     """Every golden file's name and text, as the encoder writes them now."""
-    cases = {**_column_cases(), **_map_cases(*_tiny_layers(incidents, hazards))}
+    layers = _tiny_layers(incidents, hazards)
+    cases = {**_column_cases(), **_map_cases(*layers), **_map_cases(*layers, compact=True)}
     return {
         f"{name}.json": json.dumps(case, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         for name, case in cases.items()

@@ -88,7 +88,7 @@ def test_three_points_200_px_apart_measure_what_pyproj_does(browser, sample_map)
     assert 2000 < got["geodesic"] < 20_000
     assert got["reported"] == pytest.approx(got["geodesic"], rel=0.005), got["text"]
     assert got["area"] == pytest.approx(got["geodesic_area"], rel=0.005), got["text"]
-    assert "3 points" in got["text"]
+    assert "Points: 3" in got["text"]
 
 
 def test_a_long_path_is_geodesic_not_spherical(browser, sample_map):
@@ -114,9 +114,9 @@ def test_the_panel_is_above_the_slider_and_undo_cancel_work(browser, sample_map,
         page.mouse.click(viewport["width"] // 2, viewport["height"] // 2)
         page.mouse.click(viewport["width"] // 2 - 100, viewport["height"] // 2 + 20)
         assert clickable(page, ".geomap-measure-finish")
-        assert "2 points" in page.locator(".geomap-measure-count").inner_text()
+        assert "Points: 2" in page.locator(".geomap-measure-count").inner_text()
         page.locator(".geomap-measure-undo").click()
-        assert "1 point" in page.locator(".geomap-measure-count").inner_text()
+        assert "Points: 1" in page.locator(".geomap-measure-count").inner_text()
         page.locator(".geomap-measure-cancel").click()
         assert page.locator(".geomap-measure-panel").is_hidden()
         assert page.locator(".geomap-measure-line").count() == 0
@@ -128,7 +128,7 @@ def test_clicks_on_features_add_points_and_open_no_popup(browser, sample_map):
         set_view(page, inc.y, inc.x, 16)
         page.locator(".geomap-measure-toggle").click()
         page.mouse.click(*page_point(page, inc.y, inc.x))
-        assert "1 point" in page.locator(".geomap-measure-count").inner_text()
+        assert "Points: 1" in page.locator(".geomap-measure-count").inner_text()
         assert page.locator(".leaflet-popup").count() == 0
         # Escape ends it; then a click on the incident opens its popup again.
         page.keyboard.press("Escape")

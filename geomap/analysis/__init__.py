@@ -29,11 +29,12 @@ Areas are measured in an equal-area projection centred on the data
 (:func:`geomap.geo.equal_area_crs`) and distances in the data's UTM zone
 (:func:`geomap.geo.metric_crs`); results are in km² and metres.
 
-Scale: joins use shapely's STRtree on whole arrays. :func:`link_incidents` and
-:func:`district_summary` also accept a ``dask_geopandas.GeoDataFrame`` of
-incidents (``pip install 'geomap[dask]'``): incidents stay partitioned, hazard
-areas and districts (thousands, not millions) are gathered into memory, and the
-numbers are the same as in memory.
+Scale: joins use shapely's STRtree on whole arrays. :func:`link_incidents`,
+:func:`district_summary`, :func:`casualty_trend` and :func:`run_analysis` also
+accept a ``dask_geopandas.GeoDataFrame`` of incidents (``pip install
+'geomap[dask]'``; e.g. :func:`geomap.load.load_partitioned`'s kept rows): incidents
+stay partitioned, hazard areas and districts (thousands, not millions) are gathered
+into memory, and the numbers are the same as in memory.
 """
 
 from geomap.analysis._common import Layer

@@ -7,6 +7,7 @@ Every public analysis function takes a GeoDataFrame, a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Sequence
 from typing import Any
 from typing import TypeAlias
@@ -18,6 +19,7 @@ from pyproj import CRS
 
 from geomap._errors import GeomapError
 from geomap._errors import ValidationError
+from geomap.io.partitioned import require_dask
 from geomap.model import DISPLAY_CRS
 from geomap.model import RELEASED_STATUSES
 from geomap.validate import ValidationResult
@@ -44,14 +46,15 @@ def _is_dask(obj: object) -> bool:
 
 def _require_dask() -> Any:
     """Import dask_geopandas, or say exactly how to install it."""
-    try:
-        import dask_geopandas
-    except ImportError:
-        raise GeomapError(
-            "dask-geopandas is needed to analyse partitioned data; install it with "
-            "pip install 'geomap[dask]' (or: pip install dask-geopandas distributed)"
-        ) from None
-    return dask_geopandas
+    return require_dask()
+
+
+def _per_partition(ddf: Any, func: Callable[..., Any], *args: Any) -> list[Any]:
+    """``func(partition, *args)`` of every partition of ``ddf``, computed in one pass."""
+    import dask
+
+    task = dask.delayed(func, pure=True)
+    return list(dask.compute(*[task(part, *args) for part in ddf.to_delayed()]))
 
 
 def _dask_layer(ddf: Any, what: str) -> Any:

@@ -33,6 +33,7 @@ from geomap.analysis.quality import check_quality
 from geomap.analysis.trends import casualty_trend
 from geomap.analysis.trends import release_trend
 from geomap.analysis.trends import timeline_of
+from geomap.io.partitioned import using_scheduler
 from geomap.load import warn_if_apart
 
 __all__ = [
@@ -291,6 +292,7 @@ def run_analysis(
     roads: gpd.GeoDataFrame | None = None,
     options: AnalysisOptions | None = None,
     progress: ProgressHook | None = None,
+    scheduler: str | None = None,
     **settings: Any,
 ) -> AnalysisResult:
     """Run the whole analysis once and keep every table and key figure.
@@ -313,6 +315,10 @@ def run_analysis(
         The settings (default: :class:`AnalysisOptions`'s defaults).
     progress : callable, optional
         ``progress(step, number, total)`` as each of :data:`ANALYSIS_STEPS` starts.
+    scheduler : str, optional
+        Where a dask layer's partitions are computed: ``"synchronous"``,
+        ``"threads"``, ``"processes"`` or a dask distributed scheduler's address
+        (``"tcp://HOST:8786"``); see :func:`geomap.io.partitioned.using_scheduler`.
     **settings
         Fields of :class:`AnalysisOptions` to change, e.g. ``eps_m=800``.
 
@@ -332,7 +338,7 @@ def run_analysis(
         raise TypeError("give either `options` or option keywords, not both")
     opts = AnalysisOptions(**settings) if options is None else options
     context: dict[str, Any] = {"districts": districts, "towns": towns, "roads": roads}
-    with ExitStack() as shown:  # the step running is shown (geomap._progress) until the next
+    with using_scheduler(scheduler), ExitStack() as shown:  # shown: the running step
         t = _tables(_kept(incidents), _kept(hazards), opts, _stepper(progress, shown), **context)
     figures = KeyFigures.of(
         t["linked"], t["hazards"], t["areas_by_contamination"], t["proposed"], t["quality"]
@@ -352,8 +358,7 @@ def _tables(
 ) -> dict[str, Any]:
     """Run each step of :data:`ANALYSIS_STEPS`; return the tables by field name."""
     step()
-    linked = link_incidents(inc, haz, max_distance_m=opts.max_distance_m)
-    linked, inc = (x.compute() if _is_dask(x) else x for x in (linked, inc))
+    linked, inc, lazy = _linked(inc, haz, opts)
     t: dict[str, Any] = {"incidents": inc, "hazards": haz, "linked": linked}
     step()
     t["proposed"] = propose_hazard_areas(
@@ -363,11 +368,11 @@ def _tables(
     t["areas"] = area_summary(haz)
     t["areas_by_contamination"] = area_summary(haz, by=["contamination"], total=False)
     step()
-    t.update(_trends(linked, haz))
+    t.update(_trends(lazy, haz))
     step()
     if districts is not None:
         warn_if_apart(districts, "districts", linked, haz)
-        t["district_table"] = district_summary(linked, haz, districts, id_field=opts.district_id)
+        t["district_table"] = district_summary(lazy, haz, districts, id_field=opts.district_id)
     step()
     t["priorities"] = prioritise(
         haz,
@@ -381,6 +386,26 @@ def _tables(
     step()
     t["quality"] = check_quality(haz, inc, record_start=opts.record_start)
     return t
+
+
+def _linked(inc: Any, haz: gpd.GeoDataFrame, opts: AnalysisOptions) -> tuple[Any, Any, Any]:
+    """Link the incidents; return (linked, incidents) in memory and the linked as given.
+
+    A dask layer is linked partition by partition and kept (persisted) for the steps
+    that run on partitions (trends, districts); the rest read it computed.
+    """
+    if not _is_dask(inc):
+        linked = link_incidents(inc, haz, max_distance_m=opts.max_distance_m)
+        return linked, inc, linked
+    inc = inc.persist()
+    lazy = link_incidents(inc, haz, max_distance_m=opts.max_distance_m).persist()
+    log.info("analysis: %d incident partitions linked on dask", lazy.npartitions)
+    return _in_memory(lazy.compute()), _in_memory(inc.compute()), lazy
+
+
+def _in_memory(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return a computed dask layer as the in-memory steps expect it: index 0..n-1."""
+    return gdf.reset_index(drop=True)
 
 
 def _stepper(progress: ProgressHook | None, shown: ExitStack) -> Callable[[], None]:
@@ -400,7 +425,7 @@ def _stepper(progress: ProgressHook | None, shown: ExitStack) -> Callable[[], No
     return step
 
 
-def _trends(linked: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame) -> dict[str, Any]:
+def _trends(linked: Any, hazards: gpd.GeoDataFrame) -> dict[str, Any]:
     """Compute the four trend tables and the monthly timeline built from them."""
     release_monthly = release_trend(hazards, "M")
     casualties_monthly = casualty_trend(linked, "M")

@@ -13,8 +13,13 @@ import pandas as pd
 
 from geomap.analysis._common import Layer
 from geomap.analysis._common import _counts
+from geomap.analysis._common import _dask_layer
 from geomap.analysis._common import _frame
+from geomap.analysis._common import _is_dask
+from geomap.analysis._common import _kept
+from geomap.analysis._common import _per_partition
 from geomap.analysis._common import _periods
+from geomap.analysis._common import _require_columns
 from geomap.analysis._common import _status
 from geomap.analysis.areas import _first_wins_area
 from geomap.geo import equal_area_crs
@@ -162,41 +167,77 @@ def casualty_trend(
     1  2021-02           0         0        0               1
     2  2021-03           2         0        2               3
     """
-    inc = _frame(incidents, "incidents", ["date"])
-    periods = _periods(inc["date"], freq)
-    undated = int(periods.isna().sum())
+    data = _kept(incidents)
+    if _is_dask(data):
+        ddf = _dask_layer(data, "incidents")
+        _require_columns(ddf._meta, "incidents", ["date"])
+        parts = _per_partition(ddf, _casualty_parts, freq, by)
+    else:
+        parts = [_casualty_parts(_frame(data, "incidents", ["date"]), freq, by)]
+    undated = sum(p[3] for p in parts)
     if undated:
         log.warning("%d incidents have no date; left out of the trend", undated)
+    cats = _merged_groups(parts)
+    frame = pd.concat([p[0] for p in parts], ignore_index=True)
+    return _casualty_table(frame, cats, freq)
+
+
+def _casualty_parts(
+    inc: pd.DataFrame, freq: str, by: str
+) -> tuple[pd.DataFrame, list[str], bool, int]:
+    """Incidents and casualties of one partition (or layer) per period and group.
+
+    Returns the sums, the groups of ``by`` found (vocabulary order when categorical),
+    whether they are a vocabulary (categorical), and the undated incidents.
+    """
+    periods = _periods(inc["date"], freq)
     cats, group = _groups(inc, by)
     frame = pd.DataFrame(
         {
             "period": periods.array,
+            "group": group.to_numpy(),
+            "n": np.ones(len(inc), dtype=np.int64),
             "killed": _counts(inc["killed"]) if "killed" in inc else np.zeros(len(inc)),
             "injured": _counts(inc["injured"]) if "injured" in inc else np.zeros(len(inc)),
-            "group": group.to_numpy(),
         }
     )[periods.notna().to_numpy()]
-    return _casualty_table(frame, cats, freq)
+    sums = frame.groupby(["period", "group"], sort=False, observed=True).sum().reset_index()
+    categorical = by in inc.columns and isinstance(inc[by].dtype, pd.CategoricalDtype)
+    return sums, cats, categorical, int(periods.isna().sum())
+
+
+def _merged_groups(parts: list[tuple[pd.DataFrame, list[str], bool, int]]) -> list[str]:
+    """Merge the groups of every partition: a vocabulary in order, else sorted; missing last."""
+    found = [c for p in parts for c in p[1] if c != _MISSING]
+    cats = list(dict.fromkeys(found)) if any(p[2] for p in parts) else sorted(set(found))
+    return [*cats, _MISSING] if any(_MISSING in p[1] for p in parts) else cats
+
+
+_MISSING = "(missing)"
 
 
 def _groups(inc: pd.DataFrame, by: str) -> tuple[list[str], pd.Series]:
     """Return the categories of ``by`` (in vocabulary order) and each incident's group."""
     if by not in inc.columns:
-        return [], pd.Series("(missing)", index=inc.index)
+        return [], pd.Series(_MISSING, index=inc.index)
     values = inc[by]
     cats = (
         list(values.cat.categories)
         if isinstance(values.dtype, pd.CategoricalDtype)
         else sorted(str(v) for v in values.dropna().unique())
     )
-    group = values.astype(object).where(values.notna(), "(missing)")
-    if (group == "(missing)").any():
-        cats.append("(missing)")
+    group = values.astype(object).where(values.notna(), _MISSING)
+    if (group == _MISSING).any():
+        cats.append(_MISSING)
     return cats, group
 
 
 def _casualty_table(frame: pd.DataFrame, cats: list[str], freq: str) -> pd.DataFrame:
-    """Incidents and casualties per period, per group, with running totals."""
+    """Incidents and casualties per period, per group, with running totals.
+
+    ``frame`` holds sums per period and group (``n`` incidents, ``killed``,
+    ``injured``), one or more rows each (one per partition).
+    """
     base = ["incidents", "killed", "injured", "casualties"]
     if frame.empty:
         return pd.DataFrame(columns=["period", "start", *base, *cats, *(f"{c}_cum" for c in base)])
@@ -204,7 +245,7 @@ def _casualty_table(frame: pd.DataFrame, cats: list[str], freq: str) -> pd.DataF
     full = pd.period_range(frame["period"].min(), frame["period"].max(), freq=freq)
     g = frame.groupby("period")
     out = _period_frame(full)
-    out["incidents"] = g.size().reindex(full, fill_value=0)
+    out["incidents"] = g["n"].sum().reindex(full, fill_value=0)
     for c in ("killed", "injured", "casualties"):
         out[c] = g[c].sum().reindex(full, fill_value=0)
     per = frame.pivot_table(

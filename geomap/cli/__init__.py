@@ -2,7 +2,7 @@
 
 One parser, one dispatch: every subcommand sets the function that runs it
 (``validate``, ``render``, ``embed``, ``export``, ``stats``, ``report``, ``tiles``,
-``export-data``).
+``export-data``, ``convert``).
 Exit status: 0 on success; 2 for a user error (a file that cannot be read, a bad
 option, an output that would overwrite an input, and for ``validate`` any rejected
 row); 1 for an unexpected failure. User errors print one line each, never a traceback. Warnings
@@ -30,6 +30,7 @@ from geomap.cli import analysis
 from geomap.cli import exchange
 from geomap.cli import export
 from geomap.cli import maps
+from geomap.cli import scale
 from geomap.cli import tiles
 from geomap.cli import validate
 from geomap.cli._common import EXIT_USAGE
@@ -101,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
         *analysis.COMMANDS,
         *tiles.COMMANDS,
         *exchange.COMMANDS,
+        *scale.COMMANDS,
     ):
         p = sub.add_parser(cmd.name, parents=[common], help=cmd.help, description=cmd.description)
         cmd.options(p)

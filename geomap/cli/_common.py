@@ -36,6 +36,7 @@ from geomap.io.write import REJECTS_FORMATS
 from geomap.load import load_context
 from geomap.load import load_inputs
 from geomap.load import load_layers
+from geomap.load import partitioned_layers
 from geomap.validate import ValidationResult
 
 log = logging.getLogger("geomap")
@@ -223,6 +224,12 @@ def load(args: argparse.Namespace) -> dict[str, ValidationResult]:
     """Read and check the command's input files; print their summaries."""
     if not (args.files or args.incidents or args.hazards):
         raise GeomapError(f"{args.command}: give input files (FILE..., --incidents or --hazards)")
+    for f in [*args.files, *args.incidents, *args.hazards]:
+        if partitioned_layers(f):
+            raise GeomapError(
+                f"{f}: partitioned GeoParquet (as geomap convert writes) is read by geomap "
+                f"stats only (the dask path), not by geomap {args.command}"
+            )
     results = load_inputs(
         args.files,
         incidents=args.incidents,

@@ -9,7 +9,9 @@ in pipes, logs and CI.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from geomap import analysis
 from geomap._errors import GeomapError
@@ -30,8 +32,14 @@ from geomap.cli._common import positive
 from geomap.cli._common import rejects
 from geomap.cli._common import say
 from geomap.cli._common import writing
+from geomap.cli.scale import add_scheduler
+from geomap.cli.scale import load_for_analysis
+from geomap.cli.scale import partitioned_inputs
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import LANGUAGES
 from geomap.io import DatabaseSource
 from geomap.io import is_database
+from geomap.io.partitioned import using_scheduler
 from geomap.io.postgis import check_database
 from geomap.io.postgis import write_tables
 from geomap.load import CONTEXT_LAYERS
@@ -42,6 +50,7 @@ from geomap.validate import ValidationResult
 
 def _stats_options(p: argparse.ArgumentParser) -> None:
     _add_analysis_options(p)
+    add_scheduler(p)
     p.add_argument(
         "--top", type=count, default=10, metavar="N", help="priority areas to print (10)"
     )
@@ -71,10 +80,18 @@ def _report_options(p: argparse.ArgumentParser) -> None:
         "-o", "--output", default="geomap-report", metavar="FOLDER", help="folder to write"
     )
     p.add_argument(
-        "--title", default="Explosive ordnance contamination: analysis", help="report title"
+        "--title",
+        help="report title (default: Explosive ordnance contamination: analysis, in --lang)",
     )
     p.add_argument("--subtitle", help="second line under the title, e.g. the data source")
     p.add_argument("--top", type=count, default=20, metavar="N", help="priority areas shown (20)")
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANG,
+        help="language of report.html, the charts and the map (default en; ar is right to "
+        "left); the CSV files and GeoPackages keep their column names and codes",
+    )
 
 
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
@@ -152,15 +169,30 @@ def _weight(text: str) -> tuple[str, float]:
 
 def _load(args: argparse.Namespace) -> dict[str, ValidationResult]:
     results = load(args)
+    _require_both(args, results)
+    if args.rejects:
+        rejects(args, list(results.values()), args.rejects)
+    return results
+
+
+def _require_both(args: argparse.Namespace, results: Mapping[str, Any]) -> None:
     missing = [k for k in ("incidents", "hazards") if k not in results]
     if missing:
         raise GeomapError(
             f"{args.command}: no {' and no '.join(missing)} found in the input; give "
             f"them (--{missing[0]} FILE), or name the layer (--kind/--layer)"
         )
+
+
+def _load_layers(args: argparse.Namespace) -> dict[str, Any]:
+    """Return the layers of ``geomap stats``: partitioned ones (dask), else the kept rows."""
+    if not partitioned_inputs(args):
+        return {k: r.kept for k, r in _load(args).items()}
+    layers, reports = load_for_analysis(args)
+    _require_both(args, layers)
     if args.rejects:
-        rejects(args, list(results.values()), args.rejects)
-    return results
+        rejects(args, reports, args.rejects)
+    return layers
 
 
 def _options(args: argparse.Namespace) -> AnalysisOptions:
@@ -183,15 +215,16 @@ def run_stats(args: argparse.Namespace) -> int:
     check_outputs(args, {"--rejects": args.rejects} if args.rejects else {})
     if args.to_db:
         check_database(args.to_db)
-    results = _load(args)
-    result = run_analysis(
-        results["incidents"].kept,
-        results["hazards"].kept,
-        districts=context(args, "districts"),
-        towns=context(args, "towns"),
-        roads=context(args, "roads"),
-        options=_options(args),
-    )
+    with using_scheduler(args.scheduler):
+        layers = _load_layers(args)
+        result = run_analysis(
+            layers["incidents"],
+            layers["hazards"],
+            districts=context(args, "districts"),
+            towns=context(args, "towns"),
+            roads=context(args, "roads"),
+            options=_options(args),
+        )
     say(args, result.summary_lines())
     if args.to_db:
         _to_db(args, result)
@@ -252,6 +285,7 @@ def run_report(args: argparse.Namespace) -> int:
             options=_options(args),
             title=args.title,
             subtitle=args.subtitle,
+            lang=args.lang,
         )
     out = Path(args.output)
     say(
@@ -271,7 +305,9 @@ COMMANDS = (
         description="Read and check the layers, link incidents to hazard areas, and print "
         "a summary table (districts and top priority areas too, when given). Inputs may be "
         "files or PostGIS tables (postgresql://user@host/db?table=NAME); --to-db writes the "
-        "result tables back to a database.",
+        "result tables back to a database. A folder from geomap convert (partitioned "
+        "GeoParquet) is read, checked, linked and counted partition by partition with dask "
+        "(--scheduler: this machine or a dask cluster).",
         options=_stats_options,
         run=run_stats,
     ),

@@ -24,6 +24,7 @@ from geomap.cli._common import positive
 from geomap.cli._common import rejects
 from geomap.cli._common import say
 from geomap.cli._common import writing
+from geomap.i18n import LANGUAGES
 from geomap.io import atomic_path
 from geomap.load import load_risk
 from geomap.map import GeomapMap
@@ -86,6 +87,7 @@ _FLAGS: dict[str, tuple[str, dict[str, Any], str]] = {
     "source": ("--source", {}, "map"),
     "frame": ("--no-frame", {"action": "store_false"}, "map"),
     "basemap": ("--basemap", {"metavar": "FILE"}, "map"),
+    "lang": ("--lang", {"choices": list(LANGUAGES)}, "map"),
 }
 _CLUSTER = {"auto": None, "on": True, "off": False}
 #: Where the command line says it differently from the Python API (no `None` on a terminal).

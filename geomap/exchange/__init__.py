@@ -11,6 +11,9 @@ export-data --profile PROFILE`` is its command.
   HXL-tagged CSV for HDX.
 * :mod:`~geomap.exchange.parquet`: :func:`write_geoparquet`, the validated layers as
   GeoParquet and the analysis tables as Parquet.
+* :mod:`~geomap.exchange.convert`: :func:`~geomap.exchange.convert.convert` (``geomap
+  convert``), the validated layers as Hilbert-sorted, partitioned GeoParquet for the
+  dask path.
 """
 
 from geomap._errors import GeomapError

@@ -7,6 +7,8 @@ GDAL target, layer choice); the formats are read by :mod:`geomap.io.vector`
 :mod:`geomap.io.write` writes files atomically. :mod:`geomap.io.postgis` reads
 PostgreSQL/PostGIS tables and queries wherever a file is read (a ``postgresql://``
 URL), and writes result tables back in one transaction.
+:mod:`geomap.io.partitioned` reads partitioned GeoParquet with dask-geopandas and says
+where dask computes (``using_scheduler``).
 """
 
 from geomap.io._open import PathLike

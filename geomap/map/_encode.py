@@ -21,6 +21,10 @@ import pandas as pd
 COORD_SCALE = 1_000_000
 #: Missing value of an int32 column (dates as days, casualty counts).
 I4_MISSING = -2_147_483_648
+#: Positions of a layer in the compact format travel at this scale (1e-5 degree, about 1 m).
+COMPACT_SCALE = 100_000
+#: In the compact format, binary arrays of more bytes than this are deflated.
+DEFLATE_ABOVE = 4096
 
 
 def safe_json(obj: Any) -> str:
@@ -59,27 +63,93 @@ _SCRIPT_ESCAPES = (
 )
 
 
-def binary(values: np.ndarray, dtype: str) -> dict[str, str]:
-    """Encode a numeric array as ``{"b64": ..., "t": dtype}`` (little-endian)."""
+def _deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
+
+
+def binary(values: np.ndarray, dtype: str, *, deflate: bool = False) -> dict[str, Any]:
+    """Encode a numeric array as ``{"b64": ..., "t": dtype}`` (little-endian).
+
+    With ``deflate`` (the compact format), an array of more than :data:`DEFLATE_ABOVE`
+    bytes travels as ``{"zb": ..., "t": dtype}`` instead: its bytes split into planes
+    (every value's first byte, then every second byte, ...; that groups the bytes that
+    vary alike) and raw-deflated. The page inflates it with pako.
+    """
     arr = np.ascontiguousarray(values, dtype=np.dtype(dtype).newbyteorder("<"))
+    if deflate and arr.nbytes > DEFLATE_ABOVE:
+        planes = arr.view(np.uint8).reshape(-1, arr.itemsize).T.tobytes()
+        return {"zb": base64.b64encode(_deflate(planes)).decode("ascii"), "t": dtype}
     return {"b64": base64.b64encode(arr.tobytes()).decode("ascii"), "t": dtype}
 
 
-def coords(values: np.ndarray) -> dict[str, str]:
-    """Encode longitudes or latitudes as int32 microdegrees."""
-    return binary(np.round(np.asarray(values, dtype=float) * COORD_SCALE).astype(np.int32), "i4")
+def coords(
+    values: np.ndarray, scale: int = COORD_SCALE, *, deflate: bool = False
+) -> dict[str, Any]:
+    """Encode longitudes or latitudes as int32 multiples of ``1 / scale`` degree."""
+    ints = np.round(np.asarray(values, dtype=float) * scale).astype(np.int32)
+    return binary(ints, "i4", deflate=deflate)
 
 
-def days(values: pd.Series) -> dict[str, str]:
-    """Encode dates as int32 days since 1970-01-01 (missing: :data:`I4_MISSING`)."""
+def days(values: pd.Series, *, compact: bool = False) -> dict[str, Any]:
+    """Encode dates as int32 days since 1970-01-01 (missing: :data:`I4_MISSING`).
+
+    With ``compact``, as day offsets from the first day (``"o"``) in the narrowest
+    unsigned type, deflated (the type's largest value, ``"na"``, means missing).
+    """
     dt = pd.to_datetime(values)
     out = np.full(len(dt), I4_MISSING, dtype=np.int64)
     ok = dt.notna().to_numpy()
     out[ok] = dt[ok].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    return binary(out, "i4")
+    if not compact or not ok.any():
+        return binary(out, "i4")
+    first = int(out[ok].min())
+    span = int(out[ok].max()) - first
+    if span >= 65535:
+        return binary(out, "i4", deflate=True)
+    t, missing = ("u1", 255) if span < 255 else ("u2", 65535)
+    offsets = np.where(ok, out - first, missing)
+    return {**binary(offsets, t, deflate=True), "o": first, "na": missing}
 
 
-def integers(values: pd.Series) -> dict[str, Any] | list[int | None]:
+def numbered(values: pd.Series, *, deflate: bool = True) -> dict[str, Any] | None:
+    """Encode text like ``INC-0000042`` once as a prefix and numbers, or None if it is not.
+
+    Every value must be the same prefix followed by a number whose digits, zero-padded
+    to ``"w"`` places, give the value back exactly; the numbers travel as int32 steps
+    from the one before (consecutive ids cost almost nothing once deflated).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> spec = numbered(pd.Series(["HA-007", "HA-008", "HA-010"]), deflate=False)
+    >>> spec["pre"], spec["w"]
+    ('HA-', 3)
+    >>> numbered(pd.Series(["HA-7", "HA-08"])) is None
+    True
+    """
+    text = pd.Series(values, dtype=object)
+    if not len(text) or text.isna().any() or not isinstance(text.iloc[0], str):
+        return None
+    first = text.iloc[0]
+    prefix = first.rstrip("0123456789")
+    if prefix == first or not all(isinstance(v, str) for v in text.head(1000)):
+        return None
+    text = text.astype(str)
+    if not text.str.startswith(prefix).all():
+        return None
+    digits = text.str.slice(len(prefix))
+    if not digits.str.fullmatch("[0-9]{1,9}").all():
+        return None
+    width = int(digits.str.len().min())
+    nums = digits.astype(np.int64).to_numpy()
+    if not (pd.Series(nums).astype(str).str.zfill(width).to_numpy() == digits.to_numpy()).all():
+        return None
+    steps = np.diff(nums, prepend=0)
+    return {"pre": prefix, "w": width, "num": binary(steps, "i4", deflate=deflate)}
+
+
+def integers(values: pd.Series, *, deflate: bool = False) -> dict[str, Any] | list[int | None]:
     """Encode a nullable integer column in the narrowest type (the largest value means missing).
 
     Values beyond int32 travel as a JSON list, never wrapped round.
@@ -98,7 +168,7 @@ def integers(values: pd.Series) -> dict[str, Any] | list[int | None]:
     else:
         return [None if m else int(v) for v, m in zip(data.tolist(), na, strict=True)]
     data[na] = missing
-    return {**binary(data, t), "na": missing}
+    return {**binary(data, t, deflate=deflate), "na": missing}
 
 
 def _plain(value: Any) -> Any:
@@ -120,49 +190,60 @@ def _maybe_deflate(items: list[Any], compress: bool) -> Any:
     text = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
     if len(text) < COMPRESS_ABOVE:
         return items
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-    raw = packer.compress(text.encode("utf-8")) + packer.flush()
-    return {"z": base64.b64encode(raw).decode("ascii")}
+    return {"z": base64.b64encode(_deflate(text.encode("utf-8"))).decode("ascii")}
 
 
-def column(values: pd.Series, *, compress: bool = False) -> Any:
+def column(values: pd.Series, *, compress: bool = False, compact: bool = False) -> Any:
     """Encode one attribute column as compactly as its values allow.
 
     Dates become ``YYYY-MM-DD`` strings; repeated values a dictionary with binary
     codes ``{"d": [...], "i": {...}}``; integers a binary array; other values a
     JSON list (``null`` for missing). With ``compress``, long lists of text (free
     text, ids) are deflated: ``{"z": ...}`` or a dictionary's ``{"dz": ...}``.
+    With ``compact`` too (large layers), binary arrays are deflated (see
+    :func:`binary`), dates travel as day offsets and numbered text such as ids as
+    a prefix and numbers (:func:`numbered`).
     """
+    deflate = compress and compact
     if pd.api.types.is_datetime64_any_dtype(values):
-        return {"days": days(values)}  # the page formats them as YYYY-MM-DD
+        return {"days": days(values, compact=deflate)}  # the page formats them as YYYY-MM-DD
     if pd.api.types.is_bool_dtype(values):
         values = values.astype(object)
     if pd.api.types.is_integer_dtype(values):
-        return integers(values)
+        return integers(values, deflate=deflate)
     if pd.api.types.is_float_dtype(values):
         arr = np.asarray(values, dtype=float)
         if (
             np.all(np.isnan(arr) | (arr == np.round(arr)))
             and np.nanmax(np.abs(arr), initial=0) < 2e9
         ):
-            return integers(pd.Series(arr).round().astype("Int64"))
+            return integers(pd.Series(arr).round().astype("Int64"), deflate=deflate)
         return [None if np.isnan(v) else v for v in np.round(arr, 2).tolist()]
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
     if len(values) and len(uniques) <= max(1, len(values) // 2):
-        n = len(uniques)
-        t, missing = ("u1", 255) if n < 255 else ("u2", 65535) if n < 65535 else ("i4", -1)
-        idx = codes.astype(np.int64)
-        idx[idx < 0] = missing
-        words = _maybe_deflate([_plain(u) for u in uniques], compress)
-        if isinstance(words, dict):
-            return {"dz": words["z"], "i": {**binary(idx, t), "na": missing}}
-        return {"d": words, "i": {**binary(idx, t), "na": missing}}
+        return _dictionary(codes, uniques, compress, deflate)
+    ids = numbered(values) if deflate else None
+    if ids is not None:
+        return ids
     obj = values.astype(object)
     if pd.api.types.infer_dtype(obj, skipna=True) == "string":  # the usual case: fast path
         items = obj.where(obj.notna(), None).tolist()
     else:
         items = [None if _missing(v) else _plain(v) for v in obj]
     return _maybe_deflate(items, compress)
+
+
+def _dictionary(codes: np.ndarray, uniques: Any, compress: bool, deflate: bool) -> dict[str, Any]:
+    """Encode a dictionary-coded column: the distinct values once, a binary code per row."""
+    n = len(uniques)
+    t, missing = ("u1", 255) if n < 255 else ("u2", 65535) if n < 65535 else ("i4", -1)
+    idx = codes.astype(np.int64)
+    idx[idx < 0] = missing
+    words = _maybe_deflate([_plain(u) for u in uniques], compress)
+    index = {**binary(idx, t, deflate=deflate), "na": missing}
+    if isinstance(words, dict):
+        return {"dz": words["z"], "i": index}
+    return {"d": words, "i": index}
 
 
 def _missing(v: Any) -> bool:

@@ -49,12 +49,15 @@ class _Page(Figure):
     """folium's page (branca's Figure) in a language and under the map's title.
 
     Screen readers need both (axe-core's ``html-has-lang`` and ``document-title``); the
-    title is escaped here, as it is the user's text.
+    title is escaped here, as it is the user's text. ``lang`` and ``dir`` (``"rtl"``
+    for Arabic) are the map's language's (set by :func:`add_app`).
     """
 
+    lang = "en"
+    dir = "ltr"
     _template = Template(
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n'
+        '<html lang="{{ this.lang|e }}" dir="{{ this.dir|e }}">\n'
         "<head>\n"
         "{% if this.title %}<title>{{ this.title|e }}</title>{% endif %}"
         "    {{this.header.render(**kwargs)}}\n"
@@ -212,6 +215,9 @@ def add_app(m: GeomapMap, config: Any) -> None:
     page = m.get_root()
     if isinstance(page, Figure) and isinstance(config, dict) and config.get("title"):
         page.title = str(config["title"])
+    locale = config.get("i18n") if isinstance(config, dict) else None
+    if isinstance(page, _Page) and locale:
+        page.lang, page.dir = str(locale["lang"]), str(locale["dir"])
 
 
 def write_page(m: folium.Map, fh: IO[str]) -> None:

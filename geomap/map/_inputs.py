@@ -9,6 +9,7 @@ decides once.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Mapping
@@ -21,6 +22,8 @@ import numpy as np
 import shapely
 
 from geomap._errors import GeomapError
+from geomap.i18n import N_
+from geomap.i18n.names import local_names
 from geomap.load import warn_if_apart
 from geomap.map.contract import PublicInfo
 from geomap.map.options import DEFAULT_POPUP_FIELDS
@@ -100,6 +103,22 @@ class MapInputs:
         warn_if_apart(context.get("districts"), "districts", inc, haz)
         return cls(incidents=inc, hazards=haz, true_incidents=inc, risk=risky, **context)
 
+    def localised(self, lang: str) -> MapInputs:
+        """Return the layers with their names in ``lang`` where a ``<field>_<lang>`` gives it.
+
+        See :func:`geomap.i18n.names.local_names`: ``name_ru`` of districts and towns,
+        ``district_ru`` of incidents, and so on; a missing one keeps the name as given.
+        The layers themselves when none has a name in ``lang``.
+        """
+        frames = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        done: dict[int, gpd.GeoDataFrame] = {}  # incidents and true_incidents: one copy
+        for v in frames.values():
+            if v is not None and id(v) not in done:
+                done[id(v)] = local_names(v, lang)
+        changed = {k: done[id(v)] for k, v in frames.items() if v is not None}
+        changed = {k: v for k, v in changed.items() if v is not frames[k]}
+        return dataclasses.replace(self, **changed) if changed else self
+
     def bounds(self) -> list[list[float]]:
         """``[[south, west], [north, east]]`` of the incidents, hazards and risk layer drawn."""
         south, west, north, east = self._extent
@@ -148,12 +167,12 @@ PRIVATE_VIEW = MapView(
     popup=DEFAULT_POPUP_FIELDS,
     tooltip=DEFAULT_TOOLTIP_FIELDS,
     labels={},
-    incident_name="Incidents",
+    incident_name=N_("Incidents"),
     incident_date="date",
     period="M",
     suppressed_field=None,
     k=None,
-    colour_heading="Symbol: {}",
+    colour_heading=N_("Symbol: {}"),
     searchable=True,
     public=None,
 )

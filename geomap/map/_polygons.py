@@ -18,6 +18,7 @@ from pyproj import Transformer
 
 from geomap.geo import metric_crs
 from geomap.geo import project
+from geomap.map._encode import COMPACT_SCALE
 from geomap.map._encode import COORD_SCALE
 from geomap.map._encode import binary
 from geomap.map.contract import Ragged
@@ -31,8 +32,8 @@ POLYGON_CHUNK = 5000
 _Ragged = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _ragged_arrays(geoms: np.ndarray) -> _Ragged:
-    """Integer microdegree coordinates and ring, part and geometry offsets of polygons."""
+def _ragged_arrays(geoms: np.ndarray, scale: int = COORD_SCALE) -> _Ragged:
+    """Integer coordinates (``1 / scale`` degree) and ring, part and geometry offsets."""
     geoms = np.asarray(geoms, dtype=object)
     if len(geoms) == 0:
         zero = np.zeros(1, dtype=np.int64)
@@ -44,16 +45,20 @@ def _ragged_arrays(geoms: np.ndarray) -> _Ragged:
         parts, index = shapely.get_parts(geoms, return_index=True)
         multi = shapely.multipolygons(parts, indices=index)
         _, xy, (ring, part, geom) = shapely.to_ragged_array(multi, include_z=False)
-    ints = np.round(xy * COORD_SCALE).astype(np.int64)
+    ints = np.round(xy * scale).astype(np.int64)
     return ints, ring.astype(np.int64), part.astype(np.int64), geom.astype(np.int64)
 
 
-def _pack_ragged(chunks: Sequence[_Ragged]) -> Ragged:
+def _pack_ragged(
+    chunks: Sequence[_Ragged], scale: int = COORD_SCALE, *, deflate: bool = False
+) -> Ragged:
     """Join chunks of :func:`_ragged_arrays` and encode them for the page.
 
     Within a ring, each vertex after the first travels as an int16 step from the
-    one before when every step fits (about 3.6 km at most), which halves the bytes
-    of typical hazard polygons; otherwise coordinates are int32.
+    one before when every step fits (about 3.6 km at most at microdegrees, 36 km at
+    the compact format's 1e-5 degree), which halves the bytes of typical hazard
+    polygons; otherwise coordinates are int32. ``deflate``: see
+    :func:`geomap.map._encode.binary`.
     """
     xys, rings, parts, geoms = [], [], [], []
     n_xy = n_ring = n_part = 0
@@ -68,19 +73,19 @@ def _pack_ragged(chunks: Sequence[_Ragged]) -> Ragged:
     ints = np.concatenate(xys) if xys else np.zeros((0, 2), dtype=np.int64)
     ring = np.concatenate(rings) if rings else np.zeros(1, dtype=np.int64)
     out: Ragged = {
-        "ring": binary(ring, "i4"),
-        "part": binary(np.concatenate(parts) if parts else ring[:1], "i4"),
-        "geom": binary(np.concatenate(geoms) if geoms else ring[:1], "i4"),
-        "scale": COORD_SCALE,
+        "ring": binary(ring, "i4", deflate=deflate),
+        "part": binary(np.concatenate(parts) if parts else ring[:1], "i4", deflate=deflate),
+        "geom": binary(np.concatenate(geoms) if geoms else ring[:1], "i4", deflate=deflate),
+        "scale": scale,
     }
     starts = ring[:-1]
     steps = np.diff(ints, axis=0, prepend=ints[:1])
     steps[starts] = 0  # a ring's first vertex is absolute, in `starts`
     if len(ints) and np.abs(steps).max() < 32767:
-        out["steps"] = binary(steps.ravel(), "i2")
-        out["starts"] = binary(ints[starts].ravel(), "i4")
+        out["steps"] = binary(steps.ravel(), "i2", deflate=deflate)
+        out["starts"] = binary(ints[starts].ravel(), "i4", deflate=deflate)
     else:
-        out["xy"] = binary(ints.ravel(), "i4")
+        out["xy"] = binary(ints.ravel(), "i4", deflate=deflate)
     return out
 
 
@@ -108,14 +113,17 @@ def simplify(geoms: np.ndarray, crs: Any, tolerance_m: float) -> np.ndarray:
     return project(_simplify_metric(metric, metric, tolerance_m), DISPLAY_CRS, src=crs)
 
 
-def display_polygons(gdf: gpd.GeoDataFrame, simplify_m: float) -> dict[str, Any]:
+def display_polygons(
+    gdf: gpd.GeoDataFrame, simplify_m: float, *, compact: bool = False
+) -> dict[str, Any]:
     """Display geometry at two levels: coarse for the overview, fine from ``detailZoom`` on.
 
     The coarse level is simplified to about a pixel at the zoom that shows all the
     data, so the first draw of thousands of polygons stays fast; the fine level
     (``simplify_m``, topology kept) replaces it polygon by polygon when the user
     zooms in. Polygons go through in chunks, each projected to the metric CRS and
-    back once, so memory stays bounded on large layers.
+    back once, so memory stays bounded on large layers. ``compact``: coordinates to
+    1e-5 degree, arrays deflated (the compact format of large layers).
     """
     geoms = gdf.geometry.to_numpy()
     if len(gdf) == 0:
@@ -126,6 +134,21 @@ def display_polygons(gdf: gpd.GeoDataFrame, simplify_m: float) -> dict[str, Any]
     extent = max(maxx - minx, maxy - miny, 1.0)
     coarse_m = extent / 1000  # about one pixel of a 1000-pixel-wide view of everything
     two_levels = coarse_m > 4 * simplify_m and len(gdf) >= 500
+    lat = float(np.radians(gdf.total_bounds[[1, 3]].mean()))
+    # Ground resolution is 156543 m/px * cos(lat) / 2**zoom; go fine from the zoom at
+    # which the coarse level's error would exceed a pixel.
+    detail_zoom = int(np.ceil(np.log2(156543.03 * np.cos(lat) / coarse_m)))
+    if compact:
+        level = _compact_fine(geoms, simplify_m)
+        if not two_levels:
+            return {"g": level}
+        # One level travels; the page simplifies it into the overview (js/src/simplify.js).
+        tol = coarse_m / (np.radians(1) * _EARTH_M / COMPACT_SCALE)
+        return {
+            "g": level,
+            "coarse": {"tol": round(float(tol), 3), "kx": round(float(np.cos(lat)), 6)},
+            "detailZoom": detail_zoom,
+        }
     fine_chunks: list[_Ragged] = []
     coarse_chunks: list[_Ragged] = []
     for start in range(0, len(geoms), POLYGON_CHUNK):
@@ -139,12 +162,47 @@ def display_polygons(gdf: gpd.GeoDataFrame, simplify_m: float) -> dict[str, Any]
         fine_chunks.append(_ragged_arrays(project(fine, DISPLAY_CRS, src=crs)))
     if not two_levels:
         return {"g": _pack_ragged(fine_chunks)}
-    lat = float(np.radians(gdf.total_bounds[[1, 3]].mean()))
-    # Ground resolution is 156543 m/px * cos(lat) / 2**zoom; go fine from the zoom at
-    # which the coarse level's error would exceed a pixel.
-    detail_zoom = int(np.ceil(np.log2(156543.03 * np.cos(lat) / coarse_m)))
     return {
         "g": _pack_ragged(coarse_chunks),
         "gFine": _pack_ragged(fine_chunks),
         "detailZoom": detail_zoom,
     }
+
+
+#: The mean Earth radius (m) of the local projection of :func:`_compact_fine`.
+_EARTH_M = 6_371_008.8
+
+
+def _compact_fine(geoms: np.ndarray, simplify_m: float) -> Ragged:
+    """Return the display level of a large layer: 1e-5 degree, deflated byte planes.
+
+    Simplified in a sinusoidal projection about the data's central
+    meridian: exact along parallels, off by under 0.2 % a few degrees from that meridian,
+    which is plenty for a display tolerance, and computed with numpy, several times
+    faster than a round trip through PROJ.
+    """
+    lon0 = float(np.mean(shapely.bounds(geoms)[:, [0, 2]]))
+
+    def forward(xy: np.ndarray) -> np.ndarray:
+        lat = np.radians(xy[:, 1])
+        return np.column_stack(
+            [_EARTH_M * np.radians(xy[:, 0] - lon0) * np.cos(lat), _EARTH_M * lat]
+        )
+
+    def inverse(xy: np.ndarray) -> np.ndarray:
+        lat = xy[:, 1] / _EARTH_M
+        return np.column_stack(
+            [lon0 + np.degrees(xy[:, 0] / (_EARTH_M * np.cos(lat))), np.degrees(lat)]
+        )
+
+    chunks: list[_Ragged] = []
+    for start in range(0, len(geoms), POLYGON_CHUNK):
+        part = geoms[start : start + POLYGON_CHUNK]
+        if simplify_m > 0:
+            local = shapely.transform(part, forward)
+            # Without topology checks (several times faster): at a display tolerance of a
+            # few metres only parts narrower than that could cross, and Leaflet draws them.
+            simple = _simplify_metric(local, local, simplify_m, topology=False)
+            part = shapely.transform(simple, inverse)
+        chunks.append(_ragged_arrays(part, COMPACT_SCALE))
+    return _pack_ragged(chunks, COMPACT_SCALE, deflate=True)

@@ -120,6 +120,13 @@ class Ragged(TypedDict, total=False):
     starts: Encoded
 
 
+class CoarseLevel(TypedDict):
+    """How the page makes a polygon layer's overview from its one (fine) level."""
+
+    tol: float
+    kx: float
+
+
 class _Layer(TypedDict):
     key: str  # unique in the page
     group: str  # the layer panel's group heading
@@ -194,6 +201,8 @@ class IncidentsSpec(_IncidentsRequired, total=False):
     """Incidents as points (``kind: "incidents"``); ``time.t`` dates them for the slider."""
 
     time: dict[str, Encoded]
+    #: Per coded field, the label shown for each code (the map's language; absent in English).
+    valueLabels: dict[str, dict[str, str]]
 
 
 class HazardStyle(TypedDict):
@@ -248,6 +257,11 @@ class HazardsSpec(_HazardsRequired, total=False):
     detailZoom: int
     time: dict[str, Encoded]
     symbols: HazardSymbols
+    #: Per coded field, the label shown for each code (the map's language; absent in English).
+    valueLabels: dict[str, dict[str, str]]
+    #: Compact format: ``g`` is the fine level; the page simplifies it by ``tol``
+    #: (units of ``1 / scale`` degree of latitude; x times ``kx``) into the overview.
+    coarse: CoarseLevel
 
 
 class ChoroplethStyle(TypedDict):
@@ -419,6 +433,8 @@ class FilterValue(TypedDict):
 
     value: str
     counts: dict[str, int]
+    #: The value as shown, in the map's language (absent where it is the value itself).
+    label: NotRequired[str]
 
 
 class FilterField(TypedDict):
@@ -494,6 +510,9 @@ class PageConfig(TypedDict):
     filters: Filters | None
     notices: NotRequired[Notices]
     frame: FrameSpec | None  # the built-in frame drawn without basemap tiles (None: off)
+    #: The page's language (geomap.i18n.page_locale: ``lang``, ``dir``, the app's messages,
+    #: number symbols and date patterns), for js/src/i18n.js's setLocale.
+    i18n: dict[str, Any]
 
     #: ``[[south, west], [north, east]]`` of the data: the page refits it to its container
     #: whenever the container gets a new size, until the user moves the map.

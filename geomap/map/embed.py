@@ -25,6 +25,8 @@ import html
 import re
 
 from geomap._errors import GeomapError
+from geomap.i18n import N_
+from geomap.i18n import translator
 from geomap.map._folium import GeomapMap
 
 __all__ = ["FRAGMENT_GLOBALS", "embed_html"]
@@ -60,7 +62,7 @@ def embed_html(
     kind: str = "iframe",
     *,
     height: str | int = "480px",
-    title: str = "Map of explosive ordnance contamination",
+    title: str = N_("Map of explosive ordnance contamination"),
 ) -> str:
     """Return HTML that embeds a map in another page.
 
@@ -75,7 +77,9 @@ def embed_html(
         The map's height as a CSS length (``"480px"``, ``"70vh"``) or pixels; it is
         always as wide as its container.
     title : str
-        Accessible title of the iframe or region.
+        Accessible title of the iframe or region (the default, and the map's default
+        title, in the map's language). A fragment's box is in the map's language and
+        direction (``lang``, ``dir``).
 
     Returns
     -------
@@ -94,13 +98,16 @@ def embed_html(
     size = _css_size(height)
     if not isinstance(m, GeomapMap):
         raise GeomapError("embed_html needs a map made by geomap.render_map")
+    page = m.get_root()
+    lang, direction = getattr(page, "lang", "en"), getattr(page, "dir", "ltr")
+    title = translator(lang)(title)
     if kind == "iframe":
-        page = m.get_root().render()
+        doc = page.render()
         return (
             f'<iframe class="geomap-embed-frame" title="{html.escape(title)}" '
             f'style="width:100%;height:{size};border:0;display:block" loading="lazy" '
             'sandbox="allow-scripts allow-popups" allow="fullscreen; geolocation" allowfullscreen '
-            f'srcdoc="{html.escape(page, quote=True)}"></iframe>'
+            f'srcdoc="{html.escape(doc, quote=True)}"></iframe>'
         )
     if kind == "fragment":
         m.embedded = True
@@ -111,6 +118,7 @@ def embed_html(
         # In a function, folium's `var map_<id> = ...` are not globals of the host page.
         return (
             f'<div class="geomap-embed" role="region" aria-label="{html.escape(title)}" '
+            f'lang="{html.escape(lang)}" dir="{html.escape(direction)}" '
             f'style="position:relative;width:100%;height:{size}">\n{head}\n{body}\n'
             f"<script>\n(function () {{\n{script}\n}})();\n</script>\n</div>"
         )

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from geomap.i18n import translator
 from geomap.io import read_notice
 from geomap.map._inputs import Layer
 from geomap.map.contract import Notices
@@ -70,7 +71,7 @@ def page_notices(incidents: Layer | None, hazards: Layer | None, opts: MapOption
     source = opts.source or (names if names and not opts.public else None)
     rejected = _rejected((incidents, hazards))
     return {
-        "disclaimer": DISCLAIMER,
+        "disclaimer": translator(opts.lang)(DISCLAIMER),
         "notice": opts.notice or (" · ".join(notices) if notices else None),
         "rejected": rejected,
         "rejectsFile": opts.rejects_file if rejected and not opts.public else None,

@@ -19,11 +19,16 @@ from typing import Any
 from typing import NamedTuple
 
 from geomap._errors import GeomapError
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import LANGUAGES
+from geomap.i18n import N_
+from geomap.i18n import check_lang
 
 __all__ = [
     "BASEMAP_EMBED_MB",
     "CANVAS_THRESHOLD",
     "CLUSTER_THRESHOLD",
+    "COMPACT_THRESHOLD",
     "DEFAULT_BASEMAPS",
     "DEFAULT_CONTROLS",
     "DEFAULT_POPUP_FIELDS",
@@ -41,6 +46,8 @@ __all__ = [
 CANVAS_THRESHOLD = 3000
 #: Above this many incidents, they are clustered (supercluster) unless told otherwise.
 CLUSTER_THRESHOLD = 2000
+#: Above this many features, a layer travels in the compact format (positions to 1 m).
+COMPACT_THRESHOLD = 20_000
 DEFAULT_BASEMAPS = ("OpenStreetMap.Mapnik", "OpenTopoMap", "Esri.WorldImagery")
 DEFAULT_CONTROLS = (
     "search",
@@ -162,7 +169,7 @@ class MapOptions:
     TypeError: unknown map option 'tite'; valid options are title, subtitle, ...
     """
 
-    title: str = _option("Explosive ordnance contamination", "map title")
+    title: str = _option(N_("Explosive ordnance contamination"), "map title")
     subtitle: str | None = _option(None, "second line under the title, e.g. the data source")
     popup_fields: Mapping[str, Sequence[str]] | None = _option(
         None,
@@ -197,11 +204,19 @@ class MapOptions:
         "generalised and is not safe to publish",
     )
     simplify_m: float = _option(
-        3.0, "polygons are simplified for display to this tolerance in metres (topology kept)"
+        3.0,
+        "polygons are simplified for display to this tolerance in metres (topology kept, "
+        "except in layers of the compact format, see compact_above)",
     )
     cdn: bool = _option(False, "link scripts from CDNs instead of inlining them")
     canvas: bool | None = _option(
         None, f"use Leaflet's canvas renderer (None: above {CANVAS_THRESHOLD} features)"
+    )
+    compact_above: int = _option(
+        COMPACT_THRESHOLD,
+        "layers of more features than this travel in the compact format: positions to "
+        "1e-5 degree (about 1 m), binary columns deflated, dates as day offsets, ids as "
+        "prefix and number (0: every layer)",
     )
     filters: bool = _option(
         True,
@@ -242,6 +257,11 @@ class MapOptions:
         "your own basemap: a PMTiles or MBTiles file (raster or vector tiles), shown "
         f"first; embedded in the map up to {BASEMAP_EMBED_MB} MB, else written beside it",
     )
+    lang: str = _option(
+        DEFAULT_LANG,
+        f"the map's language ({', '.join(LANGUAGES)}): its text, numbers, dates and place "
+        "names (a name_<lang> column where the data have one)",
+    )
 
     def __post_init__(self) -> None:
         check_cell_k(self.cell_m, self.k)
@@ -251,6 +271,10 @@ class MapOptions:
             raise GeomapError(
                 f"unknown controls {sorted(unknown)}; expected some of {list(DEFAULT_CONTROLS)}"
             )
+        try:
+            check_lang(self.lang)
+        except ValueError as exc:
+            raise GeomapError(f"`lang`: {exc}") from None
 
     @classmethod
     def describe(cls) -> list[OptionField]:

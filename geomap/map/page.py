@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
+from geomap.i18n import page_locale
+from geomap.i18n import translator
 from geomap.map._assets import leaflet_icons
 from geomap.map._inputs import MapInputs
 from geomap.map.contract import PAGE_VERSION
@@ -26,6 +29,7 @@ from geomap.map.layers.search import search_places
 from geomap.map.layers.summary import summary_panel
 from geomap.map.layers.summary import timeline_config
 from geomap.map.layers.userbasemap import user_basemaps
+from geomap.map.options import MapOptions
 
 __all__ = ["layer_specs", "page_config"]
 
@@ -40,7 +44,7 @@ def layer_specs(data: MapInputs, build: Build) -> list[LayerSpec]:
     if data.hazards is not None and len(data.hazards):
         specs.append(hazards_layer(data.hazards, build))
     if data.proposed is not None and len(data.proposed):
-        specs.append(proposed_layer(data.proposed))
+        specs.append(proposed_layer(data.proposed, build.options.lang))
     if data.risk is not None and len(data.risk):
         specs.append(risk_layer(data.risk, build))
     if data.incidents is not None and len(data.incidents):
@@ -54,12 +58,13 @@ def layer_specs(data: MapInputs, build: Build) -> list[LayerSpec]:
             data.hazards,
             k=build.view.k,
             simplify_m=build.options.simplify_m,
+            lang=build.options.lang,
         )
     if data.places is not None and len(data.places):
-        places = places_layer(data.places)
+        places = places_layer(data.places, build.options.lang)
         specs += [places] if places else []
     if data.roads is not None and len(data.roads):
-        specs.append(roads_layer(data.roads))
+        specs.append(roads_layer(data.roads, build.options.lang))
     return specs
 
 
@@ -79,16 +84,16 @@ def page_config(data: MapInputs, build: Build) -> PageConfig:
     """
     opts, months = build.options, build.months
     layers = layer_specs(data, build)
-    places = search_places(data, build.view) if "search" in opts.controls else None
+    places = search_places(data, build.view, opts.lang) if "search" in opts.controls else None
     summary = (
-        summary_panel(data.true_incidents, data.hazards, months, build.view.k)
+        summary_panel(data.true_incidents, data.hazards, months, build.view.k, lang=opts.lang)
         if months is not None
         else None
     )
     return {
         "version": PAGE_VERSION,
         "id": f"geomap-{uuid.uuid4().hex[:10]}",
-        "title": opts.title,
+        "title": _title(opts),
         "subtitle": opts.subtitle,
         "basemaps": [*user_basemaps(build), *basemaps(opts.tiles)],
         "layers": layers,
@@ -101,4 +106,11 @@ def page_config(data: MapInputs, build: Build) -> PageConfig:
         "filters": filters_config(data, build, layers, summary) if opts.filters else None,
         "frame": frame_config(data, build, layers),
         "bounds": data.bounds(),
+        "i18n": page_locale(opts.lang),
     }
+
+
+def _title(opts: MapOptions) -> str:
+    """Return the map's title: the default one in the map's language, the user's own as given."""
+    default = next(f.default for f in dataclasses.fields(MapOptions) if f.name == "title")
+    return translator(opts.lang)(opts.title) if opts.title == default else opts.title

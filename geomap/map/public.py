@@ -42,6 +42,9 @@ import shapely
 
 from geomap._errors import GeomapError
 from geomap.geo import metric_crs
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import N_
+from geomap.i18n import translator
 from geomap.map._inputs import PRIVATE_VIEW
 from geomap.map._inputs import MapInputs
 from geomap.map._inputs import MapView
@@ -408,13 +411,15 @@ PUBLIC_TOOLTIP_FIELDS: dict[str, list[str]] = {
 }
 #: Labels of the fields of generalised incidents.
 PUBLIC_LABELS = {
-    "incidents": "Incidents in this cell",
-    "victim_category": "Most common victim category",
-    "incident_type": "Most common type",
-    "first_date": "First (quarter)",
-    "last_date": "Last (quarter)",
-    "district": "District",
+    "incidents": N_("Incidents in this cell"),
+    "victim_category": N_("Most common victim category"),
+    "incident_type": N_("Most common type"),
+    "first_date": N_("First (quarter)"),
+    "last_date": N_("Last (quarter)"),
+    "district": N_("District"),
 }
+#: How each way of generalising names its cells, in the incident layer's name.
+_CELLS = {"grid": N_("grid"), "hex": N_("hex"), "district": N_("district")}
 
 
 @dataclass(frozen=True)
@@ -506,13 +511,21 @@ class PublicPolicy:
             )
         return dataclasses.replace(data, incidents=inc, hazards=haz, proposed=None)
 
-    def view(self) -> MapView:
-        """Return what a public map's layers show: public fields and labels, counts suppressed."""
+    def view(self, lang: str = DEFAULT_LANG) -> MapView:
+        """Return what a public map's layers show: public fields and labels, counts suppressed.
+
+        The incident layer's name is in ``lang``; labels and headings are translated
+        where they are shown.
+        """
+        _ = translator(lang)
+        cells = _(_CELLS.get(self.generalise, self.generalise))
         name = (
-            f"Incidents (generalised to {self.generalise} cells)"
+            _("Incidents (generalised to {cells} cells)", cells=cells)
             if self.safe
-            else f"Incidents in {self.generalise} cells (below the safe minimum: NOT safe "
-            "to publish)"
+            else _(
+                "Incidents in {cells} cells (below the safe minimum: NOT safe to publish)",
+                cells=cells,
+            )
         )
         return MapView(
             popup=PUBLIC_POPUP_FIELDS,
@@ -523,7 +536,7 @@ class PublicPolicy:
             incident_date="first_date",
             suppressed_field="suppressed",
             k=self.k,
-            colour_heading="Most common {}",
+            colour_heading=N_("Most common {}"),
             searchable=False,
             public={"k": self.k, "generalise": self.generalise, "cell_m": self.cell_m},
         )
@@ -531,6 +544,9 @@ class PublicPolicy:
 
 def prepare(data: MapInputs, options: MapOptions) -> tuple[MapInputs, MapView]:
     """Apply the map's public policy, if it has one, to its layers; return them and the view.
+
+    Names come first in the map's language (:meth:`MapInputs.localised`), so that a
+    public map's cells and counts carry them too.
 
     This is the one place a map's public-ness is looked at: layer builders take
     the layers and the view it returns.
@@ -546,8 +562,9 @@ def prepare(data: MapInputs, options: MapOptions) -> tuple[MapInputs, MapView]:
     -------
     tuple of MapInputs and MapView
     """
+    data = data.localised(options.lang)  # names in the map's language, before any is used
     policy = PublicPolicy.from_options(options)
     if policy is None:
         return data, PRIVATE_VIEW
     policy.check_fields(options.popup_fields, options.tooltip_fields)
-    return policy.apply(data), policy.view()
+    return policy.apply(data), policy.view(options.lang)

@@ -33,6 +33,11 @@ folder beside it, which becomes the report folder (or whose files replace those 
 an existing one) only when every file is written; an error or an interruption
 removes it, and leaves an earlier report as it was.
 
+``lang`` (``az``, ``ru``, ``en``, ``uk``, ``es``, ``ar``; English by default) is the
+language of ``report.html``, the charts and the map: their words, numbers, dates and
+months (Arabic right to left). The CSV files, ``timeline.json`` and the GeoPackages
+keep their machine-readable column names and codes in every language.
+
 The library never prints: pass ``progress`` to follow the steps. The page is built
 in :mod:`geomap.report.page`, the data files in :mod:`geomap.report.files`, the
 charts in :mod:`geomap.report.charts`; :func:`write_analysis` writes the folder of
@@ -59,6 +64,10 @@ from geomap.analysis import AnalysisOptions
 from geomap.analysis import AnalysisResult
 from geomap.analysis import ProgressHook
 from geomap.analysis import run_analysis
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import N_
+from geomap.i18n import check_lang
+from geomap.i18n import translator
 from geomap.map import DEFAULT_BASEMAPS
 from geomap.map import DEFAULT_POPUP_FIELDS
 from geomap.map import render_map
@@ -70,7 +79,7 @@ from geomap.report.files import write_text
 from geomap.report.page import report_page
 from geomap.validate import ValidationResult
 
-__all__ = ["REPORT_FILES", "ProgressHook", "write_analysis", "write_report"]
+__all__ = ["DEFAULT_TITLE", "REPORT_FILES", "ProgressHook", "write_analysis", "write_report"]
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +104,9 @@ REPORT_FILES = (
     "priorities.gpkg",
 )
 
+#: The report's title when none is given (shown in the report's language).
+DEFAULT_TITLE = N_("Explosive ordnance contamination: analysis")
+
 #: The steps of :func:`write_analysis`, after those of the analysis.
 _STEPS = ("drawing charts", "drawing the map", "writing tables and the report")
 
@@ -116,11 +128,12 @@ def write_report(
     towns: gpd.GeoDataFrame | None = None,
     roads: gpd.GeoDataFrame | None = None,
     *,
-    title: str = "Explosive ordnance contamination: analysis",
+    title: str | None = None,
     subtitle: str | None = None,
     tiles: str | Sequence[str] | None = DEFAULT_BASEMAPS,
     progress: ProgressHook | None = None,
     options: AnalysisOptions | None = None,
+    lang: str = DEFAULT_LANG,
     **settings: Any,
 ) -> dict[str, Path]:
     """Analyse the layers and write the report folder (see the module's list of files).
@@ -135,20 +148,20 @@ def write_report(
         District polygons for :func:`geomap.analysis.district_summary`.
     towns, roads : GeoDataFrame, optional
         For :func:`geomap.analysis.prioritise`.
-    title, subtitle : str
-        Shown on the map and the report.
+    title, subtitle : str, optional
+        Shown on the map and the report (default: :data:`DEFAULT_TITLE`, in ``lang``).
     tiles : str, list of str or None
-        Basemaps of the map (see :func:`geomap.render_map`); the data draw offline
-        either way.
+        Basemaps of the map (see :func:`geomap.render_map`); the data draw offline anyway.
     progress : callable, optional
         ``progress(step, number, total)`` before each step.
     options : AnalysisOptions, optional
         The analysis settings, or instead:
+    lang : str, default "en"
+        The language of ``report.html``, the charts and the map (see above).
     **settings
-        Fields of :class:`geomap.analysis.AnalysisOptions`: ``max_distance_m``,
-        ``eps_m``, ``min_incidents``, ``buffer_m``, ``weights``, ``radius_m``,
-        ``record_start``, ``district_id`` and ``top`` (priority rows shown in
-        ``report.html``, default 20; ``priorities.csv`` has them all).
+        Fields of :class:`geomap.analysis.AnalysisOptions`: ``max_distance_m``, ``eps_m``,
+        ``min_incidents``, ``buffer_m``, ``weights``, ``radius_m``, ``record_start``,
+        ``district_id``, ``top`` (priority rows in ``report.html``, default 20; all in the CSV).
 
     Returns
     -------
@@ -166,6 +179,7 @@ def write_report(
     """
     if incidents is None or hazards is None:
         raise ValueError("write_report needs both incidents and hazards")
+    check_lang(lang)  # before the analysis, which takes a while
     total = len(ANALYSIS_STEPS) + len(_STEPS)
 
     def hook(step: str, number: int, _total: int) -> None:
@@ -184,6 +198,7 @@ def write_report(
         tiles=tiles,
         progress=progress,
         first_step=len(ANALYSIS_STEPS) + 1,
+        lang=lang,
     )
 
 
@@ -191,11 +206,12 @@ def write_analysis(
     folder: str | os.PathLike[str],
     result: AnalysisResult,
     *,
-    title: str = "Explosive ordnance contamination: analysis",
+    title: str | None = None,
     subtitle: str | None = None,
     tiles: str | Sequence[str] | None = DEFAULT_BASEMAPS,
     progress: ProgressHook | None = None,
     first_step: int = 1,
+    lang: str = DEFAULT_LANG,
 ) -> dict[str, Path]:
     """Write the report folder of an analysis already run.
 
@@ -205,7 +221,7 @@ def write_analysis(
         The folder to write (created if need be; files in it are replaced).
     result : AnalysisResult
         What :func:`geomap.analysis.run_analysis` returned.
-    title, subtitle, tiles, progress
+    title, subtitle, tiles, progress, lang
         As for :func:`write_report`.
     first_step : int, default 1
         The number ``progress`` gives this function's first step (its steps come
@@ -217,6 +233,7 @@ def write_analysis(
         File name → path of each file written.
     """
     total = first_step - 1 + len(_STEPS)
+    title = translator(check_lang(lang))(DEFAULT_TITLE) if title is None else title
 
     def step(number: int) -> None:
         name = _STEPS[number - first_step]
@@ -227,16 +244,18 @@ def write_analysis(
     with _staged(Path(folder)) as out:
         step(first_step)
         with progress_step(_STEPS[0]):
-            files = write_charts(out, result.release_monthly, result.casualties_monthly)
+            files = write_charts(out, result.release_monthly, result.casualties_monthly, lang)
         step(first_step + 1)
         with progress_step(_STEPS[1]):
-            files["map.html"] = _write_map(out / "map.html", result, title, subtitle, tiles)
+            files["map.html"] = _write_map(out / "map.html", result, title, subtitle, tiles, lang)
         step(first_step + 2)
         with progress_step(_STEPS[2]):
             files.update(write_tables(out, result))
         charts = [(files[name], caption) for name, caption in CHART_CAPTIONS.items()]
         files_shown = sorted([*files, "report.html"])
-        page = report_page(result, title=title, subtitle=subtitle, charts=charts, files=files_shown)
+        page = report_page(
+            result, title=title, subtitle=subtitle, charts=charts, files=files_shown, lang=lang
+        )
         write_text(out / "report.html", page)
         files["report.html"] = out / "report.html"
     files = {name: Path(folder) / name for name in files}
@@ -274,6 +293,7 @@ def _write_map(
     title: str,
     subtitle: str | None,
     tiles: str | Sequence[str] | None,
+    lang: str,
 ) -> Path:
     """Draw the report's map (incidents with their links, hazards, proposed areas)."""
     linked = result.linked
@@ -288,6 +308,7 @@ def _write_map(
         subtitle=subtitle,
         popup_fields={"incidents": [c for c in _POPUP_FIELDS if c in linked.columns]},
         tiles=tiles,
+        lang=lang,
     )
     save_map(m, path)
     return path

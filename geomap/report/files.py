@@ -13,6 +13,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap.analysis import AnalysisResult
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import N_
 from geomap.io import atomic_path
 from geomap.io import write_layer
 from geomap.report.charts import casualty_chart
@@ -21,11 +23,11 @@ from geomap.report.charts import release_chart
 
 __all__ = ["CHART_CAPTIONS", "write_charts", "write_tables", "write_text"]
 
-#: Each chart's file and caption, in the order the page shows them.
+#: Each chart's file and caption (an English message id), in the order the page shows them.
 CHART_CAPTIONS = {
-    "release-trend.png": "Land released per month, by outcome (km²)",
-    "casualties-by-month.png": "Casualties per month, by victim category",
-    "cumulative.png": "Running totals of land released and casualties",
+    "release-trend.png": N_("Land released per month, by outcome (km²)"),
+    "casualties-by-month.png": N_("Casualties per month, by victim category"),
+    "cumulative.png": N_("Running totals of land released and casualties"),
 }
 
 
@@ -94,7 +96,9 @@ def write_tables(out: Path, result: AnalysisResult) -> dict[str, Path]:
     return files
 
 
-def write_charts(out: Path, release: pd.DataFrame, casualties: pd.DataFrame) -> dict[str, Path]:
+def write_charts(
+    out: Path, release: pd.DataFrame, casualties: pd.DataFrame, lang: str = DEFAULT_LANG
+) -> dict[str, Path]:
     """Draw the three charts of :data:`CHART_CAPTIONS` as PNG files into ``out``.
 
     Parameters
@@ -104,13 +108,15 @@ def write_charts(out: Path, release: pd.DataFrame, casualties: pd.DataFrame) -> 
     release, casualties : DataFrame
         Monthly :func:`~geomap.analysis.release_trend` and
         :func:`~geomap.analysis.casualty_trend` tables.
+    lang : str, default "en"
+        The language of the charts' text, numbers and months.
 
     Returns
     -------
     dict
         Chart file name → path, in the order of :data:`CHART_CAPTIONS`.
     """
-    release_chart(release, out / "release-trend.png")
-    casualty_chart(casualties, out / "casualties-by-month.png")
-    cumulative_chart(release, casualties, out / "cumulative.png")
+    release_chart(release, out / "release-trend.png", lang=lang)
+    casualty_chart(casualties, out / "casualties-by-month.png", lang=lang)
+    cumulative_chart(release, casualties, out / "cumulative.png", lang=lang)
     return {name: out / name for name in CHART_CAPTIONS}

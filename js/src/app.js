@@ -17,6 +17,9 @@ import { sliderControl } from "./controls/slider.js";
 import { summaryControl } from "./controls/summary.js";
 import { titleControl } from "./controls/title.js";
 import { checkVersion } from "./decode.js";
+import { pageLanguage } from "./direction.js";
+import { num } from "./i18n.js";
+import { viewData } from "./layers/batch.js";
 import { HazardsLayer } from "./layers/hazards.js";
 import { HeatLayer } from "./layers/heat.js";
 import { IncidentsLayer } from "./layers/incidents.js";
@@ -100,7 +103,7 @@ function addControls(map, state, cfg) {
 function refreshCounts(state) {
   for (const e of state.entries) {
     if (e.countEl && e.counter) {
-      e.countEl.textContent = ` (${e.counter().toLocaleString("en-US")})`;
+      e.countEl.textContent = ` (${num(e.counter())})`;
     }
   }
 }
@@ -114,6 +117,7 @@ function refreshCounts(state) {
  */
 export function app(map, cfg) {
   checkVersion(cfg);
+  pageLanguage(map, cfg);
   // Choropleths go under everything else drawn.
   map.createPane("geomap-below").style.zIndex = 350;
   if (cfg.icons) {
@@ -133,6 +137,7 @@ export function app(map, cfg) {
   };
   state.controls = {};
   addBasemaps(map, state, cfg);
+  viewData(map, cfg);
   addLayers(map, state, cfg);
   offlineFrame(map, state, cfg);
   addControls(map, state, cfg);

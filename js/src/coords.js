@@ -2,6 +2,7 @@
  * degrees-minutes-seconds (DMS, and degrees-decimal-minutes) and MGRS. Pure: no Leaflet,
  * no page, so node's test runner checks every format (js/test/coords.test.js). */
 import { forward, inverse, toPoint } from "mgrs/mgrs.js";
+import { t } from "./i18n.js";
 
 /** MGRS latitude bands, 8° each from 80°S (X is 12°: 72°N to 84°N). */
 const BANDS = "CDEFGHJKLMNPQRSTUVWX";
@@ -42,13 +43,13 @@ function tokens(text) {
 
 /** Split tokens into the two coordinates' parts: at a separator, by hemisphere, or by marks. */
 function halves(toks) {
-  const sep = toks.findIndex((t) => t.sep);
+  const sep = toks.findIndex((tok) => tok.sep);
   if (sep >= 0) {
-    return toks.filter((t) => t.sep).length === 1
+    return toks.filter((tok) => tok.sep).length === 1
       ? [toks.slice(0, sep), toks.slice(sep + 1)]
       : null;
   }
-  const hemis = toks.map((t, k) => (t.hemi ? k : -1)).filter((k) => k >= 0);
+  const hemis = toks.map((tok, k) => (tok.hemi ? k : -1)).filter((k) => k >= 0);
   if (hemis.length === 2) {
     const cut = hemis[0] === 0 ? hemis[1] : hemis[0] + 1;
     return [toks.slice(0, cut), toks.slice(cut)];
@@ -56,7 +57,7 @@ function halves(toks) {
   if (hemis.length) {
     return null;
   }
-  const degrees = toks.map((t, k) => (t.mark === "\u00b0" ? k : -1)).filter((k) => k >= 0);
+  const degrees = toks.map((tok, k) => (tok.mark === "\u00b0" ? k : -1)).filter((k) => k >= 0);
   if (degrees.length === 2 && degrees[0] === 0) {
     return [toks.slice(0, degrees[1]), toks.slice(degrees[1])];
   }
@@ -68,8 +69,8 @@ function halves(toks) {
 
 /** Degrees (signed), minutes and seconds -> decimal degrees; an error message if not valid. */
 function component(toks) {
-  const hemi = toks.filter((t) => t.hemi).map((t) => t.hemi);
-  const nums = toks.filter((t) => t.num !== undefined);
+  const hemi = toks.filter((tok) => tok.hemi).map((tok) => tok.hemi);
+  const nums = toks.filter((tok) => tok.num !== undefined);
   if (
     hemi.length > 1 ||
     nums.length < 1 ||
@@ -83,25 +84,35 @@ function component(toks) {
   }
   const marks = ["\u00b0", "'", '"'];
   const values = [];
-  for (const [k, t] of nums.entries()) {
-    if (t.mark && t.mark !== ":" && t.mark !== marks[k]) {
+  for (const [k, tok] of nums.entries()) {
+    if (tok.mark && tok.mark !== ":" && tok.mark !== marks[k]) {
       return null;
     }
-    if (k > 0 && /^[+-]/.test(t.num)) {
+    if (k > 0 && /^[+-]/.test(tok.num)) {
       return null;
     }
-    if (k < nums.length - 1 && t.num.includes(".")) {
-      return { error: `only the last number of \u201c${text(toks)}\u201d may have decimals` };
+    if (k < nums.length - 1 && tok.num.includes(".")) {
+      return {
+        error: t("only the last number of \u201c{text}\u201d may have decimals", {
+          text: text(toks),
+        }),
+      };
     }
-    values.push(Number(t.num));
+    values.push(Number(tok.num));
   }
   const [deg, min = 0, sec = 0] = values;
   if (min >= 60 || sec >= 60) {
-    return { error: `minutes and seconds must be below 60 in \u201c${text(toks)}\u201d` };
+    return {
+      error: t("minutes and seconds must be below 60 in \u201c{text}\u201d", { text: text(toks) }),
+    };
   }
   const negative = nums[0].num.startsWith("-");
   if (negative && hemi.length) {
-    return { error: `\u201c${text(toks)}\u201d has both a minus sign and a hemisphere letter` };
+    return {
+      error: t("\u201c{text}\u201d has both a minus sign and a hemisphere letter", {
+        text: text(toks),
+      }),
+    };
   }
   let value = Math.abs(deg) + min / 60 + sec / 3600;
   if (negative || hemi[0] === "S" || hemi[0] === "W") {
@@ -111,15 +122,15 @@ function component(toks) {
 }
 
 function text(toks) {
-  return toks.map((t) => (t.hemi ? t.hemi : t.sep ? "," : t.num + t.mark)).join(" ");
+  return toks.map((tok) => (tok.hemi ? tok.hemi : tok.sep ? "," : tok.num + tok.mark)).join(" ");
 }
 
 function checkRange(lat, lng) {
   if (!(Math.abs(lat) <= 90)) {
-    return `latitude ${lat} is out of range (-90 to 90)`;
+    return t("latitude {value} is out of range (-90 to 90)", { value: lat });
   }
   if (!(Math.abs(lng) <= 180)) {
-    return `longitude ${lng} is out of range (-180 to 180)`;
+    return t("longitude {value} is out of range (-180 to 180)", { value: lng });
   }
   return null;
 }
@@ -129,30 +140,40 @@ function latLng(a, b) {
   const axis = (c) => (c.hemi === "N" || c.hemi === "S" ? "lat" : c.hemi ? "lng" : null);
   const [ax, bx] = [axis(a), axis(b)];
   if ((ax === null) !== (bx === null)) {
-    return { error: "give a hemisphere letter for both coordinates or for neither" };
+    return { error: t("give a hemisphere letter for both coordinates or for neither") };
   }
   if (ax !== null && ax === bx) {
     return {
-      error: `both coordinates are ${ax === "lat" ? "latitudes (N/S)" : "longitudes (E/W)"}`,
+      error:
+        ax === "lat"
+          ? t("both coordinates are latitudes (N/S)")
+          : t("both coordinates are longitudes (E/W)"),
     };
   }
   return ax === "lng" ? { lat: b.value, lng: a.value } : { lat: a.value, lng: b.value };
 }
 
 /** What to write instead, when a text reads like a coordinate but is none. */
-export const COORDINATE_HELP =
-  "write a coordinate as DD (40.123, 46.456), DMS (40\u00b007'22\"N 46\u00b027'21\"E) " +
-  "or MGRS (38T NK 12345 67890)";
+export function coordinateHelp() {
+  return t(
+    "write a coordinate as DD (40.123, 46.456), DMS (40\u00b007'22\"N 46\u00b027'21\"E) or MGRS (38T NK 12345 67890)",
+  );
+}
 
 function parseDegrees(s) {
   const toks = tokens(s);
-  if (!toks || toks.filter((t) => t.num !== undefined).length < 2) {
+  if (!toks || toks.filter((tok) => tok.num !== undefined).length < 2) {
     return null;
   }
   const two = halves(toks);
   const [a, b] = two ? two.map(component) : [null, null];
   if (!a || !b) {
-    return { error: `\u201c${text(toks)}\u201d is not a coordinate: ${COORDINATE_HELP}` };
+    return {
+      error: t("\u201c{text}\u201d is not a coordinate: {help}", {
+        text: text(toks),
+        help: coordinateHelp(),
+      }),
+    };
   }
   const bad = a.error || b.error;
   if (bad) {
@@ -175,17 +196,19 @@ function parseMgrs(s) {
   const m = MGRS_RE.exec(compact);
   if (!m) {
     return /^\d{1,2}[A-Z]{3}\d*$/.test(compact)
-      ? { error: `${compact} is not a valid MGRS grid reference` }
+      ? { error: t("{ref} is not a valid MGRS grid reference", { ref: compact }) }
       : null;
   }
   const [, zone, band, square, digits] = m;
   const ref = `${zone}${band} ${square}${digits ? ` ${digits.slice(0, digits.length / 2)} ${digits.slice(digits.length / 2)}` : ""}`;
   if (Number(zone) < 1 || Number(zone) > 60) {
-    return { error: `MGRS zone ${zone} is out of range (1 to 60)` };
+    return { error: t("MGRS zone {zone} is out of range (1 to 60)", { zone }) };
   }
   if (digits.length % 2 || digits.length > 10) {
     return {
-      error: `MGRS ${ref}: give the same number of easting and northing digits (up to 5 each)`,
+      error: t("MGRS {ref}: give the same number of easting and northing digits (up to 5 each)", {
+        ref,
+      }),
     };
   }
   let pt;
@@ -194,12 +217,18 @@ function parseMgrs(s) {
     pt = toPoint(ref);
     box = inverse(ref);
   } catch {
-    return { error: `MGRS ${ref} is not a valid grid reference` };
+    return { error: t("MGRS {ref} is not a valid grid reference", { ref }) };
   }
   const south = -80 + 8 * BANDS.indexOf(band);
   const north = band === "X" ? 84 : south + 8;
   if (!Number.isFinite(pt[1]) || box[3] < south || box[1] > north) {
-    return { error: `MGRS ${ref}: square ${square} is not in zone ${zone}${band}` };
+    return {
+      error: t("MGRS {ref}: square {square} is not in zone {zone}", {
+        ref,
+        square,
+        zone: `${zone}${band}`,
+      }),
+    };
   }
   return { lat: pt[1], lng: pt[0], kind: "MGRS" };
 }
@@ -268,7 +297,7 @@ export function formatMGRS(lat, lng) {
 export const FORMATS = {
   DD: formatDD,
   DMS: formatDMS,
-  MGRS: (lat, lng) => formatMGRS(lat, lng) || "outside MGRS (80\u00b0S to 84\u00b0N)",
+  MGRS: (lat, lng) => formatMGRS(lat, lng) || t("outside MGRS (80\u00b0S to 84\u00b0N)"),
 };
 
 /** Signed area of a ring of [lat, lng] (planar, in degrees scaled by cos(lat)). */

@@ -4,6 +4,9 @@
  * days since 1970 ({days}), deflated JSON lists ({z}) or plain JSON lists; polygons
  * as a binary ragged array (ring, part and geometry offsets, and coordinates either
  * absolute {xy} or as ring starts and int16 steps {starts, steps}).
+ * Large layers use the compact format: binary arrays deflated in byte planes ({zb, t}),
+ * dates as day offsets ({days: {.., o, na}}), numbered ids as a prefix and numbers
+ * ({pre, w, num}), positions at scale 1e5.
  * Nothing here touches Leaflet or the DOM, so node --test runs it as is.
  */
 
@@ -40,21 +43,64 @@ const ARRAYS = {
   f8: Float64Array,
 };
 
-/** A typed array from {b64, t}. */
+/* Bytes split into planes (every value's first byte, then every second byte...) joined back. */
+export function unplane(planes, size) {
+  if (size === 1) {
+    return planes;
+  }
+  const n = planes.length / size;
+  const out = new Uint8Array(planes.length);
+  for (let b = 0; b < size; b++) {
+    const from = b * n;
+    for (let i = 0; i < n; i++) {
+      out[i * size + b] = planes[from + i];
+    }
+  }
+  return out;
+}
+
+/** A typed array from {b64, t}, or from deflated byte planes {zb, t}. */
 export function typed(col) {
   const Type = ARRAYS[col.t];
   if (!Type) {
     throw new Error(`geomap: unknown column type ${col.t}`);
   }
+  if (col.zb !== undefined) {
+    const size = Type.BYTES_PER_ELEMENT;
+    const raw = unplane(inflateRaw(bytes(col.zb), null), size);
+    return new Type(raw.buffer, raw.byteOffset, raw.length / size);
+  }
   return new Type(bytes(col.b64).buffer);
 }
 
-function inflateRaw(data) {
+/* Days since 1970 as an Int32Array (DAY_MISSING for none), from days or day offsets {o, na}. */
+export function dayArray(col) {
+  const d = typed(col);
+  if (col.o === undefined) {
+    return d;
+  }
+  const out = new Int32Array(d.length);
+  for (let i = 0; i < d.length; i++) {
+    out[i] = d[i] === col.na ? DAY_MISSING : d[i] + col.o;
+  }
+  return out;
+}
+
+/* Numbered text (ids): a prefix and numbers zero-padded to w digits, the numbers as steps. */
+function numbered(col) {
+  const nums = typed(col.num);
+  for (let i = 1; i < nums.length; i++) {
+    nums[i] += nums[i - 1];
+  }
+  return (i) => (i < nums.length ? col.pre + String(nums[i]).padStart(col.w, "0") : null);
+}
+
+function inflateRaw(data, to = "string") {
   const pako = globalThis.pako;
   if (!pako) {
     throw new Error("geomap: a column is deflated but pako is not on the page");
   }
-  return pako.inflateRaw(data, { to: "string" });
+  return to ? pako.inflateRaw(data, { to }) : pako.inflateRaw(data);
 }
 
 /* Deflated JSON (a long list of text), inflated the first time it is needed. */
@@ -92,14 +138,17 @@ export function getter(col) {
     return dictionary(col);
   }
   if (col.days) {
-    const d = typed(col.days);
+    const d = dayArray(col.days);
     return (i) => isoDay(d[i]);
+  }
+  if (col.pre !== undefined) {
+    return numbered(col);
   }
   if (col.z) {
     const list = inflated(col.z);
     return (i) => list()[i] ?? null;
   }
-  if (col.b64) {
+  if (col.b64 || col.zb) {
     const arr = typed(col);
     const miss = col.na;
     return (i) => (arr[i] === miss ? null : arr[i]);
@@ -128,7 +177,7 @@ export function timeArray(spec, key) {
   if (t === undefined || t === null) {
     return null;
   }
-  return typeof t === "string" ? typed(spec.cols[t].days) : typed(t);
+  return typeof t === "string" ? dayArray(spec.cols[t].days) : dayArray(t);
 }
 
 /** Coordinates of points as [lat, lng] functions of the row index. */
@@ -144,7 +193,7 @@ function coordinates(g, ring) {
   if (g.xy) {
     return typed(g.xy);
   }
-  const steps = new Int16Array(bytes(g.steps.b64).buffer);
+  const steps = typed(g.steps);
   const starts = typed(g.starts);
   const out = new Int32Array(steps.length);
   for (let r = 0; r < ring.length - 1; r++) {
@@ -162,13 +211,23 @@ function coordinates(g, ring) {
   return out;
 }
 
-/** Polygons from a ragged binary MultiPolygon array, as Leaflet lat-lngs (rings of [lat, lng]). */
-export function polygons(g) {
+/** A ragged binary MultiPolygon array as typed arrays: offsets and integer coordinates. */
+export function raggedInts(g) {
   const ring = typed(g.ring);
-  const part = typed(g.part);
-  const geom = typed(g.geom);
-  const xy = coordinates(g, ring);
-  const s = 1 / g.scale;
+  return {
+    ring,
+    part: typed(g.part),
+    geom: typed(g.geom),
+    xy: coordinates(g, ring),
+    scale: g.scale,
+  };
+}
+
+const pair = (lat, lng) => [lat, lng];
+
+/* Leaflet lat-lngs (rings of [lat, lng], or of point(lat, lng)) of ragged typed arrays. */
+function latLngs({ ring, part, geom, xy, scale }, point = pair) {
+  const s = 1 / scale;
   const out = new Array(geom.length - 1);
   for (let gi = 0; gi < geom.length - 1; gi++) {
     const parts = [];
@@ -177,7 +236,7 @@ export function polygons(g) {
       for (let ri = part[pi]; ri < part[pi + 1]; ri++) {
         const pts = [];
         for (let ci = ring[ri]; ci < ring[ri + 1]; ci++) {
-          pts.push([xy[2 * ci + 1] * s, xy[2 * ci] * s]);
+          pts.push(point(xy[2 * ci + 1] * s, xy[2 * ci] * s));
         }
         rings.push(pts);
       }
@@ -186,4 +245,25 @@ export function polygons(g) {
     out[gi] = parts.length === 1 ? parts[0] : parts;
   }
   return out;
+}
+
+/** Polygons from a ragged binary MultiPolygon array, as Leaflet lat-lngs (rings of [lat, lng]). */
+export function polygons(g) {
+  return latLngs(raggedInts(g));
+}
+
+/**
+ * A polygon layer's levels of detail: `coarse` lat-lngs to draw first, and `fine()` (or
+ * null) for from `detailZoom` on. The fine level travels as `gFine`, or (compact format)
+ * as `g` itself with `coarse: {tol, kx}` saying how to simplify it into the overview here.
+ * `point(lat, lng)` makes each vertex of the compact format's levels (default [lat, lng]).
+ */
+export function polygonLevels(spec, simplifyRings, point = pair) {
+  if (spec.coarse && simplifyRings) {
+    const fine = raggedInts(spec.g);
+    const { xy, ring } = simplifyRings(fine.xy, fine.ring, spec.coarse.tol, spec.coarse.kx);
+    return { coarse: latLngs({ ...fine, xy, ring }, point), fine: () => latLngs(fine, point) };
+  }
+  const fine = spec.gFine ? () => polygons(spec.gFine) : null;
+  return { coarse: polygons(spec.g), fine };
 }

@@ -102,9 +102,10 @@ export function areaFigures(areas, keep, k) {
   return out;
 }
 
-/** Why a row is not drawn ("the time slider", "the filters", both), or null: it is. */
+/** Why a row is not drawn ("slider", "filters", "both"), or null: it is. */
 export function hiddenReason(bySlider, byFilters) {
-  const why = [bySlider ? "the time slider" : null, byFilters ? "the filters" : null];
-  const text = why.filter((w) => w !== null).join(" and ");
-  return text || null;
+  if (bySlider && byFilters) {
+    return "both";
+  }
+  return bySlider ? "slider" : byFilters ? "filters" : null;
 }

@@ -1,6 +1,7 @@
 /* Lengths and areas on the WGS84 ellipsoid, with GeographicLib (Karney's geodesics: the
  * algorithm PROJ, and so pyproj.Geod, use). Pure: node's test runner checks it. */
 import geodesic from "geographiclib-geodesic";
+import { num, t } from "./i18n.js";
 
 const WGS84 = geodesic.Geodesic.WGS84;
 const G = geodesic.Geodesic;
@@ -43,14 +44,13 @@ export function geodesicPoints(a, b, step = 10000) {
 
 /** A length as a person reads it: metres to 1 m below 1 km, then km to 1 m. */
 export function formatLength(m) {
-  return m < 1000
-    ? `${Math.round(m).toLocaleString("en-US")} m`
-    : `${(m / 1000).toLocaleString("en-US", { minimumFractionDigits: 3, maximumFractionDigits: 3 })} km`;
+  return m < 1000 ? t("{n} m", { n: num(m, 0) }) : t("{n} km", { n: num(m / 1000, 3, true) });
 }
 
 /** An area in square metres (as IMSMA records them; km² from 1 km²) and hectares. */
 export function formatArea(m2) {
-  const n = (v, digits) => v.toLocaleString("en-US", { maximumFractionDigits: digits });
-  const ha = `${n(m2 / 10000, m2 < 1e6 ? 2 : 0)} ha`;
-  return m2 < 1e6 ? `${n(m2, 0)} m\u00b2 (${ha})` : `${n(m2 / 1e6, 2)} km\u00b2 (${ha})`;
+  const ha = t("{n} ha", { n: num(m2 / 10000, m2 < 1e6 ? 2 : 0) });
+  return m2 < 1e6
+    ? t("{n} m\u00b2 ({hectares})", { n: num(m2, 0), hectares: ha })
+    : t("{n} km\u00b2 ({hectares})", { n: num(m2 / 1e6, 2), hectares: ha });
 }

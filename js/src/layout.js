@@ -10,6 +10,10 @@
  *   scrolling parts (class geomap-scroll) of a panel shrink to the room left in its column.
  * - Popups pan clear of the controls; the map refits its data when its container gets (or
  *   changes) its size, until someone moves it. */
+import { mirrored } from "./direction.js";
+import { t } from "./i18n.js";
+
+import { fitData } from "./layers/batch.js";
 
 /** Below this width (px) the map is narrow; below SHORT it is short. */
 export const NARROW = 600;
@@ -123,7 +127,7 @@ function px(v) {
   return Number.parseFloat(v) || 0;
 }
 
-/** Move the right-hand corner of a row past the left-hand controls it overlaps. */
+/** Move corner `right` of a row past the controls of corner `left` it overlaps. */
 function separateRow(map, left, right, side) {
   const boxes = controlBoxes(map);
   let need = 0;
@@ -220,11 +224,14 @@ function arrange(map) {
   for (const s of box.querySelectorAll(".leaflet-control-container .geomap-scroll")) {
     s.style.maxHeight = "";
   }
+  // The corner that steps aside is the right-hand one; the left-hand one in a mirrored
+  // (right-to-left) map, whose controls changed sides.
+  const [first, second] = mirrored(map) ? ["right", "left"] : ["left", "right"];
   // Each step only moves a corner further or shrinks a part: a few passes settle it.
   for (let pass = 0; pass < 40; pass++) {
     const moved =
-      separateRow(map, "topleft", "topright", "top") ||
-      separateRow(map, "bottomleft", "bottomright", "bottom") ||
+      separateRow(map, `top${first}`, `top${second}`, "top") ||
+      separateRow(map, `bottom${first}`, `bottom${second}`, "bottom") ||
       squeezeColumns(map);
     if (!moved) {
       break;
@@ -326,7 +333,7 @@ function nameMarkers(map) {
   const pane = map.getPane("markerPane");
   const name = (el) => {
     if (el.getAttribute?.("role") === "button" && !el.getAttribute("aria-label") && !el.title) {
-      el.setAttribute("aria-label", el.getAttribute("alt") || "Map marker");
+      el.setAttribute("aria-label", el.getAttribute("alt") || t("Map marker"));
     }
   };
   if (pane && typeof MutationObserver === "function") {
@@ -356,8 +363,7 @@ function refitter(map, bounds) {
     }
     s.fitting = true;
     try {
-      // Padding keeps features at the data's edge clear of the scale bar and credits.
-      map.fitBounds(b, { animate: false, paddingTopLeft: [16, 16], paddingBottomRight: [16, 32] });
+      fitData(map, b);
     } finally {
       s.fitting = false;
     }

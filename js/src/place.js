@@ -2,19 +2,25 @@
  * In a public map an incident's marker is its generalised cell, so its coordinates are the
  * cell's (which the marker already shows) and the popup says so. */
 import { formatDD, formatDMS, formatMGRS, labelPoint } from "./coords.js";
-import { el } from "./format.js";
+import { el, ltrEl } from "./format.js";
+import { t } from "./i18n.js";
 
 /** The heading of an incident's coordinates: its own place, or its cell in a public map. */
 export function incidentPlaceLabel(pub) {
   if (!pub) {
-    return "Location";
+    return t("Location");
   }
-  const unit = pub.generalise === "district" ? "district" : `${pub.generalise} cell`;
-  return `Centre of the ${unit} (generalised, not an incident\u2019s location)`;
+  return pub.generalise === "district"
+    ? t("Centre of the district (generalised, not an incident\u2019s location)")
+    : t("Centre of the {size} cell (generalised, not an incident\u2019s location)", {
+        size: pub.generalise,
+      });
 }
 
 /** A hazard area's coordinates are those of a point inside it (see coords.labelPoint). */
-export const HAZARD_PLACE_LABEL = "Inside the area (centre)";
+export function hazardPlaceLabel() {
+  return t("Inside the area (centre)");
+}
 
 /**
  * The coordinates block of a popup.
@@ -27,18 +33,19 @@ export const HAZARD_PLACE_LABEL = "Inside the area (centre)";
 export function placeBox(lat, lng, label) {
   const box = el("div", "geomap-place");
   box.appendChild(el("div", "geomap-place-label", label));
-  const t = el("table");
+  const tbl = el("table");
   for (const [name, cls, value] of [
-    ["Lat, lon", "geomap-dd", formatDD(lat, lng)],
+    [t("Lat, lon"), "geomap-dd", formatDD(lat, lng)],
     ["DMS", "geomap-dms", formatDMS(lat, lng)],
     ["MGRS", "geomap-mgrs", formatMGRS(lat, lng) || "\u2014"],
   ]) {
     const tr = el("tr");
     tr.appendChild(el("th", null, name));
-    tr.appendChild(el("td", cls, value));
-    t.appendChild(tr);
+    // Coordinates read left to right, also in a right-to-left page.
+    tr.appendChild(ltrEl(el("td", cls, value)));
+    tbl.appendChild(tr);
   }
-  box.appendChild(t);
+  box.appendChild(tbl);
   return box;
 }
 
@@ -47,5 +54,5 @@ export function polygonPlace(polygon) {
   const rings = polygon.getLatLngs();
   const toArrays = (a) => (Array.isArray(a) ? a.map(toArrays) : [a.lat, a.lng]);
   const [lat, lng] = labelPoint(toArrays(rings));
-  return placeBox(lat, lng, HAZARD_PLACE_LABEL);
+  return placeBox(lat, lng, hazardPlaceLabel());
 }

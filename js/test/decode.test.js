@@ -24,7 +24,10 @@ const files = readdirSync(GOLDEN)
   .sort();
 
 /** Equal within 1e-6 degrees (coordinates travel as microdegrees). */
-function assertClose(actual, expected, what, tol = 1.5e-6) {
+function assertClose(actual, expected, what, tol) {
+  if (tol === undefined) {
+    return assertClose(actual, expected, what, 1.5e-6);
+  }
   if (Array.isArray(expected)) {
     assert.equal(actual.length, expected.length, `${what}: length`);
     expected.forEach((e, i) => {
@@ -55,14 +58,14 @@ const CHECKS = {
   },
   coordinates(g, name) {
     const values = Array.from(typed(g.column), (v) => v / g.scale);
-    assertClose(values, g.expected, name);
+    assertClose(values, g.expected, name, g.tol);
   },
   points(g, name) {
     const { spec, expected } = g;
     const at = points(spec);
     const idx = Array.from({ length: spec.n }, (_, i) => i);
-    assertClose(idx.map(at.lat), expected.lat, `${name}: lat`);
-    assertClose(idx.map(at.lng), expected.lng, `${name}: lng`);
+    assertClose(idx.map(at.lat), expected.lat, `${name}: lat`, g.tol);
+    assertClose(idx.map(at.lng), expected.lng, `${name}: lng`, g.tol);
     checkCols(spec, expected, name);
   },
   polygons(g, name) {
@@ -70,7 +73,7 @@ const CHECKS = {
     const shapes = polygons(spec.g);
     assert.equal(shapes.length, spec.n, name);
     shapes.forEach((rings, i) => {
-      assertClose(rings, expected.polygons[i], `${name}: polygon ${i}`);
+      assertClose(rings, expected.polygons[i], `${name}: polygon ${i}`, g.tol);
     });
     checkCols(spec, expected, name);
     assert.deepEqual(Array.from(typed(spec.released)), expected.released, `${name}: released`);

@@ -110,7 +110,7 @@ test("area figures sum the kept device categories at the slider's step", () => {
 
 test("the search says what hides a row", () => {
   assert.equal(hiddenReason(false, false), null);
-  assert.equal(hiddenReason(true, false), "the time slider");
-  assert.equal(hiddenReason(false, true), "the filters");
-  assert.equal(hiddenReason(true, true), "the time slider and the filters");
+  assert.equal(hiddenReason(true, false), "slider");
+  assert.equal(hiddenReason(false, true), "filters");
+  assert.equal(hiddenReason(true, true), "both");
 });

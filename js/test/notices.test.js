@@ -7,11 +7,11 @@ import { imageName } from "../src/controls/saveimage.js";
 test("rejected rows are counted, and their file named when there is one", () => {
   assert.equal(
     rejectedText({ rejected: 1, rejectsFile: null }),
-    "1 input row was rejected and not drawn",
+    "Input rows rejected and not drawn: 1",
   );
   assert.equal(
     rejectedText({ rejected: 1234, rejectsFile: "map-rejects.csv" }),
-    "1,234 input rows were rejected and not drawn (listed in map-rejects.csv)",
+    "Input rows rejected and not drawn: 1,234 (listed in map-rejects.csv)",
   );
 });
 

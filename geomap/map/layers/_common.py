@@ -13,6 +13,9 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap._errors import GeomapError
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import format_number
+from geomap.i18n import translator
 from geomap.map._encode import column
 from geomap.map._encode import days
 from geomap.map._inputs import MapView
@@ -23,7 +26,15 @@ from geomap.model import LayerSpec
 from geomap.style import LEGEND_STROKE
 from geomap.tiles import BasemapArchive
 
-__all__ = ["Build", "fields", "labels", "swatch", "time_column"]
+__all__ = [
+    "Build",
+    "code_labels",
+    "fields",
+    "labels",
+    "legend_number",
+    "swatch",
+    "time_column",
+]
 
 
 @dataclass
@@ -70,9 +81,13 @@ class Build:
         """Whether a layer of ``n`` features uses Leaflet's canvas renderer."""
         return n > CANVAS_THRESHOLD if self.options.canvas is None else self.options.canvas
 
-    def column(self, values: pd.Series) -> Any:
-        """Encode an attribute column for the page."""
-        return column(values, compress=self.compress)
+    def column(self, values: pd.Series, *, compact: bool = False) -> Any:
+        """Encode an attribute column for the page (``compact``: see :meth:`compact`)."""
+        return column(values, compress=self.compress, compact=compact)
+
+    def compact(self, n: int) -> bool:
+        """Whether a layer of ``n`` features travels in the compact format (pako inflates it)."""
+        return self.compress and n > self.options.compact_above
 
     def popup_tooltip(self, gdf: gpd.GeoDataFrame, layer: str) -> tuple[list[str], list[str]]:
         """Return the layer's popup and tooltip fields: those asked for, or the view's defaults."""
@@ -85,7 +100,11 @@ class Build:
 
     def labels(self, names: Sequence[str], spec: LayerSpec) -> dict[str, str]:
         """Labels of the fields: the view's, else the model's, else the field name."""
-        return labels(names, spec, self.view.labels)
+        return labels(names, spec, self.view.labels, self.options.lang)
+
+    def code_labels(self, names: Sequence[str], spec: LayerSpec) -> dict[str, dict[str, str]]:
+        """Per coded field among ``names``, the label of each code in the map's language."""
+        return code_labels(names, spec, self.options.lang)
 
 
 def fields(
@@ -103,19 +122,61 @@ def fields(
     return list(asked)
 
 
-def labels(names: Sequence[str], spec: LayerSpec, extra: Mapping[str, str]) -> dict[str, str]:
-    """Label of each field: from ``extra``, else the model's ``spec``, else its name."""
-    known = {f.name: f.label for f in spec.fields}
+def labels(
+    names: Sequence[str], spec: LayerSpec, extra: Mapping[str, str], lang: str = DEFAULT_LANG
+) -> dict[str, str]:
+    """Label of each field in ``lang``: from ``extra``, else the model's ``spec``, else its name."""
+    _ = translator(lang)
+    known = {f.name: f.label for f in spec.fields if f.label}
     known.update(extra)
-    return {f: known.get(f, f) for f in names}
+    return {f: _(known[f]) if f in known else f for f in names}
 
 
-def time_column(gdf: gpd.GeoDataFrame, name: str, cols: Sequence[str]) -> Any:
+def code_labels(
+    names: Sequence[str], spec: LayerSpec, lang: str = DEFAULT_LANG
+) -> dict[str, dict[str, str]]:
+    """Per coded field among ``names``, each code's label in ``lang`` (the codes stay the data).
+
+    Only labels that differ from their code are listed, so an English map lists none.
+
+    Examples
+    --------
+    >>> from geomap.model import HAZARDS
+    >>> code_labels(["id", "status"], HAZARDS, "en")
+    {}
+    """
+    _ = translator(lang)
+    out: dict[str, dict[str, str]] = {}
+    for f in spec.fields:
+        if f.name not in names or f.vocabulary is None:
+            continue
+        shown = {c: _(c) for c in (*f.vocabulary.codes, "unknown") if _(c) != c}
+        if shown:
+            out[f.name] = shown
+    return out
+
+
+def legend_number(value: float, lang: str = DEFAULT_LANG, digits: int = 2) -> str:
+    """Return a number as a legend writes it: Babel's in ``lang`` (English as it was: ``:g``).
+
+    Examples
+    --------
+    >>> legend_number(2.5), legend_number(1234.5, "az")
+    ('2.5', '1.234,5')
+    """
+    if lang == DEFAULT_LANG:
+        return str(value) if isinstance(value, int) else f"{value:g}"
+    return format_number(value, lang, digits)
+
+
+def time_column(
+    gdf: gpd.GeoDataFrame, name: str, cols: Sequence[str], *, compact: bool = False
+) -> Any:
     """Dates for the time slider: the name of a date column the page already has, or days."""
     if name in cols and pd.api.types.is_datetime64_any_dtype(gdf[name]):
         return name  # sent once, as days, in the layer's columns
     if name in gdf.columns:
-        return days(gdf[name])
+        return days(gdf[name], compact=compact)
     return days(pd.Series(pd.NaT, index=gdf.index))
 
 

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import translator
 from geomap.map._encode import COORD_SCALE
 from geomap.map._encode import column
 from geomap.map._encode import coords
@@ -61,7 +63,7 @@ def label_order(places: gpd.GeoDataFrame) -> list[int]:
     return [int(i) for i in frame.sort_values(["pop", "kind"], kind="stable").index]
 
 
-def places_layer(places: gpd.GeoDataFrame) -> PointsSpec | None:
+def places_layer(places: gpd.GeoDataFrame, lang: str = DEFAULT_LANG) -> PointsSpec | None:
     """Return towns and villages as small white dots, labelled (None without names).
 
     The page labels the most populous places (:func:`label_order`) from the opening
@@ -72,11 +74,14 @@ def places_layer(places: gpd.GeoDataFrame) -> PointsSpec | None:
     ----------
     places : geopandas.GeoDataFrame
         Points (or any geometry: each is drawn at a representative point), any CRS.
+    lang : str
+        The map's language.
 
     Returns
     -------
     PointsSpec or None
     """
+    _ = translator(lang)
     p4326 = places.to_crs(DISPLAY_CRS)
     label = place_label(p4326)
     if label is None:
@@ -85,35 +90,38 @@ def places_layer(places: gpd.GeoDataFrame) -> PointsSpec | None:
     return {
         "kind": "points",
         "key": "places",
-        "group": "Context",
-        "name": "Towns and villages",
+        "group": _("Context"),
+        "name": _("Towns and villages"),
         "show": True,
         "n": len(p4326),
         "x": coords(pts.x.to_numpy()),
         "y": coords(pts.y.to_numpy()),
         "scale": COORD_SCALE,
         "cols": {"name": column(p4326[label].astype(str))},
-        "labels": {"name": "Place"},
+        "labels": {"name": _("Place")},
         "popup": [],
         "tooltip": ["name"],
         "style": {**PLACE, "className": "geomap-place"},
-        "legend": [swatch("town or village", PLACE_SWATCH, PLACE["color"], shape="circle")],
+        "legend": [swatch(_("town or village"), PLACE_SWATCH, PLACE["color"], shape="circle")],
         "placeLabels": {"order": label_order(p4326), **PLACE_LABEL},
     }
 
 
-def roads_layer(roads: gpd.GeoDataFrame) -> LinesSpec:
+def roads_layer(roads: gpd.GeoDataFrame, lang: str = DEFAULT_LANG) -> LinesSpec:
     """Return roads as grey lines (off until ticked), named on hover where they have a name.
 
     Parameters
     ----------
     roads : geopandas.GeoDataFrame
         Lines, any CRS.
+    lang : str
+        The map's language.
 
     Returns
     -------
     LinesSpec
     """
+    _ = translator(lang)
     r4326 = roads.to_crs(DISPLAY_CRS)
     geoms = shapely.transform(r4326.geometry.to_numpy(), lambda c: np.round(c, 6))
     lines = [shapely.geometry.mapping(g)["coordinates"] for g in geoms]
@@ -122,15 +130,15 @@ def roads_layer(roads: gpd.GeoDataFrame) -> LinesSpec:
     return {
         "kind": "lines",
         "key": "roads",
-        "group": "Context",
-        "name": "Roads",
+        "group": _("Context"),
+        "name": _("Roads"),
         "show": False,
         "n": len(r4326),
         "lines": lines,
         "cols": cols,
-        "labels": {"name": "Road"},
+        "labels": {"name": _("Road")},
         "popup": [],
         "tooltip": ["name"] if cols else [],
         "style": {**ROAD, "className": "geomap-road"},
-        "legend": [swatch("road", ROAD_SWATCH)],
+        "legend": [swatch(_("road"), ROAD_SWATCH)],
     }

@@ -13,12 +13,16 @@ import pandas as pd
 
 from geomap.analysis import district_summary
 from geomap.geo import metric_crs
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import N_
+from geomap.i18n import translator
 from geomap.map._encode import column
 from geomap.map._polygons import ragged_polygons
 from geomap.map._polygons import simplify
 from geomap.map.contract import ChoroplethStyle
 from geomap.map.contract import LegendEntry
 from geomap.map.contract import PolygonsSpec
+from geomap.map.layers._common import legend_number
 from geomap.map.layers._common import swatch
 from geomap.map.public import protect
 from geomap.model import DISPLAY_CRS
@@ -30,8 +34,8 @@ __all__ = ["breaks", "district_layers"]
 
 #: The two choropleths: key, name, the district_summary column, unit, palette.
 _CHOROPLETHS = (
-    ("districts-casualties", "Casualties by district", "casualties", "casualties"),
-    ("districts-active", "Active hazard area by district (km²)", "active_km2", "km²"),
+    ("districts-casualties", N_("Casualties by district"), "casualties", N_("casualties")),
+    ("districts-active", N_("Active hazard area by district (km²)"), "active_km2", "km²"),
 )
 
 
@@ -50,16 +54,23 @@ def breaks(values: pd.Series, n: int = 5) -> list[float]:
     return [float(q) for q in qs]
 
 
-def _legend(bounds: list[float], colors: list[str], unit: str, k: int | None) -> list[LegendEntry]:
+def _legend(
+    bounds: list[float], colors: list[str], unit: str, k: int | None, lang: str = DEFAULT_LANG
+) -> list[LegendEntry]:
+    _ = translator(lang)
     items: list[LegendEntry] = []
     lo = None
     stroke = CHOROPLETH["stroke"]
+    unit = _(unit)
     for b, c in zip(bounds, colors, strict=False):
-        label = f"≤ {b:g} {unit}" if lo is None else f"{lo:g} – {b:g} {unit}"
+        top = legend_number(b, lang)
+        label = f"≤ {top} {unit}" if lo is None else f"{legend_number(lo, lang)} – {top} {unit}"
         items.append(swatch(label, c, stroke))
         lo = b
-    nodata = "no data" + (
-        f" or withheld (fewer than {k} incidents, or to protect one)" if k else ""
+    nodata = (
+        _("no data or withheld (fewer than {k} incidents, or to protect one)", k=k)
+        if k
+        else _("no data")
     )
     return [*items, swatch(nodata, CHORO_NODATA, stroke)]
 
@@ -89,6 +100,7 @@ def district_layers(
     *,
     k: int | None = None,
     simplify_m: float = 0.0,
+    lang: str = DEFAULT_LANG,
 ) -> list[PolygonsSpec]:
     """Return the two district choropleths, from :func:`geomap.analysis.district_summary`.
 
@@ -103,6 +115,9 @@ def district_layers(
         and with them enough districts that none can be worked out from the total.
     simplify_m : float
         Boundaries are simplified to this tolerance in metres.
+    lang : str
+        The map's language (names, labels, legends; district names come from the
+        layer, in ``lang`` where :meth:`MapInputs.localised` found them).
 
     Returns
     -------
@@ -118,8 +133,10 @@ def district_layers(
         withheld = protect(table["incidents"].reset_index(drop=True), k, outside)
     names = column(table["name"].astype(str).reset_index(drop=True))
     g = ragged_polygons(simplify(d.geometry.to_numpy(), metric_crs(d), simplify_m))
+    _ = translator(lang)
     layers: list[PolygonsSpec] = []
-    for key, name, field, unit in _CHOROPLETHS:
+    for key, msgid, field, unit in _CHOROPLETHS:
+        name = _(msgid)
         values = table[field].astype(float)
         values = values.to_numpy() if field == "casualties" else values.round(2).to_numpy()
         shown, style = _choropleth(values, field, withheld)
@@ -127,19 +144,19 @@ def district_layers(
             {
                 "kind": "polygons",
                 "key": key,
-                "group": "Districts",
+                "group": _("Districts"),
                 "name": name,
                 "show": False,
                 "n": len(d),
                 "g": g,
                 "cols": {"district": names, "value": column(shown.round(2))},
-                "labels": {"district": "District", "value": name},
+                "labels": {"district": _("District"), "value": name},
                 "popup": ["district", "value"],
                 "tooltip": ["district", "value"],
                 "style": {"className": "geomap-district"},
                 "pane": "geomap-below",
                 "choropleth": style,
-                "legend": _legend(style["breaks"], CHORO_COLORS[field], unit, k),
+                "legend": _legend(style["breaks"], CHORO_COLORS[field], unit, k, lang),
             }
         )
     return layers

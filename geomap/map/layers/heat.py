@@ -6,6 +6,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap._errors import GeomapError
+from geomap.i18n import translator
 from geomap.map.contract import HeatSpec
 from geomap.map.layers._common import Build
 from geomap.map.layers._common import swatch
@@ -74,23 +75,22 @@ def heat_layer(incidents: gpd.GeoDataFrame, build: Build) -> HeatSpec | None:
     name = build.options.heat_weight
     values = heat_weight(incidents, name)
     build.need("leaflet_heat")
+    _ = translator(build.options.lang)
+    word = {"casualties": _("casualties"), "none": _("incidents")}.get(name, name)
     spec: HeatSpec = {
         "kind": "heat",
         "key": "heat",
-        "group": "Incidents",
-        "name": "Heat map (each incident counts 1)"
+        "group": _("Incidents"),
+        "name": _("Heat map (each incident counts 1)")
         if name == "none"
-        else f"Heat map (weighted by {name})",
+        else _("Heat map (weighted by {weight})", weight=word),
         "show": False,
         "weight": size_fields(incidents) if name == "casualties" else [],
         "radius": HEAT["radius"],
         "blur": HEAT["blur"],
         "maxZoom": HEAT["maxZoom"],
         "minOpacity": HEAT["minOpacity"],
-        "legend": [
-            swatch(label.replace("casualties", name if name != "none" else "incidents"), colour)
-            for label, colour in HEAT_LEGEND
-        ],
+        "legend": [swatch(_(label, weight=word), colour) for label, colour in HEAT_LEGEND],
     }
     if values is not None:
         spec["field"] = name

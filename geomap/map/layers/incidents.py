@@ -12,12 +12,16 @@ import pandas as pd
 import shapely
 
 from geomap._errors import GeomapError
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import translator
+from geomap.map._encode import COMPACT_SCALE
 from geomap.map._encode import COORD_SCALE
 from geomap.map._encode import coords
 from geomap.map.contract import IncidentsSpec
 from geomap.map.contract import IncidentStyle
 from geomap.map.contract import LegendEntry
 from geomap.map.layers._common import Build
+from geomap.map.layers._common import legend_number
 from geomap.map.layers._common import swatch
 from geomap.map.layers._common import time_column
 from geomap.map.options import CLUSTER_THRESHOLD
@@ -119,17 +123,21 @@ def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
     cols = list(dict.fromkeys([*pop, *tip, *(c for c in style_cols if c in incidents.columns)]))
     n = len(incidents)
     cluster = _clustered(n, build)
+    lang = build.options.lang
+    _ = translator(lang)
+    compact = build.compact(n)
+    scale = COMPACT_SCALE if compact else COORD_SCALE
     spec: IncidentsSpec = {
         "kind": "incidents",
         "key": "incidents",
-        "group": "Incidents",
-        "name": build.view.incident_name,
+        "group": _("Incidents"),
+        "name": _(build.view.incident_name),
         "show": True,
         "n": n,
-        "x": coords(shapely.get_x(geoms)),
-        "y": coords(shapely.get_y(geoms)),
-        "scale": COORD_SCALE,
-        "cols": {c: build.column(incidents[c]) for c in cols},
+        "x": coords(shapely.get_x(geoms), scale, deflate=compact),
+        "y": coords(shapely.get_y(geoms), scale, deflate=compact),
+        "scale": scale,
+        "cols": {c: build.column(incidents[c], compact=compact) for c in cols},
         "labels": build.labels(cols, INCIDENTS),
         "popup": pop,
         "tooltip": tip,
@@ -138,18 +146,24 @@ def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
         "searchable": build.view.searchable and "id" in incidents.columns,
         "style": style,
         "cluster": {**CLUSTER},  # type: ignore[typeddict-item]
-        "legend": incident_legend(incidents, build.view.k, build.view.colour_heading),
+        "legend": incident_legend(incidents, build.view.k, build.view.colour_heading, lang),
     }
+    values = build.code_labels(cols, INCIDENTS)
+    if values:
+        spec["valueLabels"] = values
     date_col = build.view.incident_date
     if build.months is not None and date_col in incidents.columns:
-        spec["time"] = {"t": time_column(incidents, date_col, cols)}
+        spec["time"] = {"t": time_column(incidents, date_col, cols, compact=compact)}
     if cluster:
         build.need("supercluster")
     return spec
 
 
 def incident_legend(
-    incidents: gpd.GeoDataFrame, k: int | None = None, heading: str = "Symbol: {}"
+    incidents: gpd.GeoDataFrame,
+    k: int | None = None,
+    heading: str = "Symbol: {}",
+    lang: str = DEFAULT_LANG,
 ) -> list[LegendEntry]:
     """Return the incident legend: shapes present, "unknown", suppressed cells (with ``k``), sizes.
 
@@ -161,17 +175,18 @@ def incident_legend(
     >>> [(e["label"], e["shape"]) for e in incident_legend(inc)[1:]]
     [('deminer', 'square'), ('unknown', 'circle')]
     """
+    _ = translator(lang)
     items: list[LegendEntry] = []
     field, palette = color_by(incidents)
     if field in incidents.columns:
         values = incidents[field].astype(object)
         present = set(values.dropna())
-        word = "victim category" if field == "victim_category" else "type"
-        items.append({"heading": heading.format(word)})
+        word = _("victim category") if field == "victim_category" else _("type")
+        items.append({"heading": _(heading).format(word)})
         codes = VICTIM_CATEGORY.codes if field == "victim_category" else INCIDENT_TYPE.codes
         shapes = shapes_of(field)
         items += [
-            swatch(cat, palette[cat], INCIDENT["stroke"], shape=shapes[cat])
+            swatch(_(cat), palette[cat], INCIDENT["stroke"], shape=shapes[cat])
             for cat in codes
             if cat in present and cat != "unknown"
         ]
@@ -179,23 +194,26 @@ def incident_legend(
         missing = values.isna() & ~suppressed.fillna(False).astype(bool)
         if "unknown" in present or missing.any():
             items.append(
-                swatch("unknown", UNKNOWN_FILL, INCIDENT["stroke"], shape="circle", dash=True)
+                swatch(_("unknown"), UNKNOWN_FILL, INCIDENT["stroke"], shape="circle", dash=True)
             )
     if k:
         items.append(
             swatch(
-                f"withheld cell: fewer than {k} incidents, or withheld to protect one "
-                "(no counts, no category)",
+                _(
+                    "withheld cell: fewer than {k} incidents, or withheld to protect one "
+                    "(no counts, no category)",
+                    k=k,
+                ),
                 CELL_SUPPRESSED["fill"],
                 CELL_SUPPRESSED["stroke"],
                 shape="cell",
                 text=f"<{k}",
             )
         )
-    return items + _size_legend(incidents)
+    return items + _size_legend(incidents, lang)
 
 
-def _size_legend(incidents: gpd.GeoDataFrame) -> list[LegendEntry]:
+def _size_legend(incidents: gpd.GeoDataFrame, lang: str) -> list[LegendEntry]:
     size_cols = size_fields(incidents)
     if not size_cols:
         return []
@@ -204,11 +222,12 @@ def _size_legend(incidents: gpd.GeoDataFrame) -> list[LegendEntry]:
         return []
     top = int(total.max())
     steps = [v for v in _SIZE_STEPS if v < top] + [max(top, 1)]
+    _ = translator(lang)
     return [
-        {"heading": "Casualties (killed + injured)"},
+        {"heading": _("Casualties (killed + injured)")},
         *(
             swatch(
-                str(v),
+                legend_number(v, lang),
                 SIZE_SWATCH,
                 INCIDENT["stroke"],
                 shape="circle",

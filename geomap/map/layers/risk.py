@@ -24,6 +24,10 @@ import shapely
 
 from geomap._errors import GeomapError
 from geomap.geo import metric_crs
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import N_
+from geomap.i18n import format_number
+from geomap.i18n import translator
 from geomap.map._encode import COORD_SCALE
 from geomap.map._encode import binary
 from geomap.map._encode import coords
@@ -45,9 +49,9 @@ log = logging.getLogger(__name__)
 #: Above this many values, natural breaks are found on a sample (Fisher-Jenks is quadratic).
 _JENKS_MAX = 3000
 _SCHEME_NAMES = {
-    "quantiles": "quantiles",
-    "natural_breaks": "natural breaks (Fisher-Jenks)",
-    "equal_interval": "equal intervals",
+    "quantiles": N_("quantiles"),
+    "natural_breaks": N_("natural breaks (Fisher-Jenks)"),
+    "equal_interval": N_("equal intervals"),
 }
 
 
@@ -113,20 +117,33 @@ def risk_colors(n: int) -> list[str]:
     return list(RISK_COLORS[min(n, max(RISK_COLORS))])
 
 
-def _fmt(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+def _fmt(v: float, lang: str = DEFAULT_LANG) -> str:
+    """Write a class bound: whole above 1000, else 3 significant digits (Babel's, in ``lang``)."""
+    if lang == DEFAULT_LANG:
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+    if abs(v) >= 1000:
+        return format_number(v, lang, 0)
+    return format_number(float(f"{v:.3g}"), lang, 6)
 
 
 def risk_legend(
-    field: str, low: float, bins: list[float], colors: list[str], scheme: str
+    field: str,
+    low: float,
+    bins: list[float],
+    colors: list[str],
+    scheme: str,
+    lang: str = DEFAULT_LANG,
 ) -> list[LegendEntry]:
     """Return the classed legend: a heading, then each class's range and colour."""
-    items: list[LegendEntry] = [
-        {"heading": f"{field}: {_SCHEME_NAMES[scheme]}, {len(bins)} classes"}
-    ]
+    _ = translator(lang)
+    heading = _(
+        "{field}: {scheme}, {n} classes", field=field, scheme=_(_SCHEME_NAMES[scheme]), n=len(bins)
+    )
+    items: list[LegendEntry] = [{"heading": heading}]
     lower = low
     for top, colour in zip(bins, colors, strict=True):
-        items.append(swatch(f"{_fmt(lower)} – {_fmt(top)}", colour, RISK_LINE["color"]))
+        label = f"{_fmt(lower, lang)} – {_fmt(top, lang)}"
+        items.append(swatch(label, colour, RISK_LINE["color"]))
         lower = top
     return items
 
@@ -192,16 +209,17 @@ def risk_layer(risk: gpd.GeoDataFrame, build: Build) -> RiskSpec:
     colors = risk_colors(len(bins))
     shown = [field] if build.view.public is not None or "id" not in risk.columns else ["id", field]
     log.info("risk layer: %d features in %d classes (%s)", len(risk), len(bins), opts.risk_scheme)
+    _ = translator(opts.lang)
     spec: RiskSpec = {
         "kind": "risk",
         "key": "risk",
-        "group": "Risk",
-        "name": f"Risk ({field})",
+        "group": _("Risk"),
+        "name": _("Risk ({field})", field=field),
         "show": True,
         "n": len(risk),
         **_geometry(risk, build),  # type: ignore[typeddict-item]
         "cols": {c: build.column(risk[c]) for c in shown},
-        "labels": labels(shown, RISK, build.view.labels),
+        "labels": labels(shown, RISK, build.view.labels, opts.lang),
         "popup": shown,
         "tooltip": [field],
         "field": field,
@@ -210,6 +228,8 @@ def risk_layer(risk: gpd.GeoDataFrame, build: Build) -> RiskSpec:
         "colors": colors,
         "canvas": build.canvas(len(risk)),
         "style": {**RISK_LINE, "radius": 6, "className": "geomap-risk"},
-        "legend": risk_legend(field, float(values.min()), bins, colors, opts.risk_scheme),
+        "legend": risk_legend(
+            field, float(values.min()), bins, colors, opts.risk_scheme, opts.lang
+        ),
     }
     return spec

@@ -20,10 +20,14 @@ import pandas as pd
 
 from geomap.analysis import area_over_time
 from geomap.analysis import casualty_trend
+from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import format_number
+from geomap.i18n import translator
 from geomap.map._inputs import MapInputs
 from geomap.map.contract import Summary
 from geomap.map.contract import SummaryRow
 from geomap.map.contract import Timeline
+from geomap.model import INCIDENTS
 from geomap.model import VICTIM_CATEGORY
 
 __all__ = [
@@ -71,10 +75,10 @@ def timeline_config(months: pd.PeriodIndex) -> Timeline:
     return {"months": [str(p) for p in months], "days": [int(v) for v in days]}
 
 
-def _count_text(value: Any) -> str:
+def _count_text(value: Any, lang: str = DEFAULT_LANG) -> str:
     if value is None:
         return "—"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    return format_number(value, lang) if isinstance(value, int) else str(value)
 
 
 def _running(trend: pd.DataFrame | None, column: str, axis: list[str]) -> np.ndarray:
@@ -92,7 +96,9 @@ def _shown(total: np.ndarray, counts: pd.Series | None) -> list[Any]:
     return [int(v) for v in total]
 
 
-def _incident_rows(incidents: gpd.GeoDataFrame, months: pd.PeriodIndex) -> list[SummaryRow]:
+def _incident_rows(
+    incidents: gpd.GeoDataFrame, months: pd.PeriodIndex, lang: str = DEFAULT_LANG
+) -> list[SummaryRow]:
     """Return incidents, killed and injured so far at each month's end (from casualty_trend).
 
     Undated incidents count from the first month. Per victim category, killed
@@ -105,17 +111,22 @@ def _incident_rows(incidents: gpd.GeoDataFrame, months: pd.PeriodIndex) -> list[
     trend = casualty_trend(inc[dated], "M") if dated.any() else None
     undated = inc[~dated]
     incidents_so_far = _running(trend, "incidents", axis) + len(undated)
+    _ = translator(lang)
     rows: list[SummaryRow] = [
-        {"key": "incidents", "label": "Incidents", "values": _shown(incidents_so_far, None)}
+        {"key": "incidents", "label": _("Incidents"), "values": _shown(incidents_so_far, None)}
     ]
     for c in ("killed", "injured"):
         if c in inc.columns:
             total = _running(trend, c, axis) + float(undated[c].astype(float).sum())
-            rows.append({"key": c, "label": c.capitalize(), "values": _shown(total, inc[c])})
+            rows.append({"key": c, "label": _(_CASUALTY[c]), "values": _shown(total, inc[c])})
     if {"victim_category", "killed", "injured"} <= set(inc.columns):
         killed = casualty_trend(inc[dated].drop(columns="injured"), "M") if dated.any() else None
-        rows += _victim_rows(inc, trend, killed, axis)
+        rows += _victim_rows(inc, trend, killed, axis, lang)
     return rows
+
+
+#: The summary's casualty rows (the model's labels of ``killed`` and ``injured``).
+_CASUALTY = {"killed": INCIDENTS.field("killed").label, "injured": INCIDENTS.field("injured").label}
 
 
 def _victim_rows(
@@ -123,8 +134,10 @@ def _victim_rows(
     casualties: pd.DataFrame | None,
     killed: pd.DataFrame | None,
     axis: list[str],
+    lang: str = DEFAULT_LANG,
 ) -> list[SummaryRow]:
     """Return a "killed / injured" row per victim category present."""
+    _ = translator(lang)
     cats = inc["victim_category"].astype(object)
     undated = inc["date"].isna()
     rows: list[SummaryRow] = []
@@ -136,7 +149,7 @@ def _victim_rows(
         dead = _running(killed, cat, axis)
         hurt = _running(casualties, cat, axis) - dead
         texts = [
-            f"{_count_text(a)} / {_count_text(b)}"
+            f"{_count_text(a, lang)} / {_count_text(b, lang)}"
             for a, b in zip(
                 _shown(dead + late["killed"], inc.loc[sel, "killed"]),
                 _shown(hurt + late["injured"], inc.loc[sel, "injured"]),
@@ -146,7 +159,7 @@ def _victim_rows(
         rows.append(
             {
                 "key": f"victims-{cat}",
-                "label": f"{cat}: killed / injured",
+                "label": _("{category}: killed / injured", category=_(cat)),
                 "indent": True,
                 "values": texts,
             }
@@ -195,7 +208,9 @@ def _so_far(dates: pd.Series, values: np.ndarray, ends: np.ndarray) -> np.ndarra
     return csum[np.searchsorted(d[~undated][order], ends, side="left")] + values[undated].sum()
 
 
-def public_rows(incidents: gpd.GeoDataFrame, steps: pd.PeriodIndex, k: int) -> list[SummaryRow]:
+def public_rows(
+    incidents: gpd.GeoDataFrame, steps: pd.PeriodIndex, k: int, lang: str = DEFAULT_LANG
+) -> list[SummaryRow]:
     """Return a public panel's rows: incidents, killed and injured, released by :func:`released`.
 
     Before the first release, incidents show "fewer than k" and casualties
@@ -209,57 +224,71 @@ def public_rows(incidents: gpd.GeoDataFrame, steps: pd.PeriodIndex, k: int) -> l
     )
     count = _so_far(dates, np.ones(len(incidents)), ends)
     shown = released(count, k)
+    _ = translator(lang)
     rows: list[SummaryRow] = []
     for key in ("incidents", "killed", "injured"):
         if key != "incidents" and key not in incidents.columns:
             continue
         col = incidents[key] if key != "incidents" else pd.Series(1, index=incidents.index)
         if col.isna().all():
-            rows.append({"key": key, "label": key.capitalize(), "values": [None] * len(steps)})
+            label = _(_CASUALTY.get(key, "Incidents"))
+            rows.append({"key": key, "label": label, "values": [None] * len(steps)})
             continue
         total = _so_far(dates, col.astype(float).fillna(0).to_numpy(), ends)
-        before = f"fewer than {k}" if key == "incidents" else "withheld"
+        before = _("fewer than {k}", k=k) if key == "incidents" else _("withheld")
         values: list[Any] = [
-            before if r < 0 else int(total[r]) if r == t else f"at least {int(total[r]):,}"
+            before
+            if r < 0
+            else int(total[r])
+            if r == t
+            else _("at least {n}", n=format_number(int(total[r]), lang))
             for t, r in enumerate(shown)
         ]
-        rows.append({"key": key, "label": key.capitalize(), "values": values})
+        rows.append({"key": key, "label": _(_CASUALTY.get(key, "Incidents")), "values": values})
     return rows
 
 
-def _area_rows(hazards: gpd.GeoDataFrame, months: pd.PeriodIndex) -> list[SummaryRow]:
+def _area_rows(
+    hazards: gpd.GeoDataFrame, months: pd.PeriodIndex, lang: str = DEFAULT_LANG
+) -> list[SummaryRow]:
+    _ = translator(lang)
     dissolve = len(hazards) <= DISSOLVE_SUMMARY_MAX
     areas = area_over_time(hazards, list(_month_ends(months)), dissolve=dissolve)
     return [
         {
             "key": "active_km2",
-            "label": "Active hazard area (km²)",
+            "label": _("Active hazard area (km²)"),
             "values": [round(float(v), 2) for v in areas["active_km2"]],
         },
         {
             "key": "released_km2",
-            "label": "Land released (km²)",
+            "label": _("Land released (km²)"),
             "values": [round(float(v), 2) for v in areas["released_km2"]],
         },
     ]
 
 
-def _note(hazards: gpd.GeoDataFrame | None, k: int | None) -> str:
+def _note(hazards: gpd.GeoDataFrame | None, k: int | None, lang: str = DEFAULT_LANG) -> str:
+    _ = translator(lang)
     note = ""
     if hazards is not None and len(hazards):
         note = (
-            "Where hazard areas overlap, land counts once."
+            _("Where hazard areas overlap, land counts once.")
             if len(hazards) <= DISSOLVE_SUMMARY_MAX
-            else "Areas are sums of recorded areas: where polygons overlap, the overlap "
-            "counts for each (see geomap stats for dissolved areas)."
+            else _(
+                "Areas are sums of recorded areas: where polygons overlap, the overlap "
+                "counts for each (see geomap stats for dissolved areas)."
+            )
         )
     if not k:
         return note
-    return (
-        note + f" Public figures step by quarter and change only once at least {k} more "
-        f'incidents are recorded (until then: "at least"); counts from fewer than {k} '
-        "incidents are withheld."
-    ).strip()
+    public = _(
+        "Public figures step by quarter and change only once at least {k} more "
+        'incidents are recorded (until then: "at least"); counts from fewer than {k} '
+        "incidents are withheld.",
+        k=k,
+    )
+    return f"{note} {public}".strip()
 
 
 def summary_panel(
@@ -267,6 +296,7 @@ def summary_panel(
     hazards: gpd.GeoDataFrame | None,
     months: pd.PeriodIndex,
     k: int | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> Summary:
     """Return the summary panel: totals at the end of each month.
 
@@ -280,6 +310,8 @@ def summary_panel(
         The slider's months.
     k : int, optional
         A public map's k: the figures are released as :func:`public_rows` says.
+    lang : str
+        The language of the labels and texts (figures are numbers, formatted by the page).
 
     Returns
     -------
@@ -287,14 +319,19 @@ def summary_panel(
         Incidents, killed and injured so far (and, unless public, killed /
         injured per victim category), active and released km², one value per step.
     """
+    _ = translator(lang)
     rows: list[SummaryRow] = []
     if incidents is not None and len(incidents):
-        rows += public_rows(incidents, months, k) if k else _incident_rows(incidents, months)
+        rows += (
+            public_rows(incidents, months, k, lang)
+            if k
+            else _incident_rows(incidents, months, lang)
+        )
     if hazards is not None and len(hazards) and "status" in hazards.columns:
-        rows += _area_rows(hazards, months)
+        rows += _area_rows(hazards, months, lang)
     return {
-        "title": "Summary",
+        "title": _("Summary"),
         "months": [str(m) for m in months],
         "rows": rows,
-        "note": _note(hazards, k),
+        "note": _note(hazards, k, lang),
     }

@@ -1,7 +1,8 @@
 /* Coordinate readout: the coordinate under the mouse (the map's centre when there is no
  * mouse, as on a phone), in DD; a click (or Enter) switches to DMS, then MGRS. */
 import { FORMATS } from "../coords.js";
-import { el } from "../format.js";
+import { el, ltrEl } from "../format.js";
+import { t } from "../i18n.js";
 
 const NAMES = Object.keys(FORMATS);
 
@@ -12,7 +13,7 @@ export function cursorControl(map) {
     const button = el("button", "geomap-cursor-button");
     button.type = "button";
     const kind = el("span", "geomap-cursor-kind");
-    const value = el("span", "geomap-cursor-value");
+    const value = ltrEl(el("span", "geomap-cursor-value"));
     button.appendChild(kind);
     button.appendChild(value);
     div.appendChild(button);
@@ -21,10 +22,13 @@ export function cursorControl(map) {
     const draw = () => {
       const ll = (at || map.getCenter()).wrap();
       const name = NAMES[k];
-      kind.textContent = at ? name : `${name} (centre)`;
+      kind.textContent = at ? name : t("{format} (centre)", { format: name });
       value.textContent = FORMATS[name](ll.lat, ll.lng);
       // The name is the text shown (axe: label-content-name-mismatch); the title describes.
-      button.title = `Coordinates as ${name}: click for ${NAMES[(k + 1) % NAMES.length]}`;
+      button.title = t("Coordinates as {format}: click for {next}", {
+        format: name,
+        next: NAMES[(k + 1) % NAMES.length],
+      });
     };
     map.on("mousemove", (e) => {
       at = e.latlng;

@@ -6,19 +6,27 @@
 import { getter, timeArray } from "../decode.js";
 import { areaFigures, dayNumber, incidentFigures, rowTest } from "../filter.js";
 import { el } from "../format.js";
+import { num, t } from "../i18n.js";
 
-const NOUNS = { incidents: ["incident", "incidents"], hazards: ["area", "areas"] };
+/* A count of a layer's rows, plural-free: "incidents: 44". */
+const COUNTS = {
+  incidents: (n) => t("incidents: {n}", { n }),
+  hazards: (n) => t("areas: {n}", { n }),
+};
 
-/** "civilian (88)", or with two layers "AP mine (44 incidents, 110 areas)". */
-function valueLabel(v) {
+/** "civilian (88)", or with two layers "AP mine (incidents: 44, areas: 110)". */
+export function filterValueText(v) {
   const counts = Object.entries(v.counts);
+  const value = v.label ?? v.value; // the label in the page's language, made in Python
   if (counts.length === 1) {
-    return `${v.value} (${counts[0][1].toLocaleString("en-US")})`;
+    return `${value} (${num(counts[0][1])})`;
   }
-  const parts = counts.map(
-    ([layer, n]) => `${n.toLocaleString("en-US")} ${NOUNS[layer]?.[n === 1 ? 0 : 1] || layer}`,
+  const parts = counts.map(([layer, n]) =>
+    COUNTS[layer] ? COUNTS[layer](num(n)) : `${layer}: ${num(n)}`,
   );
-  return `${v.value} (${parts.join(", ")})`;
+  // TRANSLATORS: between the counts of a filter value, "incidents: 44, areas: 110".
+  const comma = t(", ");
+  return `${value} (${parts.join(comma)})`;
 }
 
 /* A fieldset of checkboxes; read() is the set of values ticked, or null when all are. */
@@ -34,7 +42,7 @@ function categoryBox(f, onChange) {
     input.value = v.value;
     input.addEventListener("change", onChange);
     lab.appendChild(input);
-    lab.appendChild(el("span", null, valueLabel(v)));
+    lab.appendChild(el("span", null, filterValueText(v)));
     box.appendChild(lab);
     return input;
   });
@@ -67,9 +75,9 @@ function dateInput(label, d, value, onChange) {
 function dateBox(d, onChange) {
   const box = el("fieldset", "geomap-filter-group");
   box.setAttribute("data-filter", "date");
-  box.appendChild(el("legend", null, "Incident date"));
-  const from = dateInput("From", d, d.min, onChange);
-  const to = dateInput("To", d, d.max, onChange);
+  box.appendChild(el("legend", null, t("Incident date")));
+  const from = dateInput(t("From"), d, d.min, onChange);
+  const to = dateInput(t("To"), d, d.max, onChange);
   box.appendChild(from.lab);
   box.appendChild(to.lab);
   let undated = null;
@@ -80,7 +88,7 @@ function dateBox(d, onChange) {
     undated.checked = true;
     undated.addEventListener("change", onChange);
     lab.appendChild(undated);
-    lab.appendChild(el("span", null, `No date (${d.undated.toLocaleString("en-US")})`));
+    lab.appendChild(el("span", null, t("No date ({n})", { n: num(d.undated) })));
     box.appendChild(lab);
   }
   const lo = dayNumber(d.min);
@@ -126,7 +134,7 @@ function liveFigures(state, cfg, get, sel) {
   const inc = state.layers.incidents;
   const allDash = (r) => r.values.every((v) => v === null);
   return (k) => {
-    const live = { values: {}, hidden: new Set(), label: "Filtered" };
+    const live = { values: {}, hidden: new Set(), label: t("Filtered") };
     if (inc && inc.pass !== null) {
       const f = incidentFigures(inc.visible, {
         killed: inc.get.killed,
@@ -141,7 +149,7 @@ function liveFigures(state, cfg, get, sel) {
           const v = f.victims[cat] || { killed: 0, injured: 0 };
           // The panel's own text says which of the two is unknown throughout ("—").
           const [kd, id] = String(r.values[r.values.length - 1]).split(" / ");
-          const text = (dash, n) => (dash === "\u2014" ? dash : n.toLocaleString("en-US"));
+          const text = (dash, n) => (dash === "\u2014" ? dash : num(n));
           live.values[r.key] = `${text(kd, v.killed)} / ${text(id, v.injured)}`;
           if (sel.victim_category && !sel.victim_category.has(cat)) {
             live.hidden.add(r.key);
@@ -152,7 +160,7 @@ function liveFigures(state, cfg, get, sel) {
     if (cfg.areas && sel.device_category) {
       Object.assign(live.values, areaFigures(cfg.areas, sel.device_category, k));
       if (cfg.overlap) {
-        live.label = "Filtered: land under areas of two device categories counts for each";
+        live.label = t("Filtered: land under areas of two device categories counts for each");
       }
     }
     return Object.keys(live.values).length ? live : null;
@@ -196,24 +204,24 @@ export function filtersControl(map, state, cfg) {
   const inc = state.layers.incidents;
   const days = cfg.dates && inc ? cfg.dates : null;
   // The incidents' days: a column of the layer (by name) or an array of the filter's own.
-  const t = days ? timeArray({ time: { t: days.t }, cols: inc.spec.cols }, "t") : null;
+  const dayOf = days ? timeArray({ time: { t: days.t }, cols: inc.spec.cols }, "t") : null;
   const parts = [];
   let status = null;
   const apply = () => {
     const sel = Object.fromEntries(parts.map((p) => [p.field, p.read()]));
-    setRowTests(state, cfg, get, sel, days ? { t, ...sel.date } : null);
+    setRowTests(state, cfg, get, sel, days ? { t: dayOf, ...sel.date } : null);
     const n = parts.filter((p) => {
       const v = sel[p.field];
       return p.field === "date" ? v.from !== null || v.to !== null || !v.undated : v !== null;
     }).length;
-    status.textContent = n ? ` (${n} active)` : "";
+    status.textContent = n ? t(" (active: {n})", { n: num(n) }) : "";
     state.figures = liveFigures(state, cfg, get, sel);
     state.setMonth(state.month ?? null);
   };
   const ctl = L.control({ position: "topleft" });
   ctl.onAdd = () => {
     const div = el("div", "geomap-filters leaflet-control");
-    const toggle = el("button", "geomap-filters-toggle", "Filters");
+    const toggle = el("button", "geomap-filters-toggle", t("Filters"));
     toggle.type = "button";
     status = el("span", "geomap-filters-status");
     toggle.appendChild(status);
@@ -231,7 +239,7 @@ export function filtersControl(map, state, cfg) {
       parts.push({ field: "date", ...p });
       form.appendChild(p.box);
     }
-    const reset = el("button", "geomap-filters-reset", "Show all");
+    const reset = el("button", "geomap-filters-reset", t("Show all"));
     reset.type = "button";
     reset.addEventListener("click", () => {
       for (const p of parts) {

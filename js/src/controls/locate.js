@@ -1,5 +1,6 @@
 /* Show my location (leaflet.locatecontrol), when its script is on the page. */
 import { el } from "../format.js";
+import { t } from "../i18n.js";
 
 /* Never alert(): say it in the map, quietly (no GPS, or permission refused). */
 function sayUnavailable(map, err) {
@@ -8,7 +9,7 @@ function sayUnavailable(map, err) {
     box = el("div", "geomap-locate-msg");
     map.getContainer().appendChild(box);
   }
-  box.textContent = `Location unavailable: ${err.message}`;
+  box.textContent = t("Location unavailable: {reason}", { reason: err.message });
   setTimeout(() => box.remove(), 5000);
 }
 
@@ -19,7 +20,7 @@ export function locateControl(map) {
         position: "topleft",
         flyTo: false,
         showPopup: false,
-        strings: { title: "Show my location" },
+        strings: { title: t("Show my location") },
         onLocationError: (err) => sayUnavailable(map, err),
       })
       .addTo(map);

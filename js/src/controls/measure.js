@@ -10,6 +10,7 @@
  * inside its control and lifts its corner above the others while it is open. */
 import { el } from "../format.js";
 import { formatArea, formatLength, geodesicPoints, pathLength, polygonArea } from "../geodesy.js";
+import { num, t } from "../i18n.js";
 
 const LINE = { color: "#111", weight: 3, interactive: false, className: "geomap-measure-line" };
 const DOT = {
@@ -47,7 +48,7 @@ class Measure {
     this.active = false;
     this.drawn = L.layerGroup().addTo(map);
     this.rubber = L.polyline([], { ...LINE, dashArray: "4 6", weight: 2 });
-    this.toggle = button("\u21a6", "geomap-measure-toggle", "Measure distance and area");
+    this.toggle = button("\u21a6", "geomap-measure-toggle", t("Measure distance and area"));
     this.toggle.setAttribute("aria-expanded", "false");
     this.panel = el("div", "geomap-measure-panel");
     this.panel.hidden = true;
@@ -79,7 +80,7 @@ class Measure {
     this.listen(true);
     this.rubber.addTo(this.map);
     this.panel.hidden = false;
-    this.help.textContent = "Click the map to add points; Finish (or Enter) when done.";
+    this.help.textContent = t("Click the map to add points; Finish (or Enter) when done.");
     this.show();
   }
 
@@ -137,7 +138,7 @@ class Measure {
 
   finish() {
     this.stop();
-    this.help.textContent = "Measured (geodesic, WGS84).";
+    this.help.textContent = t("Measured (geodesic, WGS84).");
     this.show();
   }
 
@@ -159,22 +160,24 @@ class Measure {
     const metres = pathLength(this.points);
     this.result.textContent = "";
     const line = (cls, text) => this.result.appendChild(el("div", cls, text));
-    line("geomap-measure-distance", `Distance: ${formatLength(metres)}`).dataset.metres = metres;
+    const distance = t("Distance: {length}", { length: formatLength(metres) });
+    line("geomap-measure-distance", distance).dataset.metres = metres;
     if (n > 2) {
       const area = polygonArea(this.points);
-      line("geomap-measure-area", `Area (closed): ${formatArea(area)}`).dataset.squareMetres = area;
+      const closed = t("Area (closed): {area}", { area: formatArea(area) });
+      line("geomap-measure-area", closed).dataset.squareMetres = area;
     }
-    line("geomap-measure-count", `${n} point${n === 1 ? "" : "s"}`);
+    line("geomap-measure-count", t("Points: {n}", { n: num(n) }));
     this.buttons.textContent = "";
     const actions = this.active
       ? [
-          ["Undo", "geomap-measure-undo", () => this.undo(), n === 0],
-          ["Finish", "geomap-measure-finish", () => this.finish(), n < 2],
-          ["Cancel", "geomap-measure-cancel", () => this.cancel(), false],
+          [t("Undo"), "geomap-measure-undo", () => this.undo(), n === 0],
+          [t("Finish"), "geomap-measure-finish", () => this.finish(), n < 2],
+          [t("Cancel"), "geomap-measure-cancel", () => this.cancel(), false],
         ]
       : [
-          ["Measure again", "geomap-measure-again", () => this.start(), false],
-          ["Clear", "geomap-measure-clear", () => this.cancel(), false],
+          [t("Measure again"), "geomap-measure-again", () => this.start(), false],
+          [t("Clear"), "geomap-measure-clear", () => this.cancel(), false],
         ];
     for (const [text, cls, act, disabled] of actions) {
       const b = button(text, cls);

@@ -1,5 +1,6 @@
 /* An overview map of the first basemap (leaflet-minimap), when its script is on the page;
  * returns the control (or undefined). */
+import { t } from "../i18n.js";
 import { userBasemap } from "../layers/userbasemap.js";
 
 export function minimapControl(map, cfg) {
@@ -13,6 +14,7 @@ export function minimapControl(map, cfg) {
       position: "bottomright",
       width: 130,
       height: 130,
+      strings: { hideText: t("Hide the overview map"), showText: t("Show the overview map") },
     }).addTo(map);
   }
 }

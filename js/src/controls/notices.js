@@ -1,25 +1,28 @@
 /* Honest notices, bottom left and always shown: the data's own notice (e.g. that they are
  * synthetic), how many input rows were rejected and which file lists them, and the
  * disclaimer. The print layout adds the date printed and the data source. */
-import { el } from "../format.js";
+import { el, period } from "../format.js";
+import { date, num, t } from "../i18n.js";
 import { onPrint } from "./print.js";
 
-/** "3 input rows were rejected and are not drawn (listed in map-rejects.csv)". */
+/** "Input rows rejected and not drawn: 3 (listed in map-rejects.csv)". */
 export function rejectedText(n) {
-  const rows =
-    n.rejected === 1 ? "1 input row was" : `${n.rejected.toLocaleString("en-US")} input rows were`;
-  const where = n.rejectsFile ? ` (listed in ${n.rejectsFile})` : "";
-  return `${rows} rejected and not drawn${where}`;
+  const values = { n: num(n.rejected), file: n.rejectsFile };
+  return n.rejectsFile
+    ? t("Input rows rejected and not drawn: {n} (listed in {file})", values)
+    : t("Input rows rejected and not drawn: {n}", values);
 }
 
-/** "Printed 2026-11-29 · Data: karabakh-sample.gpkg", for the print footer. */
+/** "Printed November 29, 2026 · Data: karabakh-sample.gpkg", for the print footer. */
 function printedText(n, state) {
-  const parts = [`Printed ${new Date().toISOString().slice(0, 10)}`];
+  const parts = [t("Printed {date}", { date: date(new Date()) })];
   if (state.month !== null && state.month !== undefined && state.cfg.timeline) {
-    parts.push(`showing up to ${state.cfg.timeline.months[state.month]}`);
+    parts.push(
+      t("showing up to {month}", { month: period(state.cfg.timeline.months[state.month]) }),
+    );
   }
   if (n.source) {
-    parts.push(`Data: ${n.source}`);
+    parts.push(t("Data: {source}", { source: n.source }));
   }
   return parts.join(" \u00b7 ");
 }

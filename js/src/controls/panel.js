@@ -1,14 +1,15 @@
 /* One panel: basemaps, then groups of layers, each with its checkbox and legend. */
 import { el } from "../format.js";
+import { t } from "../i18n.js";
 import { foldable, opensFrom, SHORT } from "../layout.js";
 import { legendBox } from "./legend.js";
 import { tableButton } from "./table.js";
 
 function basemapChoices(map, state, cfg) {
   const box = el("fieldset", "geomap-group");
-  box.appendChild(el("legend", null, "Basemap"));
+  box.appendChild(el("legend", null, t("Basemap")));
   const choices = cfg.basemaps.map((b) => ({ label: b.name, layer: state.basemaps[b.name] }));
-  choices.push({ label: "None", layer: null });
+  choices.push({ label: t("None"), layer: null });
   choices.forEach((c, k) => {
     const lab = el("label", "geomap-row");
     const input = el("input");
@@ -16,8 +17,8 @@ function basemapChoices(map, state, cfg) {
     input.name = `geomap-base-${state.id}`;
     input.checked = k === 0;
     input.addEventListener("change", () => {
-      for (const t of Object.values(state.basemaps)) {
-        map.removeLayer(t);
+      for (const tiles of Object.values(state.basemaps)) {
+        map.removeLayer(tiles);
       }
       if (c.layer) {
         map.addLayer(c.layer);
@@ -87,9 +88,9 @@ export function layerPanel(map, state, cfg) {
   ctl.onAdd = () => {
     const div = el("div", "geomap-panel leaflet-control");
     div.setAttribute("role", "region");
-    div.setAttribute("aria-label", "Layers and legend");
+    div.setAttribute("aria-label", t("Layers and legend"));
     const head = el("div", "geomap-panel-head");
-    const toggle = el("button", "geomap-panel-toggle", "Layers & legend");
+    const toggle = el("button", "geomap-panel-toggle", t("Layers & legend"));
     toggle.type = "button";
     head.appendChild(toggle);
     head.appendChild(tableButton(map, state));

@@ -2,6 +2,7 @@
  * complete legend of the layers on the map, and a north arrow. The browser's print, the
  * `geomap export` command and the "save image" button all show them. */
 import { el } from "../format.js";
+import { t } from "../i18n.js";
 import { legendBox } from "./legend.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -27,12 +28,13 @@ function northArrow(map) {
   ctl.onAdd = () => {
     const div = el("div", "geomap-north geomap-print-only leaflet-control");
     div.setAttribute("role", "img");
-    div.setAttribute("aria-label", "North is up");
+    div.setAttribute("aria-label", t("North is up"));
     const svg = svgEl("svg", { viewBox: "0 0 24 36", width: "24", height: "36" });
     svg.appendChild(svgEl("path", { d: "M12 2 L21 26 L12 20 L3 26 Z", fill: "#222" }));
     svg.appendChild(svgEl("path", { d: "M12 2 L12 20 L3 26 Z", fill: "#fff", stroke: "#222" }));
     const n = svgEl("text", { x: "12", y: "35", "text-anchor": "middle", "font-size": "10" });
-    n.textContent = "N";
+    // TRANSLATORS: the letter on the north arrow.
+    n.textContent = t("N");
     svg.appendChild(n);
     div.appendChild(svg);
     return div;
@@ -41,7 +43,7 @@ function northArrow(map) {
 }
 
 function fillLegend(map, state, box) {
-  box.replaceChildren(el("div", "geomap-print-legend-title", "Legend"));
+  box.replaceChildren(el("div", "geomap-print-legend-title", t("Legend")));
   for (const entry of state.entries) {
     if (!entry.layer || !map.hasLayer(entry.layer)) {
       continue;

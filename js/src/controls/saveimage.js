@@ -1,6 +1,7 @@
 /* "Save image": the map as a PNG (html-to-image, when its script is on the page), in the
  * print layout (legend, north arrow, notices), without the buttons. */
 import { el } from "../format.js";
+import { t } from "../i18n.js";
 
 /** A file name from the map's title: "Karabakh: mines" -> "karabakh-mines.png". */
 export function imageName(title) {
@@ -46,8 +47,8 @@ export function saveImageControl(map, cfg) {
     const div = el("div", "geomap-save-image leaflet-bar leaflet-control");
     const button = el("button", null, "\u2913");
     button.type = "button";
-    button.title = "Save the map as an image (PNG)";
-    button.setAttribute("aria-label", "Save the map as an image (PNG)");
+    button.title = t("Save the map as an image (PNG)");
+    button.setAttribute("aria-label", button.title);
     button.addEventListener("click", () => save(map, cfg, button));
     div.appendChild(button);
     L.DomEvent.disableClickPropagation(div);

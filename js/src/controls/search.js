@@ -1,7 +1,15 @@
 /* Search box: an incident or hazard id first, then a place or district by name. */
 import { parseCoordinate } from "../coords.js";
 import { el } from "../format.js";
+import { t } from "../i18n.js";
 import { goToCoordinate } from "./goto.js";
+
+/** What the search says of a row the slider or the filters hide (filter.hiddenReason). */
+const HIDDEN = {
+  slider: (text) => t("\u201c{text}\u201d is hidden by the time slider", { text }),
+  filters: (text) => t("\u201c{text}\u201d is hidden by the filters", { text }),
+  both: (text) => t("\u201c{text}\u201d is hidden by the time slider and the filters", { text }),
+};
 
 function findPlace(places, q) {
   return (
@@ -22,7 +30,7 @@ function showPlace(map, hit) {
     map.setView([hit.y, hit.x], 13);
   }
   const at = b ? [(b[1] + b[3]) / 2, (b[0] + b[2]) / 2] : [hit.y, hit.x];
-  const text = hit.label + (hit.kind ? ` (${hit.kind})` : "");
+  const text = hit.kind ? t("{place} ({kind})", { place: hit.label, kind: hit.kind }) : hit.label;
   L.popup()
     .setLatLng(at)
     .setContent(el("div", "geomap-popup", text))
@@ -37,7 +45,7 @@ function search(map, state, places, q, typed) {
       // Never show what the slider or the filters hide: say so instead.
       const why = layer.hiddenBy?.(i);
       if (why) {
-        return `\u201c${typed}\u201d is hidden by ${why}`;
+        return HIDDEN[why](typed);
       }
       layer.reveal(i);
       return true;
@@ -57,8 +65,11 @@ export function searchControl(map, state, places) {
     const form = el("form");
     const input = el("input");
     input.type = "search";
-    input.placeholder = "Search id, place or coordinate";
-    input.setAttribute("aria-label", "Search by id, district, place or coordinate (DD, DMS, MGRS)");
+    input.placeholder = t("Search id, place or coordinate");
+    input.setAttribute(
+      "aria-label",
+      t("Search by id, district, place or coordinate (DD, DMS, MGRS)"),
+    );
     const list = el("datalist");
     list.id = `geomap-search-${state.id}`;
     input.setAttribute("list", list.id);
@@ -84,7 +95,8 @@ export function searchControl(map, state, places) {
         const found = search(map, state, places, q, input.value.trim());
         if (found !== true) {
           msg.textContent =
-            found || (at ? at.error : `Nothing found for \u201c${input.value}\u201d`);
+            found ||
+            (at ? at.error : t("Nothing found for \u201c{text}\u201d", { text: input.value }));
         }
       }
     });

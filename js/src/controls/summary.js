@@ -1,9 +1,10 @@
 /* Key figures up to the slider's month; folds, and starts folded in a small map. */
-import { el, show } from "../format.js";
+import { el, period, show } from "../format.js";
+import { t } from "../i18n.js";
 import { foldable, NARROW, opensFrom } from "../layout.js";
 
 function figures(s, cells) {
-  const t = el("table");
+  const tbl = el("table");
   for (const r of s.rows) {
     const tr = el("tr", r.indent ? "geomap-indent" : null);
     tr.appendChild(el("th", null, r.label));
@@ -11,9 +12,9 @@ function figures(s, cells) {
     td.setAttribute("data-key", r.key);
     cells[r.key] = td;
     tr.appendChild(td);
-    t.appendChild(tr);
+    tbl.appendChild(tr);
   }
-  return t;
+  return tbl;
 }
 
 /** Add the summary (`id`: the map's); returns the function that shows month k (null: all).
@@ -47,7 +48,7 @@ export function summaryControl(map, s, id) {
   };
   ctl.addTo(map);
   return (k, live) => {
-    const when = k === null ? "" : `Up to the end of ${s.months[k]}`;
+    const when = k === null ? "" : t("Up to the end of {month}", { month: period(s.months[k]) });
     cells.when.textContent = [when, live?.label].filter(Boolean).join(" \u00b7 ");
     for (const r of s.rows) {
       const own = live && r.key in live.values;

@@ -1,7 +1,8 @@
 /* The features in view as tables: the accessible alternative to the map. A button opens a
  * dialog listing the incidents and hazard areas the map shows now (its layers switched on,
  * the slider's month, inside the view), with their popup fields. Text only, via textContent. */
-import { el, show } from "../format.js";
+import { el, show, shownValue } from "../format.js";
+import { num, t } from "../i18n.js";
 
 /** At most this many rows per table (the caption says when there are more). */
 const MAX_ROWS = 1000;
@@ -31,27 +32,29 @@ function hazardRows(map, layer) {
 function dataTable(title, layer, rows) {
   const spec = layer.spec;
   const fields = spec.popup?.length ? spec.popup : ["id"];
-  const t = el("table", "geomap-table");
-  const more = rows.length > MAX_ROWS ? `, the first ${MAX_ROWS.toLocaleString("en-US")}` : "";
-  t.appendChild(
-    el("caption", null, `${title} in view: ${rows.length.toLocaleString("en-US")}${more}`),
-  );
+  const table = el("table", "geomap-table");
+  const values = { layer: title, n: num(rows.length), shown: num(MAX_ROWS) };
+  const caption =
+    rows.length > MAX_ROWS
+      ? t("{layer} in view: {n}, the first {shown} shown", values)
+      : t("{layer} in view: {n}", values);
+  table.appendChild(el("caption", null, caption));
   const head = el("tr");
   for (const f of fields) {
     const th = el("th", null, spec.labels?.[f] || f);
     th.scope = "col";
     head.appendChild(th);
   }
-  t.appendChild(el("thead")).appendChild(head);
-  const body = t.appendChild(el("tbody"));
+  table.appendChild(el("thead")).appendChild(head);
+  const body = table.appendChild(el("tbody"));
   for (const i of rows.slice(0, MAX_ROWS)) {
     const tr = el("tr");
     for (const f of fields) {
-      tr.appendChild(el("td", null, show(layer.get[f] ? layer.get[f](i) : null)));
+      tr.appendChild(el("td", null, show(shownValue(layer.get, spec.valueLabels, f, i), true)));
     }
     body.appendChild(tr);
   }
-  return t;
+  return table;
 }
 
 /** The dialog's tables for what the map shows now. */
@@ -60,20 +63,20 @@ export function tablesInView(map, state) {
   const inc = state.layers.incidents;
   const haz = state.layers.hazards;
   if (haz) {
-    out.push(dataTable(haz.spec.group || "Hazard areas", haz, hazardRows(map, haz)));
+    out.push(dataTable(haz.spec.group || t("Hazard areas"), haz, hazardRows(map, haz)));
   }
   if (inc) {
-    out.push(dataTable(inc.spec.name || "Incidents", inc, incidentRows(map, inc)));
+    out.push(dataTable(inc.spec.name || t("Incidents"), inc, incidentRows(map, inc)));
   }
   return out;
 }
 
 function dialog(map, state, opener) {
   const dlg = el("dialog", "geomap-table-dialog");
-  const title = el("h2", "geomap-table-title", "Features in view");
+  const title = el("h2", "geomap-table-title", t("Features in view"));
   title.id = `${state.id}-table-title`;
   dlg.setAttribute("aria-labelledby", title.id);
-  const close = el("button", "geomap-table-close", "Close");
+  const close = el("button", "geomap-table-close", t("Close"));
   close.type = "button";
   close.addEventListener("click", () => dlg.close());
   const head = el("div", "geomap-table-head");
@@ -95,10 +98,10 @@ function dialog(map, state, opener) {
 
 /** The button (for the layer panel's head) that opens the table of features in view. */
 export function tableButton(map, state) {
-  const button = el("button", "geomap-table-open", "Table");
+  const button = el("button", "geomap-table-open", t("Table"));
   button.type = "button";
   button.setAttribute("aria-haspopup", "dialog");
-  button.setAttribute("aria-label", "Table of the incidents and hazard areas in view");
+  button.setAttribute("aria-label", t("Table of the incidents and hazard areas in view"));
   let d = null;
   button.addEventListener("click", () => {
     d = d || dialog(map, state, button);

@@ -1,8 +1,10 @@
 /* Hazard areas: one layer for what is active at the slider's date, one for released land. */
-import { getters, points, polygons, timeArray, typed } from "../decode.js";
+import { getters, points, polygonLevels, timeArray, typed } from "../decode.js";
 import { hiddenReason } from "../filter.js";
 import { bindInfo, table } from "../format.js";
 import { polygonPlace } from "../place.js";
+import { simplifyRings } from "../simplify.js";
+import { fastPolygon } from "./batch.js";
 import { shapeMarker } from "./shapes.js";
 import { findId, renderer, visibleAt } from "./shared.js";
 
@@ -37,10 +39,12 @@ export class HazardsLayer {
     this.t1 = timeArray(spec, "t1");
     this.released = spec.released ? typed(spec.released) : null;
     this.renderer = renderer(spec);
-    this.latlngs = polygons(spec.g);
+    // Vertices as Leaflet's own lat-lngs: Leaflet keeps them instead of converting each.
+    this.levels = polygonLevels(spec, simplifyRings, (lat, lng) => new L.LatLng(lat, lng));
+    this.latlngs = this.levels.coarse;
     this.fine = null;
     this.detailed = new Uint8Array(spec.n);
-    if (spec.gFine) {
+    if (this.levels.fine) {
       map.on("moveend", () => this.refine());
     }
     this.active = L.layerGroup();
@@ -142,7 +146,9 @@ export class HazardsLayer {
       if (this.renderer) {
         opts.renderer = this.renderer;
       }
-      const p = L.polygon(this.latlngs[i], opts);
+      const p = this.renderer
+        ? fastPolygon(this.latlngs[i], opts)
+        : L.polygon(this.latlngs[i], opts);
       bindInfo(p, this.spec, this.get, i, () => polygonPlace(p));
       this.shapes[i] = p;
     }
@@ -151,11 +157,11 @@ export class HazardsLayer {
 
   /* Zoomed in past detailZoom: give the polygons in view their full detail. */
   refine() {
-    if (!this.spec.gFine || this.map.getZoom() < this.spec.detailZoom) {
+    if (!this.levels.fine || this.map.getZoom() < this.spec.detailZoom) {
       return;
     }
     if (!this.fine) {
-      this.fine = polygons(this.spec.gFine);
+      this.fine = this.levels.fine();
     }
     const view = this.map.getBounds().pad(0.5);
     for (let i = 0; i < this.spec.n; i++) {
@@ -227,7 +233,8 @@ export class HazardsLayer {
       s.openPopup();
       return;
     }
-    const box = table(this.spec.labels, this.get, this.spec.popup, i, "geomap-popup");
+    const { labels, popup, valueLabels } = this.spec;
+    const box = table(labels, this.get, popup, i, "geomap-popup", valueLabels);
     box.appendChild(polygonPlace(s));
     L.popup().setLatLng(s.getBounds().getCenter()).setContent(box).openOn(this.map);
   }

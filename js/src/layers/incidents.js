@@ -3,6 +3,7 @@
 import { getters, points, timeArray } from "../decode.js";
 import { hiddenReason } from "../filter.js";
 import { bindInfo, table } from "../format.js";
+import { num, t } from "../i18n.js";
 import { incidentPlaceLabel, placeBox } from "../place.js";
 import { cellStyle, shapeMarker } from "./shapes.js";
 import { entry, findId, renderer, visibleAt } from "./shared.js";
@@ -68,7 +69,7 @@ export class IncidentsLayer {
     // A suppressed cell's values are withheld, not unknown.
     this.withheld = {};
     for (const [k, g] of Object.entries(this.get)) {
-      this.withheld[k] = (i) => g(i) ?? "withheld";
+      this.withheld[k] = (i) => g(i) ?? t("withheld");
     }
     const p = points(spec);
     this.lat = p.lat;
@@ -151,10 +152,13 @@ export class IncidentsLayer {
     const n = f.properties.point_count;
     const look = this.spec.cluster;
     const m = L.marker([c[1], c[0]], { icon: clusterIcon(n), keyboard: false });
+    m.geomapCount = n; // incidents this cluster stands for
     m.on("add", () => {
       const e = m.getElement();
       if (e) {
-        e.textContent = n >= 10000 ? `${Math.round(n / 1000)}k` : String(n);
+        // TRANSLATORS: thousands on a cluster of 10,000 incidents or more: "12k".
+        const thousands = t("{n}k", { n: Math.round(n / 1000) });
+        e.textContent = n >= 10000 ? thousands : String(n);
         if (look.fill) {
           e.style.background = look.fill;
           e.style.color = look.text;
@@ -162,7 +166,7 @@ export class IncidentsLayer {
         }
       }
     });
-    m.bindTooltip(`${n.toLocaleString("en-US")} incidents: click to zoom in`);
+    m.bindTooltip(t("Incidents: {n} (click to zoom in)", { n: num(n) }));
     m.on("click", () => {
       const z = this.index.getClusterExpansionZoom(f.properties.cluster_id);
       this.map.setView([c[1], c[0]], Math.min(z, 18));
@@ -210,7 +214,7 @@ export class IncidentsLayer {
       this.map.addLayer(this.group);
     }
     const fields = this.spec.popup.length ? this.spec.popup : ["id"];
-    const box = table(this.spec.labels, this.get, fields, i, "geomap-popup");
+    const box = table(this.spec.labels, this.get, fields, i, "geomap-popup", this.spec.valueLabels);
     box.appendChild(this.place(i));
     L.popup({ maxWidth: 360 }).setLatLng(ll).setContent(box).openOn(this.map);
   }

@@ -1,5 +1,6 @@
 /* What several layer kinds share: time filtering, search by id, the canvas renderer. */
 import { DAY_MISSING } from "../decode.js";
+import { batchCanvas } from "./batch.js";
 
 /** Row i is drawn at day T (null: no slider, or no date). */
 export function visibleAt(t, i, T) {
@@ -21,9 +22,9 @@ export function findId(layer, text) {
   return null;
 }
 
-/** Leaflet's canvas renderer for a large layer, or null for SVG. */
+/** A canvas renderer for a large layer (polygons of one style drawn at once), or null for SVG. */
 export function renderer(spec) {
-  return spec.canvas ? L.canvas({ padding: 0.5 }) : null;
+  return spec.canvas ? batchCanvas({ padding: 0.5 }) : null;
 }
 
 /** A row of the layer panel: a spec's key, group, name, visibility and legend. */

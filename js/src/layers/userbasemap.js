@@ -6,6 +6,7 @@
  * main map and the mini-map share it, and both draw once the file is opened. */
 import { bytes } from "../decode.js";
 import { el } from "../format.js";
+import { num, t } from "../i18n.js";
 
 const MIME = { png: "image/png", jpg: "image/jpeg", webp: "image/webp" };
 const POINT = 1;
@@ -137,13 +138,17 @@ function pickerControl(map, b, archive) {
   const ctl = L.control({ position: "bottomleft" });
   ctl.onAdd = () => {
     const div = el("div", "geomap-basemap-picker leaflet-control");
-    const mb = (u.size / 1048576).toFixed(1);
-    const note = el("p", null, `The basemap ${u.file} (${mb} MB) is a file beside this map.`);
+    const mb = num(u.size / 1048576, 1, true);
+    const note = el(
+      "p",
+      null,
+      t("The basemap {file} ({size} MB) is a file beside this map.", { file: u.file, size: mb }),
+    );
     const input = el("input", "geomap-basemap-input");
     input.type = "file";
     input.accept = ".pmtiles";
     input.hidden = true;
-    const button = el("button", "geomap-basemap-open", "Open basemap file…");
+    const button = el("button", "geomap-basemap-open", t("Open basemap file…"));
     button.type = "button";
     button.addEventListener("click", () => input.click());
     input.addEventListener("change", () => {
@@ -161,7 +166,10 @@ function pickerControl(map, b, archive) {
           map.removeControl(ctl);
         },
         () => {
-          note.textContent = `${file.name} is not a PMTiles archive; choose ${u.file}.`;
+          note.textContent = t("{name} is not a PMTiles archive; choose {file}.", {
+            name: file.name,
+            file: u.file,
+          });
         },
       );
     });
