@@ -51,7 +51,8 @@ test: lint jstest pytest
 screenshots: $(VENV)/.installed
 	$(PY) docs/screenshots.py
 
-# Speed and size, measured (not in the tests): geomap vs explore(), and the analysis at 1M x 50k.
+# Speed and size, measured (not in the tests): every row of the speed table in one run
+# (render vs explore() at 100k and 1M, the 1M map in Chromium, geomap stats at 1M x 50k).
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks
 

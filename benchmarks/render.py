@@ -455,6 +455,12 @@ def write_results(args: argparse.Namespace, results: list[Result]) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the render benchmark; print the report; write ``--out``/results.json."""
+    run_all(argv)
+    return 0
+
+
+def run_all(argv: list[str] | None = None) -> list[Result]:
+    """Run the render benchmark with these options; print the report; return the results."""
     args = parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     ignore = args.out / ".gitignore"
@@ -465,4 +471,4 @@ def main(argv: list[str] | None = None) -> int:
         open_all(args, results)
     out_json = write_results(args, results)
     print(f"\nresults: {out_json}")
-    return 0
+    return results

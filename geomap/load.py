@@ -19,6 +19,7 @@ import geopandas as gpd
 
 from geomap._errors import GeomapError
 from geomap._errors import InputError
+from geomap._progress import step as progress_step
 from geomap.io import ColumnMapping
 from geomap.io import DatabaseSource
 from geomap.io import PathLike
@@ -169,16 +170,13 @@ def _read_kinds(
     for k in ("incidents", "hazards"):
         if k not in found:
             continue
-        frames = [
-            read_layer(
-                p,
-                k,
-                layer=lyr,
-                mapping=_mapping_for(k, p, loaded),
-                **options,
-            )
-            for p, lyr in found[k]
-        ]
+        frames = []
+        for p, lyr in found[k]:
+            where = "a database" if is_database(str(p)) else Path(p).name  # never a password
+            with progress_step(f"reading {k} from {where}"):
+                frames.append(
+                    read_layer(p, k, layer=lyr, mapping=_mapping_for(k, p, loaded), **options)
+                )
         read[k] = concat_layers(frames)
     return read
 
@@ -189,7 +187,8 @@ def _validated(read: dict[str, gpd.GeoDataFrame], strict: bool) -> dict[str, Val
     for k in ("incidents", "hazards"):
         if k in read:
             other = read.get("hazards" if k == "incidents" else "incidents")
-            results[k] = validate_layer(read[k], LAYERS[k], strict=strict, reference=other)
+            with progress_step(f"checking {len(read[k]):,} {k}"):
+                results[k] = validate_layer(read[k], LAYERS[k], strict=strict, reference=other)
     return results
 
 

@@ -90,7 +90,9 @@ def _ids(gdf: pd.DataFrame, field: str = "id") -> np.ndarray:
     """Row ids as text: the ``id`` column where there is one, else the index."""
     if field in gdf.columns:
         col = gdf[field]
-        return np.array([None if pd.isna(v) else str(v) for v in col], dtype=object)
+        text = col.astype(str).to_numpy(dtype=object)  # vectorised: a million ids in a blink
+        text[col.isna().to_numpy()] = None
+        return text
     return np.array([str(v) for v in gdf.index], dtype=object)
 
 

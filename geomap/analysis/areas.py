@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -24,9 +25,10 @@ from geomap.geo import equal_area_crs
 from geomap.geo import project
 from geomap.geo import repair
 from geomap.geo import usable
+from geomap.model import DISPLAY_CRS
 from geomap.model import RELEASED_STATUSES
 
-__all__ = ["area_over_time", "area_summary"]
+__all__ = ["HazardLand", "area_over_time", "area_summary", "hazard_land"]
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +49,99 @@ def _dissolve(geoms: np.ndarray) -> np.ndarray:
     involved[a[other]] = True
     if not involved.any():
         return geoms
+    merged = shapely.get_parts(_union(geoms[involved]))
+    return np.concatenate([geoms[~involved], merged])
+
+
+class HazardLand:
+    """Hazard polygons measured once: repaired, equal-area, with their overlapping pairs.
+
+    The area summary, the district table (and so the map's district layer) ask it for
+    the dissolved land of subsets of the polygons (:meth:`pieces`): the polygons that
+    overlap are found once for all subsets, and each subset is dissolved once. Use
+    :func:`hazard_land`, which hands the same object to every step given the same
+    polygons.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray
+        The hazard polygons in EPSG:4326 (shapely geometries; missing ones allowed).
+    """
+
+    def __init__(self, geoms: np.ndarray) -> None:
+        raw = np.asarray(geoms, dtype=object)
+        self._objects = raw  # holds the polygons, so their ids stay theirs (hazard_land)
+        fixed = repair(raw)
+        self.ok = usable(fixed)
+        self.crs = (
+            equal_area_crs(gpd.GeoDataFrame(geometry=raw[self.ok], crs=DISPLAY_CRS))
+            if self.ok.any()
+            else None
+        )
+        self.geoms = project(fixed, self.crs) if self.crs is not None else fixed
+        idx = np.flatnonzero(self.ok)
+        a, b = shapely.STRtree(self.geoms[idx]).query(self.geoms[idx], predicate="intersects")
+        keep = a < b
+        self._a, self._b = idx[a[keep]], idx[b[keep]]
+        self._pieces: dict[bytes, np.ndarray] = {}
+
+    def pieces(self, mask: np.ndarray | None = None) -> np.ndarray:
+        """Return pieces covering the land of the polygons in ``mask``, none overlapping.
+
+        Polygons that overlap no other of the subset are kept as they are; the others
+        are unioned (cluster by cluster) and split into parts.
+        """
+        sel = self.ok if mask is None else np.asarray(mask, dtype=bool) & self.ok
+        key = np.packbits(sel).tobytes()
+        if key not in self._pieces:
+            both = sel[self._a] & sel[self._b]
+            involved = np.zeros(len(sel), dtype=bool)
+            involved[self._a[both]] = involved[self._b[both]] = True
+            alone = self.geoms[sel & ~involved]
+            if involved.any():
+                merged = shapely.get_parts(_union(self.geoms[involved]))
+                alone = np.concatenate([alone, merged])
+            self._pieces[key] = alone
+        return self._pieces[key]
+
+
+#: The last layers measured (their geometry objects' ids, their land): a few, reused.
+_LANDS: list[tuple[np.ndarray, HazardLand]] = []
+_LANDS_KEPT = 2
+
+
+def hazard_land(hazards: Layer) -> HazardLand:
+    """Return the :class:`HazardLand` of a hazard layer, measured once per set of polygons.
+
+    The same polygon objects (e.g. ``geomap stats`` and ``geomap report`` asking for
+    the area summary, the district table and the map's districts) get the same
+    object, so their land is dissolved once; shapely geometries are immutable, so the
+    same objects are the same shapes. Any other polygons are measured anew.
+
+    Parameters
+    ----------
+    hazards : GeoDataFrame or ValidationResult
+        Hazard-area polygons.
+
+    Returns
+    -------
+    HazardLand
+    """
+    geoms = _frame(hazards, "hazards").geometry.to_numpy()
+    ids = np.fromiter(map(id, geoms), dtype=np.int64, count=len(geoms))
+    for known, land in _LANDS:
+        if len(known) == len(ids) and np.array_equal(known, ids):
+            return land
+    land = HazardLand(geoms)
+    _LANDS.insert(0, (ids, land))
+    del _LANDS[_LANDS_KEPT:]
+    return land
+
+
+def _union(geoms: np.ndarray) -> object:
     # Overlapping polygons form small clusters far apart: GEOS unions each on its own.
     union = getattr(shapely, "disjoint_subset_union_all", shapely.union_all)  # shapely ≥ 2.1
-    merged = shapely.get_parts(union(geoms[involved]))
-    return np.concatenate([geoms[~involved], merged])
+    return union(geoms)
 
 
 def _first_wins_area(geoms: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -71,8 +162,14 @@ def _first_wins_area(geoms: np.ndarray, order: np.ndarray) -> np.ndarray:
     if not len(a):
         return areas
     out = areas.copy()
-    for i in np.unique(a):
-        prior = shapely.union_all(geoms[b[a == i]])
+    order = np.argsort(a, kind="stable")
+    a, b = a[order], b[order]
+    first_of, start, count = np.unique(a, return_index=True, return_counts=True)
+    one = count == 1  # most polygons overlap one earlier polygon: cut them all at once
+    i1 = first_of[one]
+    out[i1] = shapely.area(shapely.difference(geoms[i1], geoms[b[start[one]]]))
+    for i, s0, n in zip(first_of[~one], start[~one], count[~one], strict=True):
+        prior = shapely.union_all(geoms[b[s0 : s0 + n]])
         out[i] = shapely.area(shapely.difference(geoms[i], prior))
     return out
 
@@ -132,28 +229,26 @@ def area_summary(
             table[col] = _contamination(_status(haz))
         else:
             table[col] = haz[col].astype(object).where(haz[col].notna(), "(missing)")
-    geoms = repair(haz.geometry.to_numpy())
-    ok = usable(geoms)
-    if ok.any():
-        ea = equal_area_crs(haz[ok])
-        geoms = project(geoms, ea)  # missing and empty geometries stay so
+    land = hazard_land(haz)
     rows = []
     if by:
         for key, idx in table.groupby(by, sort=True).indices.items():
             key = key if isinstance(key, tuple) else (key,)
-            rows.append((*key, *_group_area(geoms[idx])))
+            mask = np.zeros(len(haz), dtype=bool)
+            mask[idx] = True
+            rows.append((*key, *_group_area(land, mask)))
     if total or not by:
-        rows.append((*(["all"] * len(by)), *_group_area(geoms)))
+        rows.append((*(["all"] * len(by)), *_group_area(land, np.ones(len(haz), dtype=bool))))
     out = pd.DataFrame(rows, columns=[*by, "n_areas", "area_km2", "recorded_km2", "overlap_km2"])
     out["n_areas"] = out["n_areas"].astype(int)
     log.info("area summary by %s: %d groups", by, len(out))
     return out
 
 
-def _group_area(geoms: np.ndarray) -> tuple[int, float, float, float]:
-    geoms = geoms[usable(geoms)] if len(geoms) else geoms
+def _group_area(land: HazardLand, mask: np.ndarray) -> tuple[int, float, float, float]:
+    geoms = land.geoms[mask & land.ok]
     recorded = float(shapely.area(geoms).sum()) / 1e6 if len(geoms) else 0.0
-    dissolved = float(shapely.area(_dissolve(geoms)).sum()) / 1e6 if len(geoms) else 0.0
+    dissolved = float(shapely.area(land.pieces(mask)).sum()) / 1e6 if len(geoms) else 0.0
     return len(geoms), round(dissolved, 4), round(recorded, 4), round(recorded - dissolved, 4)
 
 

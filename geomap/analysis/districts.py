@@ -33,11 +33,10 @@ from geomap.analysis._common import _frame
 from geomap.analysis._common import _is_dask
 from geomap.analysis._common import _require_columns
 from geomap.analysis._common import _status
-from geomap.analysis.areas import _dissolve
+from geomap.analysis.areas import hazard_land
 from geomap.geo import equal_area_crs
 from geomap.geo import project
 from geomap.geo import repair
-from geomap.geo import usable
 from geomap.model import DISPLAY_CRS
 from geomap.model import VICTIM_CATEGORY
 
@@ -110,20 +109,34 @@ def _slug(value: str) -> str:
 _KILLED_BY = tuple(VICTIM_CATEGORY.codes)
 
 
+def _district_of(points: np.ndarray, zones: np.ndarray) -> np.ndarray:
+    """Position of the first district covering each point (-1: none), without a point tree.
+
+    Points are sorted by x once; each district tests (prepared) only the points in its
+    box, taken from that sorted order: a point on a shared border goes to the first
+    district that covers it.
+    """
+    where = np.full(len(points), -1, dtype=np.int64)
+    if not len(points) or not len(zones):
+        return where
+    x, y = shapely.get_x(points), shapely.get_y(points)  # missing points: NaN, in no box
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    bounds = shapely.bounds(zones)
+    for i, (x0, y0, x1, y1) in enumerate(bounds):
+        if not shapely.is_empty(zones[i]) and zones[i] is not None:
+            slab = order[np.searchsorted(xs, x0, "left") : np.searchsorted(xs, x1, "right")]
+            cand = slab[(y[slab] >= y0) & (y[slab] <= y1) & (where[slab] < 0)]
+            shapely.prepare(zones[i])
+            where[cand[shapely.intersects_xy(zones[i], x[cand], y[cand])]] = i
+    return where
+
+
 def _district_counts(incidents: pd.DataFrame, zones: np.ndarray) -> pd.DataFrame:
     """Count per district position (-1: outside every district), for one partition."""
     points = incidents.geometry.to_numpy()
     n = len(points)
-    where = np.full(n, -1, dtype=np.int64)
-    if n and len(zones):
-        tree = shapely.STRtree(points)
-        z, p = tree.query(zones, predicate="covers")
-        if len(p):
-            # A point on a shared border goes to the first district that covers it.
-            order = np.lexsort((z, p))
-            z, p = z[order], p[order]
-            first = np.r_[True, p[1:] != p[:-1]]
-            where[p[first]] = z[first]
+    where = _district_of(points, zones)
     slot = where + 1  # 0 = outside
     size = len(zones) + 1
     killed = _counts(incidents["killed"]) if "killed" in incidents else np.zeros(n)
@@ -285,13 +298,14 @@ def _hazard_km2(
         return km2, outside
     haz = _frame(hazards, "hazards", ["status"])
     state = _contamination(_status(haz)).to_numpy()
-    geoms = repair(haz.geometry.to_numpy())
     if not len(haz) or ea is None:
         return km2, outside
-    zones_ea = project(zones, ea)
+    land = hazard_land(haz)  # dissolved once, shared with the area summary
+    if land.crs is None:
+        return km2, outside
+    zones_ea = project(zones, land.crs)
     for key, name in (("active", "contaminated"), ("released", "released")):
-        sel = (state == name) & usable(geoms)
-        pieces = _dissolve(project(geoms[sel], ea))
+        pieces = land.pieces(state == name)
         per, out_km = _area_by_zone(pieces, zones_ea)
         km2[key] += per / 1e6
         outside[key] = out_km / 1e6

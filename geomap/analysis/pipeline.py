@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
+from geomap._progress import step as progress_step
 from geomap.analysis._common import Layer
 from geomap.analysis._common import _counts
 from geomap.analysis._common import _is_dask
@@ -336,8 +338,8 @@ def run_analysis(
         raise TypeError("give either `options` or option keywords, not both")
     opts = AnalysisOptions(**settings) if options is None else options
     context: dict[str, Any] = {"districts": districts, "towns": towns, "roads": roads}
-    with using_scheduler(scheduler):
-        t = _tables(_kept(incidents), _kept(hazards), opts, _stepper(progress), **context)
+    with using_scheduler(scheduler), ExitStack() as shown:  # shown: the running step
+        t = _tables(_kept(incidents), _kept(hazards), opts, _stepper(progress, shown), **context)
     figures = KeyFigures.of(
         t["linked"], t["hazards"], t["areas_by_contamination"], t["proposed"], t["quality"]
     )
@@ -406,8 +408,8 @@ def _in_memory(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.reset_index(drop=True)
 
 
-def _stepper(progress: ProgressHook | None) -> Callable[[], None]:
-    """Return a function that logs (and reports to ``progress``) the next step."""
+def _stepper(progress: ProgressHook | None, shown: ExitStack) -> Callable[[], None]:
+    """Return a function that logs (and reports to ``progress`` and the display) the next step."""
     done = [0]
     total = len(ANALYSIS_STEPS)
 
@@ -415,6 +417,8 @@ def _stepper(progress: ProgressHook | None) -> Callable[[], None]:
         name = ANALYSIS_STEPS[done[0]]
         done[0] += 1
         log.info("analysis: step %d/%d: %s", done[0], total, name)
+        shown.close()  # the previous step ends
+        shown.enter_context(progress_step(f"[{done[0]}/{total}] {name}"))
         if progress is not None:
             progress(name, done[0], total)
 

@@ -298,10 +298,8 @@ def _pair_flags(
     if len(rows) < 2:
         return []
     flags: list[pd.DataFrame] = []
-    a, b = shapely.STRtree(ge[rows]).query(ge[rows], predicate="intersects")
-    keep = a < b
-    a, b = rows[a[keep]], rows[b[keep]]
-    same = shapely.equals(ge[a], ge[b])
+    a, b = _candidate_pairs(ge, rows, overlap_min_m2)
+    same = _same_shape(ge, a, b)
     if same.any():
         ia, ib = a[same], b[same]
         detail = [f"same shape as {ids[j]}" for j in np.r_[ib, ia]]
@@ -309,7 +307,9 @@ def _pair_flags(
     a, b = a[~same], b[~same]
     if not len(a):
         return flags
-    shared = shapely.area(shapely.intersection(ge[a], ge[b]))
+    shared = np.zeros(len(a))
+    box = _box_overlap(ge, a, b) > overlap_min_m2  # land shared ≤ their boxes' overlap
+    shared[box] = shapely.area(shapely.intersection(ge[a[box]], ge[b[box]]))
     big = shared > overlap_min_m2
     a, b, shared = a[big], b[big], shared[big]
     area = shapely.area(ge)
@@ -321,6 +321,39 @@ def _pair_flags(
     if len(rows):
         flags.append(_flag("hazards", ids[rows], "overlap", detail))
     return flags
+
+
+def _box_overlap(ge: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Area shared by the bounding boxes of ``ge[a]`` and ``ge[b]``, pair by pair."""
+    ba, bb = shapely.bounds(ge[a]), shapely.bounds(ge[b])
+    w = np.minimum(ba[:, 2], bb[:, 2]) - np.maximum(ba[:, 0], bb[:, 0])
+    h = np.minimum(ba[:, 3], bb[:, 3]) - np.maximum(ba[:, 1], bb[:, 1])
+    return np.clip(w, 0, None) * np.clip(h, 0, None)
+
+
+def _candidate_pairs(
+    ge: np.ndarray, rows: np.ndarray, overlap_min_m2: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (a < b) of ``rows`` that may be duplicates or overlaps, from the boxes alone.
+
+    A pair can share more than ``overlap_min_m2`` only if its boxes do, and can be the
+    same shape only if its boxes are equal; every other pair is left out before any
+    geometry is compared (the cost stays bounded where many polygons touch).
+    """
+    a, b = shapely.STRtree(ge[rows]).query(ge[rows])
+    keep = a < b
+    a, b = rows[a[keep]], rows[b[keep]]
+    box = _box_overlap(ge, a, b)
+    equal_box = (shapely.bounds(ge[a]) == shapely.bounds(ge[b])).all(axis=1)
+    keep = (box > overlap_min_m2) | equal_box
+    return a[keep], b[keep]
+
+
+def _same_shape(ge: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Which pairs are the same shape (compared only where their boxes are equal)."""
+    same = (shapely.bounds(ge[a]) == shapely.bounds(ge[b])).all(axis=1)
+    same[same] = shapely.equals(ge[a[same]], ge[b[same]])
+    return same
 
 
 def _sliver_flags(

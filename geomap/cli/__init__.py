@@ -24,6 +24,8 @@ from importlib.metadata import version
 from typing import Any
 
 from geomap._errors import GeomapError
+from geomap._progress import showing
+from geomap._progress import terminal_bars
 from geomap.cli import analysis
 from geomap.cli import exchange
 from geomap.cli import export
@@ -129,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     levels = [logging.WARNING, logging.INFO, logging.DEBUG]
     level = logging.ERROR if args.quiet else levels[min(args.verbose, 2)]
-    with _logging(level):
+    with _logging(level), showing(terminal_bars(args.quiet)):  # bars: a terminal, no -q
         try:
             return int(args.func(args))
         except GeomapError as exc:

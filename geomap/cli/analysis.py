@@ -1,22 +1,20 @@
 """``geomap stats`` and ``geomap report``: the analysis, printed or written as a folder.
 
 Input is read as ``geomap render`` reads it; the districts, towns and roads default to
-same-named layers of an input GeoPackage (as in the sample). Long steps show progress on
-stderr: a tqdm bar on a terminal when tqdm is installed, else (in logs, pipes, CI) one
-line per step; nothing with ``-q``.
+same-named layers of an input GeoPackage (as in the sample). Long steps show progress
+bars on stderr when it is a terminal (:mod:`geomap._progress`); nothing with ``-q`` or
+in pipes, logs and CI.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from geomap import analysis
 from geomap._errors import GeomapError
-from geomap.analysis import ANALYSIS_STEPS
 from geomap.analysis import AnalysisOptions
 from geomap.analysis import run_analysis
 from geomap.cli._common import EXIT_OK
@@ -48,11 +46,6 @@ from geomap.load import CONTEXT_LAYERS
 from geomap.report import REPORT_FILES
 from geomap.report import write_report
 from geomap.validate import ValidationResult
-
-try:  # a progress bar on a terminal, when tqdm (the analysis extra) is installed
-    from tqdm import tqdm as _tqdm
-except ImportError:  # pragma: no cover - plain lines instead
-    _tqdm = None
 
 
 def _stats_options(p: argparse.ArgumentParser) -> None:
@@ -202,35 +195,6 @@ def _load_layers(args: argparse.Namespace) -> dict[str, Any]:
     return layers
 
 
-class _Progress:
-    """Progress of numbered steps on stderr: a tqdm bar, plain lines, or nothing."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar: Any = None
-        self.tqdm: Any = None
-        if enabled and sys.stderr.isatty():  # a bar's redraws only make sense on a terminal
-            self.tqdm = _tqdm
-
-    def __call__(self, step: str, number: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self.tqdm is None:
-            sys.stderr.write(f"[{number}/{total}] {step}\n")
-            sys.stderr.flush()
-            return
-        if self.bar is None:
-            self.bar = self.tqdm(total=total, unit="step", file=sys.stderr, leave=False)
-        self.bar.set_description(step)
-        self.bar.update(number - self.bar.n - 1 if number > 1 else 0)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.update(self.bar.total - self.bar.n)
-            self.bar.close()
-            self.bar = None
-
-
 def _options(args: argparse.Namespace) -> AnalysisOptions:
     """Return the analysis options of ``geomap stats`` and ``geomap report``."""
     return AnalysisOptions(
@@ -251,22 +215,16 @@ def run_stats(args: argparse.Namespace) -> int:
     check_outputs(args, {"--rejects": args.rejects} if args.rejects else {})
     if args.to_db:
         check_database(args.to_db)
-    progress = _Progress(enabled=not getattr(args, "quiet", False))
-    try:
-        progress("reading", 1, len(ANALYSIS_STEPS) + 1)
-        with using_scheduler(args.scheduler):
-            layers = _load_layers(args)
-            result = run_analysis(
-                layers["incidents"],
-                layers["hazards"],
-                districts=context(args, "districts"),
-                towns=context(args, "towns"),
-                roads=context(args, "roads"),
-                options=_options(args),
-                progress=lambda step, i, total: progress(step, i + 1, total + 1),
-            )
-    finally:
-        progress.close()
+    with using_scheduler(args.scheduler):
+        layers = _load_layers(args)
+        result = run_analysis(
+            layers["incidents"],
+            layers["hazards"],
+            districts=context(args, "districts"),
+            towns=context(args, "towns"),
+            roads=context(args, "roads"),
+            options=_options(args),
+        )
     say(args, result.summary_lines())
     if args.to_db:
         _to_db(args, result)
@@ -315,26 +273,20 @@ def run_report(args: argparse.Namespace) -> int:
     """Write the report folder of ``geomap report``."""
     outputs = folder_outputs("-o/--output", args.output, REPORT_FILES)
     check_outputs(args, {**outputs, **({"--rejects": args.rejects} if args.rejects else {})})
-    progress = _Progress(enabled=not getattr(args, "quiet", False))
-    try:
-        progress("reading", 1, 11)
-        results = _load(args)
-        with writing(args.output):
-            files = write_report(
-                args.output,
-                results["incidents"],
-                results["hazards"],
-                context(args, "districts"),
-                context(args, "towns"),
-                context(args, "roads"),
-                options=_options(args),
-                title=args.title,
-                subtitle=args.subtitle,
-                progress=lambda step, i, total: progress(step, i + 1, total + 1),
-                lang=args.lang,
-            )
-    finally:
-        progress.close()
+    results = _load(args)
+    with writing(args.output):
+        files = write_report(
+            args.output,
+            results["incidents"],
+            results["hazards"],
+            context(args, "districts"),
+            context(args, "towns"),
+            context(args, "roads"),
+            options=_options(args),
+            title=args.title,
+            subtitle=args.subtitle,
+            lang=args.lang,
+        )
     out = Path(args.output)
     say(
         args,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from geomap._progress import step as progress_step
 from geomap.cli._common import EXIT_OK
 from geomap.cli._common import Command
 from geomap.cli._common import check_outputs
@@ -69,7 +70,7 @@ def run_export(args: argparse.Namespace) -> int:
     else:
         m, results = _build_map(args)
         what = ", ".join(f"{len(r.kept)} {k}" for k, r in results.items())
-    with writing(args.output):
+    with writing(args.output), progress_step(f"printing {Path(args.output).name} in Chromium"):
         output = export_map(
             m if m is not None else source,
             args.output,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from geomap._errors import GeomapError
+from geomap._progress import step as progress_step
 from geomap.cli._common import EXIT_OK
 from geomap.cli._common import Command
 from geomap.cli._common import add_context_options
@@ -218,7 +219,13 @@ def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, Validatio
         )
         say(args, results["risk"].summary())
     _write_rejects(args, list(results.values()))
-    m = render_map(
+    with progress_step("drawing the map"):
+        m = _render(args, results, options)
+    return m, results
+
+
+def _render(args: argparse.Namespace, results: dict[str, Any], options: MapOptions) -> GeomapMap:
+    return render_map(
         results.get("incidents"),
         results.get("hazards"),
         districts=context(args, "districts"),
@@ -227,13 +234,12 @@ def _build_map(args: argparse.Namespace) -> tuple[GeomapMap, dict[str, Validatio
         risk=results.get("risk"),
         options=options,
     )
-    return m, results
 
 
 def run_render(args: argparse.Namespace) -> int:
     """Write the map file."""
     m, results = _build_map(args)
-    with writing(args.output):
+    with writing(args.output), progress_step(f"writing {Path(args.output).name}"):
         output = save_map(m, args.output)
     drawn = ", ".join(f"{len(r.kept)} {k}" for k, r in results.items())
     mode = "links scripts from CDNs" if args.cdn else "self-contained, works offline"

@@ -8,7 +8,9 @@ tiles; a GeoTIFF (a scanned map, imagery) becomes PNG tiles. The result is what
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from geomap._progress import step as progress_step
 from geomap.cli._common import EXIT_OK
 from geomap.cli._common import Command
 from geomap.cli._common import say
@@ -57,7 +59,7 @@ def _options(p: argparse.ArgumentParser) -> None:
 
 def run_tiles(args: argparse.Namespace) -> int:
     """Build the PMTiles file."""
-    with writing(args.output):
+    with writing(args.output), progress_step(f"cutting tiles into {Path(args.output).name}"):
         result = build_tiles(
             args.files,
             args.output,

@@ -58,6 +58,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from geomap._progress import step as progress_step
 from geomap.analysis import ANALYSIS_STEPS
 from geomap.analysis import AnalysisOptions
 from geomap.analysis import AnalysisResult
@@ -242,11 +243,14 @@ def write_analysis(
 
     with _staged(Path(folder)) as out:
         step(first_step)
-        files = write_charts(out, result.release_monthly, result.casualties_monthly, lang)
+        with progress_step(_STEPS[0]):
+            files = write_charts(out, result.release_monthly, result.casualties_monthly, lang)
         step(first_step + 1)
-        files["map.html"] = _write_map(out / "map.html", result, title, subtitle, tiles, lang)
+        with progress_step(_STEPS[1]):
+            files["map.html"] = _write_map(out / "map.html", result, title, subtitle, tiles, lang)
         step(first_step + 2)
-        files.update(write_tables(out, result))
+        with progress_step(_STEPS[2]):
+            files.update(write_tables(out, result))
         charts = [(files[name], caption) for name, caption in CHART_CAPTIONS.items()]
         files_shown = sorted([*files, "report.html"])
         page = report_page(

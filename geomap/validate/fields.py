@@ -6,6 +6,7 @@ returned typed (codes as categoricals, dates as datetimes, counts as ``Int64``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,11 @@ _DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%Y%m%d", "%Y-%m", "%Y")
 
 def _quote(values: pd.Series) -> pd.Series:
     return "'" + values.astype(str).str.slice(0, 60) + "'"
+
+
+def _said(values: pd.Series, text: str) -> Callable[[np.ndarray], pd.Series]:
+    """``'value'`` + ``text`` for the flagged rows only (a :class:`Collector` message)."""
+    return lambda idx: _quote(values.iloc[idx]) + text
 
 
 def _as_text(values: pd.Series) -> pd.Series:
@@ -77,7 +83,7 @@ def check_fields(
             continue
         present = f.name in gdf.columns
         raw = gdf[f.name] if present else pd.Series([None] * n, index=gdf.index, dtype=object)
-        isna = raw.isna().to_numpy() | (raw.astype(str).str.strip() == "").to_numpy()
+        isna = _blank(raw)
         if f.kind == "code":
             clean[f.name] = _check_code(f, raw, isna, present, c)
         elif f.kind == "date":
@@ -90,19 +96,32 @@ def check_fields(
     return clean
 
 
+def _blank(raw: pd.Series) -> np.ndarray:
+    """Missing or blank (text of spaces only); numbers and dates are never blank."""
+    isna = raw.isna().to_numpy()
+    if pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_datetime64_any_dtype(raw):
+        return isna
+    if raw.dtype != object and pd.api.types.is_string_dtype(raw):  # Arrow strings: vectorised
+        return isna | (raw.str.strip() == "").fillna(False).to_numpy(dtype=bool)
+    # Strip the distinct values only (codes repeat).
+    codes, uniques = pd.factorize(raw.astype(str))
+    blank = pd.Index(uniques).str.strip() == ""
+    return isna | np.append(blank, False)[codes]
+
+
 def _check_date(
     name: str, raw: pd.Series, isna: np.ndarray, fmt: str | None, c: Collector
 ) -> pd.Series:
     """Parse a date column; reject what is not a date, before 1900 or after today."""
     parsed = _parse_dates(raw, fmt)
     bad = ~isna & parsed.isna().to_numpy()
-    c.fail(bad, name, _quote(raw) + f" is not a date (expected {fmt or 'YYYY-MM-DD'})")
+    c.fail(bad, name, _said(raw, f" is not a date (expected {fmt or 'YYYY-MM-DD'})"))
     today = pd.Timestamp.today().normalize()
     with np.errstate(invalid="ignore"):
         old = (parsed < EARLIEST_DATE).to_numpy(dtype=bool)
         future = (parsed > today).to_numpy(dtype=bool)
-    c.fail(old, name, _quote(raw) + f" is before {EARLIEST_DATE:%Y-%m-%d}; expected a recent date")
-    c.fail(future, name, _quote(raw) + f" is in the future (after today, {today:%Y-%m-%d})")
+    c.fail(old, name, _said(raw, f" is before {EARLIEST_DATE:%Y-%m-%d}; expected a recent date"))
+    c.fail(future, name, _said(raw, f" is in the future (after today, {today:%Y-%m-%d})"))
     return parsed.where(~(old | future)).astype("datetime64[ns]")
 
 
@@ -110,17 +129,17 @@ def _check_count(name: str, raw: pd.Series, isna: np.ndarray, c: Collector) -> p
     """Parse a casualty count; reject what is not a whole number from 0 to :data:`MAX_COUNT`."""
     num = pd.to_numeric(raw.where(~isna), errors="coerce").astype(float)
     notnum = ~isna & num.isna().to_numpy()
-    c.fail(notnum, name, _quote(raw) + " is not a number (expected a whole number ≥ 0)")
+    c.fail(notnum, name, _said(raw, " is not a number (expected a whole number ≥ 0)"))
     arr = num.to_numpy()
     with np.errstate(invalid="ignore"):
         neg = (~isna & ~notnum) & (arr < 0)
         frac = (~isna & ~notnum & ~neg) & ~(np.isfinite(arr) & (arr % 1 == 0))
         huge = (~isna & ~notnum & ~neg & ~frac) & (arr > MAX_COUNT)
-    c.fail(neg | frac, name, _quote(raw) + " is not a whole number ≥ 0")
+    c.fail(neg | frac, name, _said(raw, " is not a whole number ≥ 0"))
     c.fail(
         huge,
         name,
-        _quote(raw) + f" is not a plausible count for one record (at most {MAX_COUNT:,})",
+        _said(raw, f" is not a plausible count for one record (at most {MAX_COUNT:,})"),
     )
     return num.where(~(notnum | neg | frac | huge)).round().astype("Int64")
 
@@ -134,22 +153,27 @@ def _check_code(
     # Fold only the distinct values (a few), then map them back onto the rows.
     codes_idx, uniques = pd.factorize(raw.astype(str), use_na_sentinel=True)
     folded = pd.Index(uniques).str.strip().str.lower().str.replace(r"[\s_\-/]+", " ", regex=True)
-    known = np.array([table.get(v) for v in folded] + [None], dtype=object)
-    codes = pd.Series(known[codes_idx], index=raw.index)
-    unknown = ~isna & codes.isna().to_numpy()
+    cats = list(vocab.codes)
+    number = {code: i for i, code in enumerate(cats)}
+    known = np.array([number.get(table.get(v, ""), -1) for v in folded] + [-1], dtype=np.int64)
+    codes = known[codes_idx]  # each row's category number; -1: unknown or missing
+    unknown = ~isna & (codes < 0)
     expected = ", ".join(repr(v) for v in vocab.codes)
     c.fail(
         unknown,
         f.name,
-        _quote(raw) + f" is not a known {vocab.name}; expected one of [{expected}] "
-        "(map other codes with a mapping file's `codes` section)",
+        _said(
+            raw,
+            f" is not a known {vocab.name}; expected one of [{expected}] "
+            "(map other codes with a mapping file's `codes` section)",
+        ),
     )
     if f.required:
         why = "is missing" if present else "is not in the file (map a column to it)"
         c.fail(isna, f.name, f"{vocab.name} {why}; expected one of [{expected}]")
     elif f.default is not None:
-        codes = codes.where(~isna, f.default)
-    return pd.Series(pd.Categorical(codes, categories=list(vocab.codes)), index=raw.index)
+        codes = np.where(isna, number[f.default], codes)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(cats)), index=raw.index)
 
 
 def _stem(source: str) -> str:
@@ -162,18 +186,26 @@ def _stem(source: str) -> str:
 def check_ids(gdf: pd.DataFrame, c: Collector) -> tuple[pd.Series, bool]:
     """Return ids as text; make them from file and row where there are none; reject duplicates."""
     files = gdf["source_file"].astype(str)
-    stems = files.map({f: _stem(f) for f in files.unique()})
-    made = stems + "-" + gdf["source_row"].astype(str)
+
+    def made(rows: pd.Series) -> pd.Series:  # an id from the file name and row number
+        stems = files[rows.index].map({f: _stem(f) for f in files[rows.index].unique()})
+        return stems + "-" + gdf["source_row"][rows.index].astype(str)
+
     if "id" in gdf.columns:
         ids = _as_text(gdf["id"]).str.strip().astype(object)
-        blank = ids.isna() | (ids == "")
-        c.note(blank.to_numpy(), "id", "no id; made one from the file name and row: " + made)
-        ids = ids.where(~blank, made)
+        blank = (ids.isna() | (ids == "")).to_numpy()
+        if blank.any():
+            text = "no id; made one from the file name and row: "
+            c.note(blank, "id", lambda idx: text + made(ids.iloc[idx]))
+            ids[blank] = made(ids[blank])
         generated = False
     else:
-        ids = made
+        ids = made(gdf["source_row"])
         generated = True
-    first_row = (files + " row " + gdf["source_row"].astype(str)).groupby(ids).transform("first")
     dup = ids.duplicated(keep="first").to_numpy() & ~c.reject
-    c.fail(dup, "id", "duplicate id " + _quote(ids) + "; first seen at " + first_row)
+    if dup.any():
+        first_row = (
+            (files + " row " + gdf["source_row"].astype(str)).groupby(ids).transform("first")
+        )
+        c.fail(dup, "id", "duplicate id " + _quote(ids) + "; first seen at " + first_row)
     return ids.astype(object), generated

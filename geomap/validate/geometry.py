@@ -6,6 +6,8 @@ range, with swapped axes or a flipped sign are rejected with the likely fix.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -165,8 +167,8 @@ def check_coordinates(geoms: np.ndarray, c: Collector, reference: np.ndarray | N
         lat_bad = ok & ((miny < -90) | (maxy > 90))
     out = lon_bad | lat_bad
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
-    where = pd.Series(cx).round(6).astype(str) + ", " + pd.Series(cy).round(6).astype(str)
     if out.any():
+        where = _pairs(cx, cy, ", ")
         swappable = (
             out
             & (np.abs(minx) <= 90)
@@ -177,16 +179,28 @@ def check_coordinates(geoms: np.ndarray, c: Collector, reference: np.ndarray | N
         c.fail(
             out & swappable,
             "geometry",
-            "coordinates (" + where + ") are out of range: latitude beyond ±90; axes look swapped",
+            lambda i: (
+                "coordinates (" + where(i) + ") are out of range: latitude beyond ±90; "
+                "axes look swapped"
+            ),
             "swap longitude and latitude",
         )
         c.fail(
             out & ~swappable,
             "geometry",
-            "coordinates (" + where + ") are out of range (longitude ±180, latitude ±90)",
+            lambda i: (
+                "coordinates (" + where(i) + ") are out of range (longitude ±180, latitude ±90)"
+            ),
         )
     _check_reach(bounds, ok & ~out, c)
     _check_outliers(bounds, c, reference)
+
+
+def _pairs(a: np.ndarray, b: np.ndarray, sep: str) -> Callable[[np.ndarray], pd.Series]:
+    """``"a<sep>b"`` (rounded to 6 decimals) for the rows at the positions given."""
+    return lambda i: (
+        pd.Series(a[i]).round(6).astype(str) + sep + pd.Series(b[i]).round(6).astype(str)
+    )
 
 
 def _check_reach(bounds: np.ndarray, ok: np.ndarray, c: Collector) -> None:
@@ -196,19 +210,22 @@ def _check_reach(bounds: np.ndarray, ok: np.ndarray, c: Collector) -> None:
     with np.errstate(invalid="ignore"):
         polar = ok & ((miny < lo) | (maxy > hi))
         across = ok & ~polar & (maxx - minx > 180)
-    lats = pd.Series(miny).round(6).astype(str) + " to " + pd.Series(maxy).round(6).astype(str)
+    lats, lons = _pairs(miny, maxy, " to "), _pairs(minx, maxx, " to ")
     c.fail(
         polar,
         "geometry",
-        "latitude (" + lats + f") is beyond {-lo:g}°S or {hi:g}°N, where geomap can neither "
-        "measure (no UTM zone) nor draw it on a web map",
+        lambda i: (
+            "latitude (" + lats(i) + f") is beyond {-lo:g}°S or {hi:g}°N, where geomap "
+            "can neither measure (no UTM zone) nor draw it on a web map"
+        ),
     )
-    lons = pd.Series(minx).round(6).astype(str) + " to " + pd.Series(maxx).round(6).astype(str)
     c.fail(
         across,
         "geometry",
-        "spans longitudes " + lons + ": it crosses the antimeridian (±180°), and would be "
-        "drawn as a band round the globe",
+        lambda i: (
+            "spans longitudes " + lons(i) + ": it crosses the antimeridian (±180°), and "
+            "would be drawn as a band round the globe"
+        ),
         "split it at ±180° into separate areas, or shift it to one side (longitudes 0..360 "
         "are not supported)",
     )

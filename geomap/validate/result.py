@@ -167,7 +167,8 @@ class Collector:
     """Per-row problems (reject) and notes (keep), gathered with vectorised masks.
 
     The checks call :meth:`fail` and :meth:`note` with a row mask, a field and a
-    message (one text, or one per row); :func:`rejected_table` and
+    message (one text, one per row, or a function of the flagged rows' positions that
+    returns their texts: built only for those rows); :func:`rejected_table` and
     :func:`notes_table` turn what they gathered into the result's tables.
     """
 
@@ -195,6 +196,8 @@ class Collector:
 
 
 def _at(value: object, idx: np.ndarray) -> np.ndarray:
+    if callable(value):  # texts made for the flagged rows only (cheap on a million rows)
+        return np.asarray(value(idx), dtype=object)
     if isinstance(value, pd.Series | np.ndarray | list):
         return np.asarray(value, dtype=object)[idx]
     return np.full(len(idx), value, dtype=object)
@@ -291,7 +294,9 @@ def files_table(
 ) -> pd.DataFrame:
     """Return per file, in reading order, the rows read, kept, rejected, filtered, repaired."""
     filtered = pd.DataFrame(columns=_FILTERED) if filtered is None else filtered
-    file_order = list(dict.fromkeys([*gdf["source_file"], *filtered["source_file"]]))
+    file_order = list(
+        pd.unique(pd.concat([gdf["source_file"], filtered["source_file"]]).astype(object))
+    )
     for fdesc in gdf.attrs.get("geomap_files", []):
         if fdesc["path"] not in file_order:
             file_order.append(fdesc["path"])
