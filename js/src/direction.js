@@ -61,6 +61,14 @@ function name(button, text) {
 function leafletWords(map) {
   name(map.zoomControl?._zoomInButton, t("Zoom in"));
   name(map.zoomControl?._zoomOutButton, t("Zoom out"));
+  // The credit line is HTML Leaflet rebuilds on every change: translate its prefix's title.
+  const credit = map.attributionControl;
+  const english = "A JavaScript library for interactive maps";
+  const translated = t("A JavaScript library for interactive maps");
+  if (credit && typeof credit.options.prefix === "string") {
+    const title = translated.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+    credit.setPrefix(credit.options.prefix.replace(`title="${english}"`, `title="${title}"`));
+  }
   map.on("popupopen", (e) => {
     const close = e.popup.getElement()?.querySelector(".leaflet-popup-close-button");
     close?.setAttribute("aria-label", t("Close popup"));
