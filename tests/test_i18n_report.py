@@ -6,6 +6,7 @@ catalogues are filled (an untranslated message shows its English id).
 
 from __future__ import annotations
 
+import datetime as dt
 from html.parser import HTMLParser
 
 import arabic_reshaper
@@ -17,6 +18,7 @@ from bidi import get_display
 import geomap
 from geomap import analysis
 from geomap.analysis import DISTRICT_COLUMNS
+from geomap.analysis.quality import detail_parts
 from geomap.i18n import LANGUAGES
 from geomap.i18n import format_date
 from geomap.i18n import format_month
@@ -28,6 +30,7 @@ from geomap.report import REPORT_FILES
 from geomap.report import write_analysis
 from geomap.report.charts import release_chart
 from geomap.report.words import code_label
+from geomap.report.words import detail_text
 
 from .conftest import SAMPLE
 from .conftest import run_cli
@@ -257,3 +260,23 @@ def test_the_default_title_is_in_the_language(reports):
         title = translator(lang)("Explosive ordnance contamination: analysis")
         text = (reports[lang][1] / "report.html").read_text(encoding="utf-8")
         assert f"<h1>{title}</h1>" in text
+
+
+def test_quality_sentences_are_written_in_the_language():
+    """The data-quality flags' sentences: every one the sample gives is read back, and
+    written from the catalogue with Babel's numbers and dates."""
+    layers = geomap.load_layers(SAMPLE)
+    flags = analysis.check_quality(layers["hazards"], layers["incidents"])
+    assert len(flags) > 0
+    assert all(detail_parts(d) is not None for d in flags["detail"])
+    overlap = "overlaps HA-0002 by 160,414 m² (58.7% of this area)"
+    assert detail_text(overlap, "en") == overlap
+    assert detail_text(overlap, "az") == translator("az")(
+        "overlaps {other} by {area} m² ({share}% of this area)",
+        other="HA-0002",
+        area=format_number(160414, "az"),
+        share=format_number(58.7, "az", 1),
+    )
+    assert "160.414" in detail_text(overlap, "az")
+    late = "dated 2031-05-04, after today (2026-11-29)"
+    assert format_date(dt.date(2031, 5, 4), "ru") in detail_text(late, "ru")

@@ -26,7 +26,9 @@ Lengths and areas are measured in metres (:func:`geomap.geo.metric_crs`,
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
@@ -44,11 +46,66 @@ from geomap.geo import equal_area_crs
 from geomap.geo import metric_crs
 from geomap.geo import project
 from geomap.geo import usable
+from geomap.i18n import N_
 from geomap.model import DISPLAY_CRS
 
 __all__ = ["check_quality"]
 
 log = logging.getLogger(__name__)
+
+#: The sentences of the ``detail`` column, in English with the numbers as Python writes
+#: them (``1,234.5``); a report in another language reads the values back and writes the
+#: sentence from its catalogue (:func:`detail_parts`). Most specific first.
+DATED_AFTER_TODAY = N_("dated {date}, after today ({today})")
+FIELD_AFTER_TODAY = N_("{field} {date}, after today ({today})")
+BEFORE_RECORD = N_("dated {date}, before the record starts ({start})")
+SAME_PLACE_AND_DATE = N_("same place and date as {others}")
+FEW_VERTICES = N_("a ring has {k} distinct vertices (fewer than {min})")
+INVALID = N_("invalid: {reason}")
+SAME_SHAPE = N_("same shape as {other}")
+OVERLAP = N_("overlaps {other} by {area} m² ({share}% of this area)")
+SLIVER = N_("mean width {width} m (2 × area {area} m² / perimeter {perimeter} m), under {limit} m")
+SPIKE = N_(
+    "vertex {vertex} is {edge} m from both neighbours; the ring's median edge is {median} m "
+    "(flagged above {factor}×)"
+)
+DETAILS = (
+    DATED_AFTER_TODAY,
+    BEFORE_RECORD,
+    FIELD_AFTER_TODAY,
+    SAME_PLACE_AND_DATE,
+    FEW_VERTICES,
+    INVALID,
+    SAME_SHAPE,
+    OVERLAP,
+    SLIVER,
+    SPIKE,
+)
+
+
+@functools.cache
+def _pattern(template: str) -> re.Pattern[str]:
+    """Return the regular expression that reads a sentence of ``template`` back."""
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile(
+        "".join(re.escape(p) if k % 2 == 0 else f"(?P<{p}>.+?)" for k, p in enumerate(parts))
+    )
+
+
+def detail_parts(detail: str) -> tuple[str, dict[str, str]] | None:
+    """Return the template and values of a ``detail`` sentence, or None if it has none.
+
+    Examples
+    --------
+    >>> detail_parts("same shape as HA-7")
+    ('same shape as {other}', {'other': 'HA-7'})
+    """
+    for template in DETAILS:
+        found = _pattern(template).fullmatch(detail)
+        if found:
+            return template, found.groupdict()
+    return None
+
 
 _FLAG_COLUMNS = ["layer", "id", "check", "detail"]
 
@@ -205,8 +262,13 @@ def _dates_flags(
         d = pd.to_datetime(frame[f], errors="coerce")
         late = (d > now).to_numpy()
         if late.any():
-            what = "dated" if f == "date" else f"{f}"
-            detail = [f"{what} {v:%Y-%m-%d}, after today ({now:%Y-%m-%d})" for v in d[late]]
+            today = f"{now:%Y-%m-%d}"
+            detail = [
+                DATED_AFTER_TODAY.format(date=f"{v:%Y-%m-%d}", today=today)
+                if f == "date"
+                else FIELD_AFTER_TODAY.format(field=f, date=f"{v:%Y-%m-%d}", today=today)
+                for v in d[late]
+            ]
             out.append(_flag(layer, ids[late], "date_in_future", detail))
     return out
 
@@ -221,7 +283,8 @@ def _check_incidents(
         early = (d < start).to_numpy()
         if early.any():
             detail = [
-                f"dated {v:%Y-%m-%d}, before the record starts ({start:%Y-%m-%d})" for v in d[early]
+                BEFORE_RECORD.format(date=f"{v:%Y-%m-%d}", start=f"{start:%Y-%m-%d}")
+                for v in d[early]
             ]
             flags.append(_flag("incidents", ids[early], "date_before_record", detail))
         flags.extend(_dates_flags("incidents", ids, inc, ["date"], now))
@@ -243,7 +306,7 @@ def _check_incidents(
                 for i in pos:
                     others = ", ".join(str(ids[j]) for j in pos if j != i)
                     rows.append(i)
-                    detail.append(f"same place and date as {others}")
+                    detail.append(SAME_PLACE_AND_DATE.format(others=others))
             flags.append(_flag("incidents", ids[rows], "duplicate_geometry", detail))
     return flags
 
@@ -278,13 +341,14 @@ def _shape_flags(
     pos, distinct = _few_vertices(g, min_vertices)
     few = set(pos.tolist())
     if len(pos):
-        detail = [f"a ring has {k} distinct vertices (fewer than {min_vertices})" for k in distinct]
+        detail = [FEW_VERTICES.format(k=k, min=min_vertices) for k in distinct]
         flags.append(_flag("hazards", ids[pos], "few_vertices", detail))
     valid = shapely.is_valid(g)
     bad = np.array([i for i in np.flatnonzero(~valid) if i not in few], dtype=int)
     if len(bad):
         reasons = shapely.is_valid_reason(g[bad])
-        flags.append(_flag("hazards", ids[bad], "invalid", [f"invalid: {r}" for r in reasons]))
+        detail = [INVALID.format(reason=r) for r in reasons]
+        flags.append(_flag("hazards", ids[bad], "invalid", detail))
     ok = valid.copy()
     ok[list(few)] = False
     return flags, ok
@@ -302,7 +366,7 @@ def _pair_flags(
     same = _same_shape(ge, a, b)
     if same.any():
         ia, ib = a[same], b[same]
-        detail = [f"same shape as {ids[j]}" for j in np.r_[ib, ia]]
+        detail = [SAME_SHAPE.format(other=ids[j]) for j in np.r_[ib, ia]]
         flags.append(_flag("hazards", np.r_[ids[ia], ids[ib]], "duplicate_geometry", detail))
     a, b = a[~same], b[~same]
     if not len(a):
@@ -315,7 +379,7 @@ def _pair_flags(
     area = shapely.area(ge)
     rows, partner, both = np.r_[a, b], np.r_[b, a], np.r_[shared, shared]
     detail = [
-        f"overlaps {ids[j]} by {s:,.0f} m² ({100 * s / area[i]:.1f}% of this area)"
+        OVERLAP.format(other=ids[j], area=f"{s:,.0f}", share=f"{100 * s / area[i]:.1f}")
         for i, j, s in zip(rows, partner, both, strict=True)
     ]
     if len(rows):
@@ -366,8 +430,12 @@ def _sliver_flags(
     if not len(thin):
         return []
     detail = [
-        f"mean width {width[i]:.2f} m (2 × area {area_m[i]:,.0f} m² / perimeter "
-        f"{perim[i]:,.0f} m), under {sliver_width_m:g} m"
+        SLIVER.format(
+            width=f"{width[i]:.2f}",
+            area=f"{area_m[i]:,.0f}",
+            perimeter=f"{perim[i]:,.0f}",
+            limit=f"{sliver_width_m:g}",
+        )
         for i in thin
     ]
     return [_flag("hazards", ids[thin], "sliver", detail)]
@@ -380,8 +448,7 @@ def _spike_flags(
     if not spikes:
         return []
     detail = [
-        f"vertex {v} is {e:,.0f} m from both neighbours; the ring's median edge "
-        f"is {m:,.0f} m (flagged above {spike_factor:g}×)"
+        SPIKE.format(vertex=v, edge=f"{e:,.0f}", median=f"{m:,.0f}", factor=f"{spike_factor:g}")
         for _, v, e, m in spikes
     ]
     return [_flag("hazards", ids[[s[0] for s in spikes]], "spike", detail)]

@@ -16,12 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from geomap.analysis.quality import detail_parts
 from geomap.i18n import DEFAULT_LANG
 from geomap.i18n import N_
 from geomap.i18n import format_date
@@ -32,6 +34,7 @@ __all__ = [
     "CODE_COLUMNS",
     "NAME_COLUMNS",
     "code_label",
+    "detail_text",
     "number_text",
     "table_html",
 ]
@@ -190,6 +193,38 @@ def number_text(value: float, lang: str = DEFAULT_LANG) -> str:
     return format_number(value, lang, digits)
 
 
+_EN_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})*(?:\.\d+)?|-?\d+(?:\.\d+)?")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def detail_text(detail: str, lang: str = DEFAULT_LANG) -> str:
+    """Return a data-quality flag's sentence in ``lang``, its numbers and dates by Babel.
+
+    The quality check writes its sentences in English (:data:`geomap.analysis.quality.DETAILS`);
+    the values are read back and the sentence written from the catalogue. A sentence of no
+    known form (none today) is shown as written.
+
+    Examples
+    --------
+    >>> detail_text("overlaps HA-2 by 160,414 m² (58.7% of this area)", "en")
+    'overlaps HA-2 by 160,414 m² (58.7% of this area)'
+    """
+    parts = detail_parts(detail) if lang != DEFAULT_LANG else None
+    if parts is None:
+        return detail
+    template, values = parts
+
+    def local(value: str) -> str:
+        if _ISO_DAY.fullmatch(value):
+            return format_date(dt.date.fromisoformat(value), lang)
+        if _EN_NUMBER.fullmatch(value):
+            digits = len(value.split(".")[1]) if "." in value else 0
+            return format_number(float(value.replace(",", "")), lang, digits)
+        return value
+
+    return translator(lang)(template, **{k: local(v) for k, v in values.items()})
+
+
 def _missing(value: Any) -> bool:
     try:
         return bool(pd.isna(value))
@@ -214,6 +249,8 @@ def _cell(value: Any, column: str, lang: str, names: Mapping[str, Mapping[str, s
     if isinstance(value, (float, np.floating)):
         return number_text(float(value), lang)
     text = str(value)
+    if column == "detail":
+        return detail_text(text, lang)
     if text in _CELL_TEXT:
         return translator(lang)(text)
     return names.get(column, {}).get(text, text)
