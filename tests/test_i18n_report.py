@@ -188,7 +188,8 @@ def test_names_in_the_language_where_the_layer_has_them(reports):
     az = names("az")
     assert {"Ağdam", "Füzuli", "Şuşa", "Laçın"} <= set(az)
     assert "Jabrayil" in az  # no name_az: the name as given
-    assert "Aghdam" in names("ru")  # no name_ru column: the names as given
+    assert "Агдам" in names("ru")  # the sample's name_ru
+    assert "Aghdam" in names("ar")  # no name_ar column: the names as given
     towns = pd.DataFrame({"name": ["Shusha", "Lachin"], "name_az": ["Şuşa", None]})
     assert translated_names(towns, "az") == {"Shusha": "Şuşa"}
     assert name_field(towns.columns, "az") == "name_az"
