@@ -166,7 +166,7 @@ def test_jupyterlab_lists_the_notebooks(jupyterlab, browser):
         listing = json.load(r)
     names = sorted(i["name"] for i in listing["content"] if i["type"] == "notebook")
     assert names == [p.name for p in NOTEBOOKS]
-    assert len(names) == 5
+    assert len(names) == 6
     # And as a person sees it: the Lab's file browser shows them.
     page = browser.raw_page()
     try:

@@ -105,10 +105,14 @@ def hilbert_order(gdf: gpd.GeoDataFrame) -> np.ndarray:
 
     Examples
     --------
+    Neighbours end up next to each other (two pairs of points far apart):
+
     >>> from shapely.geometry import Point
-    >>> pts = gpd.GeoDataFrame(geometry=[Point(1, 1), Point(0, 0), Point(1, 0)], crs=4326)
-    >>> hilbert_order(pts).tolist()
-    [1, 2, 0]
+    >>> xy = [(0, 0), (10, 10), (0.1, 0.1), (10.1, 10.1)]
+    >>> pts = gpd.GeoDataFrame(geometry=[Point(x, y) for x, y in xy], crs=4326)
+    >>> order = hilbert_order(pts).tolist()
+    >>> sorted([sorted(order[:2]), sorted(order[2:])])
+    [[0, 2], [1, 3]]
     """
     if not len(gdf):
         return np.zeros(0, dtype=np.int64)
