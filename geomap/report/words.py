@@ -112,41 +112,14 @@ _HEADINGS = (
     N_("area"),
 )
 
-#: Codes of the controlled vocabularies and of the analysis, shown translated.
+#: Codes of the analysis, shown translated (the vocabularies' codes: geomap.model).
 _CODES = (
     # TRANSLATORS: this and the messages after it in geomap/report/words.py are codes of
-    # the controlled vocabularies (IMAS terms) and of the analysis as the report's tables
-    # show them; the English label is the code itself.
-    N_("SHA"),
-    N_("CHA"),
-    N_("active"),
-    N_("cancelled"),
-    N_("reduced"),
-    N_("cleared"),
-    N_("handed over"),
+    # the analysis as the report's tables show them (the controlled vocabularies' codes
+    # are marked in geomap/model.py); the English label is the code itself.
     N_("contaminated"),
     N_("released"),
     N_("all"),
-    N_("unknown"),
-    N_("direct"),
-    N_("indirect"),
-    N_("none"),
-    N_("AP mine"),
-    N_("AT mine"),
-    N_("improvised mine / IED"),
-    N_("cluster munition remnant"),
-    N_("UXO"),
-    N_("AXO"),
-    N_("other/unknown"),
-    N_("mine/ERW accident"),
-    N_("demining accident"),
-    N_("incident"),
-    N_("EO find"),
-    N_("other"),
-    N_("civilian"),
-    N_("deminer"),
-    N_("military/security"),
-    N_("journalist"),
     N_("inside"),
     N_("nearby"),
     N_("unlinked"),
