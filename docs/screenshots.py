@@ -11,7 +11,9 @@ headless Chromium with every non-file request blocked, and writes into ``docs/im
 * ``desktop.png``: the page at 1366 x 768;
 * ``phone.png``: the page at 390 x 844;
 * ``print.png``: the A4 landscape PDF that ``geomap export`` writes, rasterised
-  (pypdfium2, from the test extra).
+  (pypdfium2, from the test extra);
+* ``desktop-ar.png``: the same map in Arabic (``--lang ar``), right to left, at 1366 x 768
+  (Debian's ``fonts-noto-core`` draws the script).
 
 Each image is reduced to 256 colours, to keep it small in the repository. Needs the
 export and test extras (Playwright, pypdfium2, Pillow) and Chromium.
@@ -36,14 +38,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "karabakh-sample.gpkg"
 OUT = ROOT / "docs" / "img"
 TITLE = "Karabakh: mine contamination (synthetic sample)"
+TITLE_AR = "قره باغ: التلوث بالألغام (عينة اصطناعية)"
 #: The screens: name -> viewport.
 SCREENS = {"desktop": (1366, 768), "phone": (390, 844)}
 READY = "window.__geomap && Object.keys(__geomap.maps).length > 0"
 
 
-def render(html: Path) -> None:
+def render(html: Path, lang: str = "en", title: str = TITLE) -> None:
     """Render the sample as `make map` does (the same command), with no basemap."""
-    args = ["render", str(SAMPLE), "-o", str(html), "--title", TITLE, "--tiles", "none", "-q"]
+    args = ["render", str(SAMPLE), "-o", str(html), "--title", title, "--tiles", "none", "-q"]
+    args += ["--lang", lang]
     if main_cli(args) != 0:
         raise SystemExit("geomap render failed")
 
@@ -67,14 +71,14 @@ def small_png(image: Image.Image, path: Path) -> None:
     )
 
 
-def screens(html: Path, tmp: Path) -> None:
+def screens(html: Path, tmp: Path, screens: dict[str, tuple[int, int]] = SCREENS) -> None:
     """Screenshot the page at each screen size."""
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=find_chromium(), headless=True, args=list(CHROMIUM_ARGS)
         )
         try:
-            for name, (width, height) in SCREENS.items():
+            for name, (width, height) in screens.items():
                 page = browser.new_page(viewport={"width": width, "height": height})
                 page.route("**/*", block)
                 page.goto(html.as_uri())
@@ -100,7 +104,7 @@ def print_page(html: Path, tmp: Path) -> None:
 
 
 def main() -> int:
-    """Write docs/img/desktop.png, phone.png and print.png."""
+    """Write docs/img/desktop.png, phone.png, print.png and desktop-ar.png."""
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="geomap-screenshots-") as name:
         tmp = Path(name)
@@ -108,6 +112,9 @@ def main() -> int:
         render(html)
         screens(html, tmp)
         print_page(html, tmp)
+        arabic = tmp / "karabakh-map-ar.html"
+        render(arabic, "ar", TITLE_AR)
+        screens(arabic, tmp, {"desktop-ar": SCREENS["desktop"]})
     return 0
 
 
