@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from collections.abc import Sequence
@@ -64,7 +65,7 @@ def chunked(
     if n == 1 or len(values) < max(min_size, 2):
         return func(values)
     bounds = np.linspace(0, len(values), min(n, len(values)) + 1).astype(int)
-    parts = [values[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    parts = [values[a:b] for a, b in itertools.pairwise(bounds)]
     with ThreadPoolExecutor(len(parts)) as pool:
         return np.concatenate(list(pool.map(func, parts)))
 
@@ -76,4 +77,3 @@ def each(func: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return [func(item) for item in items]
     with ThreadPoolExecutor(n) as pool:
         return list(pool.map(func, items))
-

@@ -20,7 +20,8 @@ def test_chunked_equals_one_call(monkeypatch: pytest.MonkeyPatch, n: str) -> Non
     geoms[500] = bowtie
     got = chunked(shapely.is_valid, geoms, min_size=10)
     assert got.tolist() == shapely.is_valid(geoms).tolist()
-    assert not got[500] and got.sum() == 1000
+    assert not got[500]
+    assert got.sum() == 1000
 
 
 def test_threads_follow_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
