@@ -15,6 +15,7 @@ import shapely
 from pyproj import CRS
 from pyproj import Transformer
 
+from geomap._parallel import chunked
 from geomap.model import DISPLAY_CRS
 
 __all__ = [
@@ -107,11 +108,12 @@ def project(geoms: np.ndarray, dst: Any, src: Any = DISPLAY_CRS) -> np.ndarray:
     >>> round(p.x), round(p.y)
     (500000, 0)
     """
-    tr = Transformer.from_crs(src, dst, always_xy=True)
-    return shapely.transform(
-        np.asarray(geoms, dtype=object),
-        lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])),
-    )
+    tr = Transformer.from_crs(src, dst, always_xy=True)  # thread-safe (pyproj >= 3.1)
+
+    def one(part: np.ndarray) -> np.ndarray:
+        return shapely.transform(part, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+
+    return chunked(one, np.asarray(geoms, dtype=object))
 
 
 def project_xy(
@@ -148,7 +150,7 @@ def repair(geoms: np.ndarray) -> np.ndarray:
     >>> bool(repair(np.array([bowtie]))[0].is_valid)
     True
     """
-    bad = usable(geoms) & ~shapely.is_valid(geoms)
+    bad = usable(geoms) & ~chunked(shapely.is_valid, np.asarray(geoms, dtype=object))
     if bad.any():
         geoms = geoms.copy()
         geoms[bad] = shapely.make_valid(geoms[bad])

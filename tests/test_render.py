@@ -118,6 +118,29 @@ def test_payload_has_every_kept_feature_and_only_chosen_fields(layers):
     assert p["incidents"]["popup"] == ["id", "killed"]
 
 
+def test_compact_maps_leave_descriptions_out_of_popups_unless_asked(layers, caplog):
+    """Above compact_above incidents the free text stays out of the page, and the popups say so."""
+    with caplog.at_level("WARNING", logger="geomap"):
+        p = payloads(geomap.render_map(*layers, compact_above=2).get_root().render())
+    inc = p["incidents"]
+    assert "description" not in inc["popup"]
+    assert "description" not in inc["cols"]
+    assert (
+        inc["popupNote"] == "Descriptions are left out of maps this large (incidents: more than 2)."
+    )
+    assert "popup_fields" in caplog.text
+    asked = {"incidents": ["id", "description"]}
+    kept = payloads(
+        geomap.render_map(*layers, compact_above=2, popup_fields=asked).get_root().render()
+    )["incidents"]
+    assert kept["popup"] == ["id", "description"]
+    assert "popupNote" not in kept
+    # Below the threshold (the sample), nothing is left out.
+    small = payloads(geomap.render_map(*layers).get_root().render())["incidents"]
+    assert "description" in small["popup"]
+    assert "popupNote" not in small
+
+
 def test_unknown_popup_field_is_a_clear_error(layers):
     with pytest.raises(GeomapError, match=r"popup fields \['victim_name'\] are not columns"):
         geomap.render_map(*layers, popup_fields={"incidents": ["victim_name"]})

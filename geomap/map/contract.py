@@ -203,6 +203,8 @@ class IncidentsSpec(_IncidentsRequired, total=False):
     time: dict[str, Encoded]
     #: Per coded field, the label shown for each code (the map's language; absent in English).
     valueLabels: dict[str, dict[str, str]]
+    #: A line under each popup: what the popups leave out (the compact format's descriptions).
+    popupNote: str
 
 
 class HazardStyle(TypedDict):

@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_POPUP_FIELDS",
     "DEFAULT_TOOLTIP_FIELDS",
     "GENERALISE",
+    "LEFT_OUT_WHEN_COMPACT",
     "RISK_MAX_K",
     "RISK_MIN_K",
     "RISK_SCHEMES",
@@ -92,6 +93,10 @@ DEFAULT_POPUP_FIELDS: dict[str, list[str]] = {
         "area_m2",
     ],
 }
+#: Free-text fields left out of a layer's default popup when the layer travels in the compact
+#: format (more features than ``compact_above``): at a million incidents their text is a
+#: quarter of the page. Asking for them (``popup_fields``) brings them back.
+LEFT_OUT_WHEN_COMPACT: dict[str, list[str]] = {"incidents": ["description"]}
 DEFAULT_TOOLTIP_FIELDS: dict[str, list[str]] = {
     "incidents": ["id", "incident_type", "date"],
     "hazards": ["id", "hazard_class", "status"],
@@ -216,7 +221,8 @@ class MapOptions:
         COMPACT_THRESHOLD,
         "layers of more features than this travel in the compact format: positions to "
         "1e-5 degree (about 1 m), binary columns deflated, dates as day offsets, ids as "
-        "prefix and number (0: every layer)",
+        "prefix and number, and the incidents' default popup leaves out their free-text "
+        "description (popup_fields brings it back) (0: every layer)",
     )
     filters: bool = _option(
         True,

@@ -21,6 +21,7 @@ from geomap.map._encode import days
 from geomap.map._inputs import MapView
 from geomap.map.contract import LegendItem
 from geomap.map.options import CANVAS_THRESHOLD
+from geomap.map.options import LEFT_OUT_WHEN_COMPACT
 from geomap.map.options import MapOptions
 from geomap.model import LayerSpec
 from geomap.style import LEGEND_STROKE
@@ -97,6 +98,16 @@ class Build:
             fields(gdf, popup, self.view.popup[layer], layer, "popup"),
             fields(gdf, tooltip, self.view.tooltip[layer], layer, "tooltip"),
         )
+
+    def left_out(self, fields: Sequence[str], layer: str, n: int) -> list[str]:
+        """Return the free-text ``fields`` a layer of ``n`` features keeps out of its default popup.
+
+        Those of :data:`~geomap.map.options.LEFT_OUT_WHEN_COMPACT` when the layer travels
+        in the compact format and its popup fields were not asked for; else none.
+        """
+        if not self.compact(n) or layer in (self.options.popup_fields or {}):
+            return []
+        return [f for f in LEFT_OUT_WHEN_COMPACT.get(layer, []) if f in fields]
 
     def labels(self, names: Sequence[str], spec: LayerSpec) -> dict[str, str]:
         """Labels of the fields: the view's, else the model's, else the field name."""

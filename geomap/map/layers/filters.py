@@ -151,10 +151,14 @@ def _areas(
     cats = filter_values(hazards["device_category"])
     ends = list(months.to_timestamp(how="end").normalize())
     dissolve = len(hazards) <= DISSOLVE_SUMMARY_MAX  # as the summary does
+    # One call for every category: the polygons are repaired and projected once.
+    km2 = area_over_time(
+        hazards.assign(device_category=cats), ends, dissolve=dissolve, by="device_category"
+    )
+    per_cat = dict(list(km2.groupby("device_category", sort=False)))
     areas: dict[str, dict[str, list[float]]] = {}
     for cat in _ordered(sorted(set(cats)), DEVICE_CATEGORY):
-        km2 = area_over_time(hazards[(cats == cat).to_numpy()], ends, dissolve=dissolve)
-        areas[cat] = {k: [round(float(v), 2) for v in km2[k]] for k in _AREA_ROWS}
+        areas[cat] = {k: [round(float(v), 2) for v in per_cat[cat][k]] for k in _AREA_ROWS}
     overlap = False
     for row in summary["rows"]:
         if row["key"] in _AREA_ROWS:

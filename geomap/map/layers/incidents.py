@@ -6,6 +6,8 @@ Shapes and tones never reuse the hazards' red, orange, green and blue (see
 
 from __future__ import annotations
 
+import logging
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -13,6 +15,7 @@ import shapely
 
 from geomap._errors import GeomapError
 from geomap.i18n import DEFAULT_LANG
+from geomap.i18n import format_number
 from geomap.i18n import translator
 from geomap.map._encode import COMPACT_SCALE
 from geomap.map._encode import COORD_SCALE
@@ -40,6 +43,8 @@ from geomap.style import UNKNOWN_DASH
 from geomap.style import UNKNOWN_FILL
 from geomap.style import VICTIM_COLORS
 from geomap.style import VICTIM_SHAPES
+
+log = logging.getLogger(__name__)
 
 __all__ = ["color_by", "incident_legend", "incidents_layer", "size_fields"]
 
@@ -117,11 +122,13 @@ def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
     geoms = incidents.geometry.to_numpy()
     if not (shapely.get_type_id(geoms) == 0).all():
         raise GeomapError("incidents: every geometry must be a Point; validate the layer first")
+    n = len(incidents)
     pop, tip = build.popup_tooltip(incidents, "incidents")
+    left_out = build.left_out(pop, "incidents", n)
+    pop = [f for f in pop if f not in left_out]
     style = _style(incidents, build)
     style_cols = [style["colorBy"], *style["sizeBy"], "suppressed", "id"]
     cols = list(dict.fromkeys([*pop, *tip, *(c for c in style_cols if c in incidents.columns)]))
-    n = len(incidents)
     cluster = _clustered(n, build)
     lang = build.options.lang
     _ = translator(lang)
@@ -151,12 +158,30 @@ def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
     values = build.code_labels(cols, INCIDENTS)
     if values:
         spec["valueLabels"] = values
+    if left_out:
+        spec["popupNote"] = _left_out_note(left_out, build)
     date_col = build.view.incident_date
     if build.months is not None and date_col in incidents.columns:
         spec["time"] = {"t": time_column(incidents, date_col, cols, compact=compact)}
     if cluster:
         build.need("supercluster")
     return spec
+
+
+def _left_out_note(left_out: list[str], build: Build) -> str:
+    """Say in the popups (and log for the map's maker) that descriptions were left out."""
+    limit = build.options.compact_above
+    log.warning(
+        "incidents: more than %d (compact_above), so the popups leave out %s; "
+        "popup_fields (--popup-fields incidents=...) brings them back",
+        limit,
+        ", ".join(left_out),
+    )
+    _ = translator(build.options.lang)
+    return _(
+        "Descriptions are left out of maps this large (incidents: more than {n}).",
+        n=format_number(limit, build.options.lang),
+    )
 
 
 def incident_legend(

@@ -2,7 +2,7 @@
  * (supercluster) when many; a suppressed public cell is a hatched square marked "<k". */
 import { getters, points, timeArray } from "../decode.js";
 import { hiddenReason } from "../filter.js";
-import { bindInfo, table } from "../format.js";
+import { bindInfo, el, table } from "../format.js";
 import { num, t } from "../i18n.js";
 import { incidentPlaceLabel, placeBox } from "../place.js";
 import { cellStyle, shapeMarker } from "./shapes.js";
@@ -189,9 +189,14 @@ export class IncidentsLayer {
     }
   }
 
-  /** Row i's coordinates block (a popup's last part). */
+  /** Row i's coordinates block (a popup's last part), with the layer's popup note if any
+   * (what the popups leave out, e.g. descriptions in maps of a million incidents). */
   place(i) {
-    return placeBox(this.lat(i), this.lng(i), this.placeLabel);
+    const box = placeBox(this.lat(i), this.lng(i), this.placeLabel);
+    if (this.spec.popupNote) {
+      box.appendChild(el("div", "geomap-popup-note", this.spec.popupNote));
+    }
+    return box;
   }
 
   count() {
