@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap._errors import GeomapError
+from geomap._parallel import each
 from geomap.i18n import DEFAULT_LANG
 from geomap.i18n import format_number
 from geomap.i18n import translator
@@ -85,6 +86,11 @@ class Build:
     def column(self, values: pd.Series, *, compact: bool = False) -> Any:
         """Encode an attribute column for the page (``compact``: see :meth:`compact`)."""
         return column(values, compress=self.compress, compact=compact)
+
+    def columns(self, frame: pd.DataFrame, names: Sequence[str], *, compact: bool = False) -> Any:
+        """Encode several columns (see :meth:`column`) in threads, deflating them in parallel."""
+        encoded = each(lambda name: self.column(frame[name], compact=compact), list(names))
+        return dict(zip(names, encoded, strict=True))
 
     def compact(self, n: int) -> bool:
         """Whether a layer of ``n`` features travels in the compact format (pako inflates it)."""

@@ -87,7 +87,7 @@ def hazards_layer(hazards: gpd.GeoDataFrame, build: Build) -> HazardsSpec:
         **display_polygons(  # type: ignore[typeddict-item]
             shown, build.options.simplify_m, compact=compact
         ),
-        "cols": {c: build.column(shown[c], compact=compact) for c in cols},
+        "cols": build.columns(shown, cols, compact=compact),
         "labels": build.labels(cols, HAZARDS),
         "popup": pop,
         "tooltip": tip,

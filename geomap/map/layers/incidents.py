@@ -144,7 +144,7 @@ def incidents_layer(incidents: gpd.GeoDataFrame, build: Build) -> IncidentsSpec:
         "x": coords(shapely.get_x(geoms), scale, deflate=compact),
         "y": coords(shapely.get_y(geoms), scale, deflate=compact),
         "scale": scale,
-        "cols": {c: build.column(incidents[c], compact=compact) for c in cols},
+        "cols": build.columns(incidents, cols, compact=compact),
         "labels": build.labels(cols, INCIDENTS),
         "popup": pop,
         "tooltip": tip,
