@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import xyzservices
@@ -16,6 +17,12 @@ _ALIASES = {"openstreetmap": "OpenStreetMap.Mapnik", "osm": "OpenStreetMap.Mapni
 
 
 def _basemap(name: str) -> Basemap:
+    return {**_provider(name)}
+
+
+@functools.cache
+def _provider(name: str) -> Basemap:
+    # Cached: xyzservices' query_name walks every provider (about 15 ms a name).
     query = _ALIASES.get(name.lower(), name)
     try:
         provider = xyzservices.providers.query_name(query)
