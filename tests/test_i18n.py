@@ -14,8 +14,10 @@ import json
 import os
 import re
 
+import numpy as np
 import pytest
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from geomap import i18n
 from geomap.i18n import catalogues
@@ -96,3 +98,12 @@ def test_locale_goldens_are_what_babel_writes(lang):
         f"{path.relative_to(ROOT)} is not what Babel writes now: regenerate with "
         "`GEOMAP_WRITE_GOLDEN=1 pytest tests/test_i18n.py` and run `npm test`."
     )
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_counts_are_grouped_as_babel_groups_them(lang):
+    format_number = i18n.format_number
+    for n in (0, 7, 999, 1000, 12_345, 1_234_567, 2_000_000_000):
+        assert format_number(n, lang) == format_decimal(n, format="#,##0", locale=lang)
+        assert format_number(np.int64(n), lang) == format_number(n, lang)
+    assert format_number(-1234, lang) == format_decimal(-1234, format="#,##0", locale=lang)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import numbers
 from pathlib import Path
 from typing import Any
 from typing import Protocol
@@ -28,6 +29,7 @@ from babel.dates import format_date as _babel_date
 from babel.dates import format_skeleton
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from babel.numbers import get_group_symbol
 
 __all__ = [
     "DEFAULT_LANG",
@@ -157,7 +159,16 @@ def format_number(value: float, lang: str = DEFAULT_LANG, digits: int = 0) -> st
     >>> format_number(1234567.891, "az", 3)
     '1.234.567,891'
     """
-    return _format_number(value, check_lang(lang), digits)
+    lang = check_lang(lang)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0:
+        # Counts (the usual case, thousands of them in a summary): Babel's grouping, by hand.
+        return f"{int(value):,}".replace(",", _group_symbol(lang))
+    return _format_number(value, lang, digits)
+
+
+@functools.cache
+def _group_symbol(lang: str) -> str:
+    return str(get_group_symbol(locale=lang))
 
 
 @functools.lru_cache(maxsize=8192)
