@@ -75,7 +75,7 @@ class Places:
         return len(self.population)
 
     def table(self, rows: np.ndarray | None = None) -> pd.DataFrame:
-        """Return ``rows`` (all by default) as ``name``, ``latitude``, ``longitude``, ``population``."""
+        """Return ``rows`` (default: all): ``name``, ``latitude``, ``longitude``, ``population``."""
         idx = np.arange(len(self)) if rows is None else np.asarray(rows)
         return pd.DataFrame(
             {

@@ -18,7 +18,7 @@ _ALIASES = {"openstreetmap": "OpenStreetMap.Mapnik", "osm": "OpenStreetMap.Mapni
 
 @functools.cache
 def _provider(query: str) -> xyzservices.TileProvider:
-    """The provider of a name (xyzservices scans its ~3,000 names: 5 ms; once per name)."""
+    """Return the provider of a name (xyzservices scans ~3,000 names: 5 ms; once a name)."""
     return xyzservices.providers.query_name(query)
 
 
