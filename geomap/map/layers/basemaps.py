@@ -23,12 +23,6 @@ def _provider(query: str) -> xyzservices.TileProvider:
 
 
 def _basemap(name: str) -> Basemap:
-    return {**_provider(name)}
-
-
-@functools.cache
-def _provider(name: str) -> Basemap:
-    # Cached: xyzservices' query_name walks every provider (about 15 ms a name).
     query = _ALIASES.get(name.lower(), name)
     try:
         provider = _provider(query)
