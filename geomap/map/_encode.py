@@ -103,18 +103,19 @@ def varying(values: np.ndarray, dtype: str) -> dict[str, Any]:
     Deflate's Huffman codes then come within 1 % of the values' entropy, where byte
     planes (which code high and low bytes apart) stay some 15 % above it.
     """
-    v = np.asarray(values, dtype=np.int64)
-    z = (v << 1) ^ (v >> 63)  # zigzag
+    v = np.asarray(values).astype(np.int32, copy=False)  # i2 or i4: int32 holds them
+    z = ((v << 1) ^ (v >> 31)).view(np.uint32)  # zigzag
     vb = ONE_BYTE_BELOW
-    e = z - vb
     if len(z) and z.max() >= vb + (255 - vb) * 256:
-        out = _varying_bytes(z, vb)
+        out = _varying_bytes(z.astype(np.int64), vb)
     else:  # every value in one byte or two (the usual case): two columns, the unused cut
+        zi = z.view(np.int32)
+        e = zi - vb
         pairs = np.empty((len(z), 2), dtype=np.uint8)
-        pairs[:, 0] = np.minimum(z, vb + (e >> 8))
+        pairs[:, 0] = np.minimum(zi, vb + (e >> 8))
         pairs[:, 1] = e & 255
         used = np.ones((len(z), 2), dtype=bool)
-        used[:, 1] = z >= vb
+        used[:, 1] = zi >= vb
         out = pairs[used]
     return {"z85": base85(_deflate_planes(out.tobytes())), "t": dtype, "vb": vb, "n": len(v)}
 
@@ -315,7 +316,9 @@ def column(values: pd.Series, *, compress: bool = False, compact: bool = False) 
         ):
             return integers(pd.Series(arr).round().astype("Int64"), deflate=deflate)
         return [None if np.isnan(v) else v for v in np.round(arr, 2).tolist()]
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    # Text columns factorize as they are (arrow-backed: several times faster than objects).
+    text = isinstance(values.dtype, pd.StringDtype)
+    codes, uniques = pd.factorize(values if text else values.astype(object), use_na_sentinel=True)
     if len(values) and len(uniques) <= max(1, len(values) // 2):
         return _dictionary(codes, uniques, compress, deflate)
     ids = numbered(values) if deflate else None

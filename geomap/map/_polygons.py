@@ -16,6 +16,7 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
+from geomap._parallel import each
 from geomap.geo import metric_crs
 from geomap.geo import project
 from geomap.map._encode import COMPACT_SCALE
@@ -38,7 +39,7 @@ def _ragged_arrays(geoms: np.ndarray, scale: int = COORD_SCALE) -> _Ragged:
     geoms = np.asarray(geoms, dtype=object)
     if len(geoms) == 0:
         zero = np.zeros(1, dtype=np.int64)
-        return np.zeros((0, 2), dtype=np.int64), zero, zero, zero
+        return np.zeros((0, 2), dtype=np.int32), zero, zero, zero
     if (shapely.get_type_id(geoms) == 3).all():  # plain polygons: one part each
         _, xy, (ring, part) = shapely.to_ragged_array(geoms, include_z=False)
         geom = np.arange(len(part), dtype=np.int64)
@@ -46,7 +47,7 @@ def _ragged_arrays(geoms: np.ndarray, scale: int = COORD_SCALE) -> _Ragged:
         parts, index = shapely.get_parts(geoms, return_index=True)
         multi = shapely.multipolygons(parts, indices=index)
         _, xy, (ring, part, geom) = shapely.to_ragged_array(multi, include_z=False)
-    ints = np.round(xy * scale).astype(np.int64)
+    ints = np.round(xy * scale).astype(np.int32)  # 180 degrees at 1e-6: well inside int32
     return ints, ring.astype(np.int64), part.astype(np.int64), geom.astype(np.int64)
 
 
@@ -71,7 +72,7 @@ def _pack_ragged(
         n_xy += len(xy)
         n_ring += len(ring) - 1
         n_part += len(part) - 1
-    ints = np.concatenate(xys) if xys else np.zeros((0, 2), dtype=np.int64)
+    ints = np.concatenate(xys) if xys else np.zeros((0, 2), dtype=np.int32)
     ring = np.concatenate(rings) if rings else np.zeros(1, dtype=np.int64)
     out: Ragged = {
         "ring": binary(ring, "i4", deflate=deflate),
@@ -237,8 +238,7 @@ def _compact_fine(geoms: np.ndarray, simplify_m: float, scale: int = COMPACT_SCA
             [lon0 + np.degrees(xy[:, 0] / (_EARTH_M * np.cos(lat))), np.degrees(lat)]
         )
 
-    chunks: list[_Ragged] = []
-    for start in range(0, len(geoms), POLYGON_CHUNK):
+    def level(start: int) -> _Ragged:
         part = geoms[start : start + POLYGON_CHUNK]
         if simplify_m > 0:
             local = shapely.transform(part, forward)
@@ -246,5 +246,8 @@ def _compact_fine(geoms: np.ndarray, simplify_m: float, scale: int = COMPACT_SCA
             # few metres only parts narrower than that could cross, and Leaflet draws them.
             simple = _simplify_metric(local, local, simplify_m, topology=False)
             part = shapely.transform(simple, inverse)
-        chunks.append(_ragged_arrays(part, scale))
+        return _ragged_arrays(part, scale)
+
+    # Chunk by chunk, shared out over the cores (shapely and numpy release the GIL).
+    chunks = each(level, range(0, len(geoms), POLYGON_CHUNK))
     return _pack_ragged(chunks, scale, deflate=True)
