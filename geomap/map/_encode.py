@@ -2,7 +2,8 @@
 
 Large columns travel as base64 typed arrays (coordinates as int32 microdegrees,
 category codes as uint8/uint16, small integers in the narrowest type that
-holds them) and everything else as JSON. ``geomap.js`` decodes them. Every
+holds them) and everything else as JSON; in the compact format of large layers,
+as deflated bytes in :func:`base85`. ``geomap.js`` decodes them. Every
 string that reaches the page goes through :func:`safe_json`, which is safe
 inside a ``<script>`` element.
 """

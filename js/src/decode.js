@@ -12,7 +12,7 @@
  */
 
 /** The page config versions this app understands. */
-export const CONFIG_VERSION = 2;
+export const CONFIG_VERSION = 3;
 
 /** Missing value of an int32 column (dates as days, casualty counts). */
 export const DAY_MISSING = -2147483648;
