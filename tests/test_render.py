@@ -324,7 +324,7 @@ def test_page_config_carries_version_and_style(layers):
     from geomap.map import PAGE_VERSION
 
     config = app_config(geomap.render_map(*layers).get_root().render())
-    assert config["version"] == PAGE_VERSION == 2
+    assert config["version"] == PAGE_VERSION == 3
     p = {layer["key"]: layer for layer in config["layers"]}
     style = p["incidents"]["style"]
     assert (style["stroke"], style["weight"], style["fillOpacity"]) == ("#222", 1, 0.85)

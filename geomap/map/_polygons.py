@@ -16,15 +16,17 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
+from geomap._parallel import each
 from geomap.geo import metric_crs
 from geomap.geo import project
 from geomap.map._encode import COMPACT_SCALE
 from geomap.map._encode import COORD_SCALE
 from geomap.map._encode import binary
+from geomap.map._encode import varying
 from geomap.map.contract import Ragged
 from geomap.model import DISPLAY_CRS
 
-__all__ = ["POLYGON_CHUNK", "display_polygons", "ragged_polygons", "simplify"]
+__all__ = ["POLYGON_CHUNK", "display_polygons", "outline_scale", "ragged_polygons", "simplify"]
 
 #: Polygons are simplified and encoded this many at a time, to bound memory.
 POLYGON_CHUNK = 5000
@@ -37,7 +39,7 @@ def _ragged_arrays(geoms: np.ndarray, scale: int = COORD_SCALE) -> _Ragged:
     geoms = np.asarray(geoms, dtype=object)
     if len(geoms) == 0:
         zero = np.zeros(1, dtype=np.int64)
-        return np.zeros((0, 2), dtype=np.int64), zero, zero, zero
+        return np.zeros((0, 2), dtype=np.int32), zero, zero, zero
     if (shapely.get_type_id(geoms) == 3).all():  # plain polygons: one part each
         _, xy, (ring, part) = shapely.to_ragged_array(geoms, include_z=False)
         geom = np.arange(len(part), dtype=np.int64)
@@ -45,7 +47,7 @@ def _ragged_arrays(geoms: np.ndarray, scale: int = COORD_SCALE) -> _Ragged:
         parts, index = shapely.get_parts(geoms, return_index=True)
         multi = shapely.multipolygons(parts, indices=index)
         _, xy, (ring, part, geom) = shapely.to_ragged_array(multi, include_z=False)
-    ints = np.round(xy * scale).astype(np.int64)
+    ints = np.round(xy * scale).astype(np.int32)  # 180 degrees at 1e-6: well inside int32
     return ints, ring.astype(np.int64), part.astype(np.int64), geom.astype(np.int64)
 
 
@@ -70,7 +72,7 @@ def _pack_ragged(
         n_xy += len(xy)
         n_ring += len(ring) - 1
         n_part += len(part) - 1
-    ints = np.concatenate(xys) if xys else np.zeros((0, 2), dtype=np.int64)
+    ints = np.concatenate(xys) if xys else np.zeros((0, 2), dtype=np.int32)
     ring = np.concatenate(rings) if rings else np.zeros(1, dtype=np.int64)
     out: Ragged = {
         "ring": binary(ring, "i4", deflate=deflate),
@@ -82,7 +84,8 @@ def _pack_ragged(
     steps = np.diff(ints, axis=0, prepend=ints[:1])
     steps[starts] = 0  # a ring's first vertex is absolute, in `starts`
     if len(ints) and np.abs(steps).max() < 32767:
-        out["steps"] = binary(steps.ravel(), "i2", deflate=deflate)
+        flat = steps.ravel()
+        out["steps"] = varying(flat, "i2") if deflate else binary(flat, "i2")
         out["starts"] = binary(ints[starts].ravel(), "i4", deflate=deflate)
     else:
         out["xy"] = binary(ints.ravel(), "i4", deflate=deflate)
@@ -139,11 +142,11 @@ def display_polygons(
     # which the coarse level's error would exceed a pixel.
     detail_zoom = int(np.ceil(np.log2(156543.03 * np.cos(lat) / coarse_m)))
     if compact:
-        level = _compact_fine(geoms, simplify_m)
+        level = _compact_fine(geoms, simplify_m, outline_scale(simplify_m, lat, gdf))
         if not two_levels:
             return {"g": level}
         # One level travels; the page simplifies it into the overview (js/src/simplify.js).
-        tol = coarse_m / (np.radians(1) * _EARTH_M / COMPACT_SCALE)
+        tol = coarse_m / (np.radians(1) * _EARTH_M / level["scale"])
         return {
             "g": level,
             "coarse": {"tol": round(float(tol), 3), "kx": round(float(np.cos(lat)), 6)},
@@ -173,8 +176,48 @@ def display_polygons(
 _EARTH_M = 6_371_008.8
 
 
-def _compact_fine(geoms: np.ndarray, simplify_m: float) -> Ragged:
-    """Return the display level of a large layer: 1e-5 degree, deflated byte planes.
+#: Grids (vertices per degree) the compact format's outlines may snap to, finest first.
+OUTLINE_SCALES = (COMPACT_SCALE, 50_000, 20_000, 10_000)
+#: A layer's outlines snap to a grid only if its narrowest polygon spans this many cells.
+MIN_CELLS = 8
+
+
+def outline_scale(simplify_m: float, lat: float, gdf: gpd.GeoDataFrame) -> int:
+    """Return the coarsest grid (vertices per degree) the outlines of a large layer may use.
+
+    Outlines already simplified to ``simplify_m`` need no vertex finer than that: on a
+    grid whose cells' half-diagonal is at most half the tolerance (at latitude ``lat``,
+    radians), a vertex moves by under half of what the simplification allows, and
+    each step between vertices takes fewer bits. The grid stays at 1e-5 degree when
+    the layer's narrowest polygon would span fewer than :data:`MIN_CELLS` cells, so
+    that no feature shrinks to a dot or a line.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> gdf = gpd.GeoDataFrame(geometry=[shapely.box(44, 33, 44.01, 33.01)], crs=4326)
+    >>> outline_scale(3.0, 0.58, gdf), outline_scale(0.0, 0.58, gdf)
+    (50000, 100000)
+    """
+    m_per_degree = np.radians(1) * _EARTH_M
+    bounds = shapely.bounds(gdf.geometry.to_numpy())
+    narrowest = float(
+        np.nanmin(np.minimum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]))
+    )
+    best = COMPACT_SCALE
+    for scale in OUTLINE_SCALES:
+        cell_m = m_per_degree / scale
+        half_diagonal = cell_m / 2 * float(np.hypot(1.0, np.cos(lat)))
+        if half_diagonal <= simplify_m / 2 and narrowest * scale >= MIN_CELLS:
+            best = scale
+    return best
+
+
+def _compact_fine(geoms: np.ndarray, simplify_m: float, scale: int = COMPACT_SCALE) -> Ragged:
+    """Return the display level of a large layer on a grid of ``1 / scale`` degree.
+
+    Deflated byte planes (see :func:`geomap.map._encode.binary`); ``scale`` from
+    :func:`outline_scale`.
 
     Simplified in a sinusoidal projection about the data's central
     meridian: exact along parallels, off by under 0.2 % a few degrees from that meridian,
@@ -195,8 +238,7 @@ def _compact_fine(geoms: np.ndarray, simplify_m: float) -> Ragged:
             [lon0 + np.degrees(xy[:, 0] / (_EARTH_M * np.cos(lat))), np.degrees(lat)]
         )
 
-    chunks: list[_Ragged] = []
-    for start in range(0, len(geoms), POLYGON_CHUNK):
+    def level(start: int) -> _Ragged:
         part = geoms[start : start + POLYGON_CHUNK]
         if simplify_m > 0:
             local = shapely.transform(part, forward)
@@ -204,5 +246,8 @@ def _compact_fine(geoms: np.ndarray, simplify_m: float) -> Ragged:
             # few metres only parts narrower than that could cross, and Leaflet draws them.
             simple = _simplify_metric(local, local, simplify_m, topology=False)
             part = shapely.transform(simple, inverse)
-        chunks.append(_ragged_arrays(part, COMPACT_SCALE))
-    return _pack_ragged(chunks, COMPACT_SCALE, deflate=True)
+        return _ragged_arrays(part, scale)
+
+    # Chunk by chunk, shared out over the cores (shapely and numpy release the GIL).
+    chunks = each(level, range(0, len(geoms), POLYGON_CHUNK))
+    return _pack_ragged(chunks, scale, deflate=True)

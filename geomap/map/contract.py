@@ -61,11 +61,12 @@ __all__ = [
 ]
 
 #: Version of the page contract, written as ``config["version"]`` (2: filters, frame, notices,
-#: bounds, user basemaps, risk layers, incident shapes and hazard symbols were added).
-PAGE_VERSION = 2
+#: bounds, user basemaps, risk layers, incident shapes and hazard symbols were added; 3: the
+#: compact format's arrays are base85 ``{"z85"}``, its vertex steps ``{"z85", "vb", "n"}``).
+PAGE_VERSION = 3
 
-#: A column or array encoded by :mod:`geomap.map._encode` (``{"b64", "t"}``, ``{"d", "i"}``,
-#: ``{"days"}``, ``{"z"}`` or a plain JSON list).
+#: A column or array encoded by :mod:`geomap.map._encode` (``{"b64", "t"}``, ``{"z85", "t"}``,
+#: ``{"d", "i"}``, ``{"days"}``, ``{"z"}`` or a plain JSON list).
 Encoded = Any
 
 

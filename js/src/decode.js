@@ -4,14 +4,15 @@
  * days since 1970 ({days}), deflated JSON lists ({z}) or plain JSON lists; polygons
  * as a binary ragged array (ring, part and geometry offsets, and coordinates either
  * absolute {xy} or as ring starts and int16 steps {starts, steps}).
- * Large layers use the compact format: binary arrays deflated in byte planes ({zb, t}),
+ * Large layers use the compact format: binary arrays deflated in byte planes, in base85 ({z85, t}),
+ * steps between vertices a byte or two each ({z85, t, vb, n}),
  * dates as day offsets ({days: {.., o, na}}), numbered ids as a prefix and numbers
  * ({pre, w, num}), positions at scale 1e5.
  * Nothing here touches Leaflet or the DOM, so node --test runs it as is.
  */
 
 /** The page config versions this app understands. */
-export const CONFIG_VERSION = 2;
+export const CONFIG_VERSION = 3;
 
 /** Missing value of an int32 column (dates as days, casualty counts). */
 export const DAY_MISSING = -2147483648;
@@ -31,6 +32,51 @@ export function bytes(b64) {
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) {
     out[i] = bin.charCodeAt(i);
+  }
+  return out;
+}
+
+/** The 85 digits of base85 text (geomap/map/_encode.py BASE85): no quote, &, <, > or \\. */
+export const BASE85 = Array.from({ length: 0x7f - 0x21 }, (_, i) => String.fromCharCode(0x21 + i))
+  .filter((c) => !"\"&'<>\\".includes(c))
+  .slice(0, 85)
+  .join("");
+
+const DIGIT = new Uint8Array(128);
+for (let i = 0; i < 85; i++) {
+  DIGIT[BASE85.charCodeAt(i)] = i;
+}
+
+/** Bytes of base85 text: each 5 digits (most significant first) are 4 bytes, big-endian;
+ * a last group of k + 1 digits is k bytes. */
+export function bytes85(text) {
+  const n = text.length;
+  const whole = n - (n % 5);
+  const tail = n % 5 ? (n % 5) - 1 : 0;
+  const out = new Uint8Array((whole / 5) * 4 + tail);
+  let o = 0;
+  for (let i = 0; i < whole; i += 5) {
+    const v =
+      (((DIGIT[text.charCodeAt(i)] * 85 + DIGIT[text.charCodeAt(i + 1)]) * 85 +
+        DIGIT[text.charCodeAt(i + 2)]) *
+        85 +
+        DIGIT[text.charCodeAt(i + 3)]) *
+        85 +
+      DIGIT[text.charCodeAt(i + 4)];
+    out[o] = v >>> 24;
+    out[o + 1] = (v >>> 16) & 255;
+    out[o + 2] = (v >>> 8) & 255;
+    out[o + 3] = v & 255;
+    o += 4;
+  }
+  if (tail) {
+    let v = 0;
+    for (let j = 0; j < 5; j++) {
+      v = v * 85 + (whole + j < n ? DIGIT[text.charCodeAt(whole + j)] : 84);
+    }
+    for (let j = 0; j < tail; j++) {
+      out[o + j] = (v >>> (24 - 8 * j)) & 255;
+    }
   }
   return out;
 }
@@ -59,15 +105,37 @@ export function unplane(planes, size) {
   return out;
 }
 
-/** A typed array from {b64, t}, or from deflated byte planes {zb, t}. */
+/* Integers written a byte or two each (geomap/map/_encode.py varying), zigzagged: z under
+ * vb in one byte, else vb + high byte and low byte of z - vb, or 255 and z in 4 bytes. */
+export function unvary(data, vb, out) {
+  let i = 0;
+  for (let k = 0; k < out.length; k++) {
+    let z = data[i++];
+    if (z >= vb) {
+      if (z < 255) {
+        z = vb + ((z - vb) << 8) + data[i++];
+      } else {
+        z = (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)) >>> 0;
+        i += 4;
+      }
+    }
+    out[k] = (z >>> 1) ^ -(z & 1);
+  }
+  return out;
+}
+
+/** A typed array from {b64, t}, deflated byte planes in base85 {z85, t}, or small integers {z85, t, vb, n}. */
 export function typed(col) {
   const Type = ARRAYS[col.t];
   if (!Type) {
     throw new Error(`geomap: unknown column type ${col.t}`);
   }
-  if (col.zb !== undefined) {
+  if (col.vb !== undefined) {
+    return unvary(inflateRaw(bytes85(col.z85), null), col.vb, new Type(col.n));
+  }
+  if (col.z85 !== undefined) {
     const size = Type.BYTES_PER_ELEMENT;
-    const raw = unplane(inflateRaw(bytes(col.zb), null), size);
+    const raw = unplane(inflateRaw(bytes85(col.z85), null), size);
     return new Type(raw.buffer, raw.byteOffset, raw.length / size);
   }
   return new Type(bytes(col.b64).buffer);
@@ -148,7 +216,7 @@ export function getter(col) {
     const list = inflated(col.z);
     return (i) => list()[i] ?? null;
   }
-  if (col.b64 || col.zb) {
+  if (col.b64 || col.z85) {
     const arr = typed(col);
     const miss = col.na;
     return (i) => (arr[i] === miss ? null : arr[i]);

@@ -3,12 +3,38 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { deflateRaw, inflateRaw } from "pako";
-import { column, DAY_MISSING, dayArray, typed, unplane } from "../src/decode.js";
+import {
+  BASE85,
+  bytes85,
+  column,
+  DAY_MISSING,
+  dayArray,
+  typed,
+  unplane,
+  unvary,
+} from "../src/decode.js";
 import { simplifyRings } from "../src/simplify.js";
 
 globalThis.pako = { inflateRaw };
 
-/** {zb, t} of values as the encoder writes them: byte planes, raw-deflated, base64. */
+/** Base85 text of bytes as geomap/map/_encode.py base85 writes it. */
+function base85(data) {
+  let text = "";
+  for (let i = 0; i < data.length; i += 4) {
+    const k = Math.min(4, data.length - i);
+    let v = 0;
+    for (let j = 0; j < 4; j++) v = v * 256 + (j < k ? data[i + j] : 0);
+    const digits = [];
+    for (let j = 0; j < 5; j++) {
+      digits.unshift(BASE85[v % 85]);
+      v = Math.floor(v / 85);
+    }
+    text += digits.slice(0, k === 4 ? 5 : k + 1).join("");
+  }
+  return text;
+}
+
+/** {z85, t} of values as the encoder writes them: byte planes, raw-deflated, base85. */
 function packed(values, Type, t) {
   const bytes = new Uint8Array(new Type(values).buffer);
   const size = Type.BYTES_PER_ELEMENT;
@@ -19,8 +45,20 @@ function packed(values, Type, t) {
       planes[b * n + i] = bytes[i * size + b];
     }
   }
-  return { zb: Buffer.from(deflateRaw(planes)).toString("base64"), t };
+  return { z85: base85(deflateRaw(planes)), t };
 }
+
+test("base85 text has no character to escape and reads back every length", () => {
+  assert.equal(BASE85.length, 85);
+  assert.doesNotMatch(BASE85, /["&'<>\\\s]/);
+  // As the Python encoder writes them (tests/test_encode.py checks the same pairs).
+  assert.deepEqual(Array.from(bytes85("!!!!!xx")), [0, 0, 0, 0, 255]);
+  assert.deepEqual(Array.from(bytes85("y;]0!")), [255, 255, 255, 255]);
+  for (let n = 0; n < 14; n++) {
+    const data = Uint8Array.from({ length: n }, (_, i) => (i * 97 + n * 31) % 256);
+    assert.deepEqual(Array.from(bytes85(base85(data))), Array.from(data));
+  }
+});
 
 test("byte planes join back into values of every width", () => {
   assert.deepEqual(Array.from(unplane(Uint8Array.from([1, 2, 3, 4, 5, 6]), 2)), [1, 4, 2, 5, 3, 6]);
@@ -30,6 +68,14 @@ test("byte planes join back into values of every width", () => {
   assert.deepEqual(Array.from(typed(packed(i2, Int16Array, "i2"))), i2);
   const u1 = [0, 255, 3];
   assert.deepEqual(Array.from(typed(packed(u1, Uint8Array, "u1"))), u1);
+});
+
+test("small integers come back from a byte or two each", () => {
+  // As geomap/map/_encode.py varying([0, -1, 1, 300, -70000], "i4") writes them.
+  const col = { z85: "EvopIWNQ9p)khDN", t: "i4", vb: 248, n: 5 };
+  assert.deepEqual(Array.from(typed(col)), [0, -1, 1, 300, -70000]);
+  const big = Uint8Array.from([255, 255, 255, 255, 255, 255, 254, 255, 255, 255]);
+  assert.deepEqual(Array.from(unvary(big, 248, new Int32Array(2))), [-2147483648, 2147483647]);
 });
 
 test("day offsets come back as days since 1970, the missing one as missing", () => {

@@ -1,0 +1,148 @@
+"""The compact format's encodings read back exactly (base85, byte planes, varying steps), and
+large layers' outlines on their coarser grid stay where the display tolerance allows."""
+
+from __future__ import annotations
+
+import base64
+import zlib
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from pyproj import Geod
+
+from geomap.map._encode import BASE85
+from geomap.map._encode import base85
+from geomap.map._encode import binary
+from geomap.map._encode import safe_json
+from geomap.map._encode import varying
+from geomap.map._polygons import _compact_fine
+from geomap.map._polygons import display_polygons
+from geomap.map._polygons import outline_scale
+
+ASCII85 = "".join(chr(c) for c in range(33, 33 + 85))
+
+
+def _unbase85(text: str) -> bytes:
+    """Bytes of base85 text, through the standard library's Ascii85 (same digits' order)."""
+    return base64.a85decode(text.translate(str.maketrans(BASE85, ASCII85)))
+
+
+def _decode(col: dict) -> np.ndarray:
+    """Values of a compact binary array, decoded as the page does."""
+    dtype = np.dtype(col["t"]).newbyteorder("<")
+    if "b64" in col:  # small arrays travel as they are
+        return np.frombuffer(base64.b64decode(col["b64"]), dtype)
+    raw = zlib.decompress(_unbase85(col["z85"]), -15)
+    if "vb" not in col:  # byte planes
+        return np.frombuffer(raw, np.uint8).reshape(dtype.itemsize, -1).T.copy().view(dtype).ravel()
+    vb, out, i = col["vb"], [], 0
+    while len(out) < col["n"]:
+        z = raw[i]
+        i += 1
+        if vb <= z < 255:
+            z, i = vb + ((z - vb) << 8) + raw[i], i + 1
+        elif z == 255:
+            z, i = int.from_bytes(raw[i : i + 4], "little"), i + 4
+        out.append((z >> 1) ^ -(z & 1))
+    assert i == len(raw)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("n", [*range(13), 4097])
+def test_base85_reads_back_every_length_and_needs_no_escape(n):
+    data = np.random.default_rng(n).integers(1, 256, n, dtype=np.uint8).tobytes()
+    text = base85(data)
+    assert len(text) == n // 4 * 5 + (n % 4 + 1 if n % 4 else 0)
+    assert _unbase85(text) == data
+    assert safe_json(text) == f'"{text}"'  # nothing for JSON or a <script> to escape
+
+
+def test_base85_digits_are_printable_and_safe():
+    assert len(set(BASE85)) == 85
+    assert not set(BASE85) & set("\"'&<>\\ ")
+    assert base85(bytes([0, 0, 0, 0, 255])) == "!!!!!xx"  # js/test/codec.test.js reads the same
+
+
+@pytest.mark.parametrize("dtype", ["u1", "u2", "i2", "i4"])
+def test_compact_binary_arrays_read_back(dtype):
+    info = np.iinfo(np.dtype(dtype))
+    rng = np.random.default_rng(7)
+    values = np.concatenate([rng.integers(info.min, info.max, 50_000), [info.min, info.max]])
+    col = binary(values, dtype, deflate=True)
+    assert set(col) == {"z85", "t"}
+    assert _decode(col).tolist() == values.tolist()
+
+
+def test_small_integers_take_a_byte_or_two_and_read_back():
+    rng = np.random.default_rng(3)
+    steps = rng.laplace(0, 40, 100_000).round().astype(np.int64)
+    col = varying(steps, "i2")
+    assert _decode(col).tolist() == steps.tolist()
+    assert len(col["z85"]) < len(binary(steps, "i2", deflate=True)["z85"])
+    wide = np.array([0, -1, 1, 123, -124, 1147, -1148, 2000, -32768, 32767, 2**31 - 1, -(2**31)])
+    assert _decode(varying(wide, "i4")).tolist() == wide.tolist()
+
+
+def _stars(n: int, radius_m: float, seed: int = 5) -> gpd.GeoDataFrame:
+    """Irregular polygons of about ``radius_m`` (many vertices) near 33.3 N, 44.4 E."""
+    rng = np.random.default_rng(seed)
+    polys = []
+    for k in range(n):
+        angles = np.linspace(0, 2 * np.pi, 60, endpoint=False) + rng.uniform(0, 0.1, 60)
+        r = radius_m * rng.uniform(0.7, 1.0, 60) / 111_195
+        cx, cy = 44.4 + (k % 30) * 0.02, 33.3 + (k // 30) * 0.02
+        polys.append(
+            shapely.Polygon(
+                np.column_stack([cx + r * np.cos(angles) / 0.836, cy + r * np.sin(angles)])
+            )
+        )
+    return gpd.GeoDataFrame(geometry=polys, crs=4326)
+
+
+def _outlines(level: dict) -> list[shapely.Polygon]:
+    ring, xy = _decode(level["ring"]), _decode(level["steps"]).reshape(-1, 2)
+    starts = _decode(level["starts"]).reshape(-1, 2)
+    out = []
+    for r in range(len(ring) - 1):
+        pts = np.cumsum(xy[ring[r] : ring[r + 1]], axis=0) + starts[r]
+        out.append(shapely.Polygon(pts / level["scale"]))
+    return out
+
+
+def _local_m(geom: shapely.Geometry) -> shapely.Geometry:
+    """The geometry in metres east and north (equirectangular about 33.4 N)."""
+    return shapely.transform(geom, lambda xy: xy * [111_195 * np.cos(np.radians(33.4)), 111_195])
+
+
+def test_large_layers_outlines_snap_to_a_grid_within_the_tolerance():
+    gdf = _stars(600, 80.0)
+    lat = float(np.radians(33.4))
+    assert outline_scale(3.0, lat, gdf) == 50_000
+    assert outline_scale(0.0, lat, gdf) == 100_000
+    assert outline_scale(1.0, lat, gdf) == 100_000
+    # Polygons a few metres across keep the finer grid (none shrinks to a dot).
+    assert outline_scale(3.0, lat, _stars(600, 4.0)) == 100_000
+    level = display_polygons(gdf, 3.0, compact=True)["g"]
+    assert level["scale"] == 50_000
+    drawn = _outlines(level)
+    assert len(drawn) == len(gdf)
+    # The same simplified outlines on the 1e-5 degree grid, vertex for vertex.
+    finer = _outlines(_compact_fine(gdf.geometry.to_numpy(), 3.0, 100_000))
+    geod = Geod(ellps="WGS84")
+    for original, fine, shown in zip(gdf.geometry, finer, drawn, strict=True):
+        assert shown.is_valid
+        # Each vertex within half the tolerance (and the finer grid's own rounding).
+        moved = shapely.get_coordinates(_local_m(shown)) - shapely.get_coordinates(_local_m(fine))
+        assert np.hypot(*moved.T).max() < 1.5 + 0.7
+        a0, a1 = (abs(geod.geometry_area_perimeter(g)[0]) for g in (original, shown))
+        assert abs(a1 - a0) / a0 < 0.05
+
+
+def test_outlines_are_the_same_on_one_thread_or_several(monkeypatch):
+    gdf = _stars(12_000, 60.0)
+    monkeypatch.setenv("GEOMAP_THREADS", "1")
+    one = display_polygons(gdf, 3.0, compact=True)
+    monkeypatch.setenv("GEOMAP_THREADS", "2")
+    assert display_polygons(gdf, 3.0, compact=True) == one
