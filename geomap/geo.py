@@ -21,6 +21,7 @@ from geomap.model import DISPLAY_CRS
 __all__ = [
     "equal_area_crs",
     "metric_crs",
+    "note_valid",
     "project",
     "project_xy",
     "repair",
@@ -150,8 +151,57 @@ def repair(geoms: np.ndarray) -> np.ndarray:
     >>> bool(repair(np.array([bowtie]))[0].is_valid)
     True
     """
-    bad = usable(geoms) & ~chunked(shapely.is_valid, np.asarray(geoms, dtype=object))
+    geoms = np.asarray(geoms, dtype=object)
+    if _known_valid(geoms):
+        return geoms
+    bad = usable(geoms) & ~chunked(shapely.is_valid, geoms)
     if bad.any():
         geoms = geoms.copy()
         geoms[bad] = shapely.make_valid(geoms[bad])
     return geoms
+
+
+#: Geometry arrays known to be valid (a validated layer's kept polygons), by the ids of
+#: their objects, sorted; each array is held so that its objects' ids stay theirs
+#: (shapely geometries are immutable). The last few, most recent first.
+_VALID: list[tuple[np.ndarray, np.ndarray]] = []
+_VALID_KEPT = 4
+
+
+def _ids(geoms: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(id, geoms), dtype=np.int64, count=len(geoms))
+
+
+def note_valid(geoms: np.ndarray) -> None:
+    """Note that these geometries are valid, so that :func:`repair` need not check them again.
+
+    Validation calls it on the polygons it keeps (checked, and repaired where needed);
+    the area summary, the trends and the map then repair the same objects, or some of
+    them, for free.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shapely.geometry import box
+    >>> squares = np.array([box(0, 0, 1, 1), box(2, 2, 3, 3)])
+    >>> note_valid(squares)
+    >>> repair(squares[1:])[0] is squares[1]
+    True
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    _VALID.insert(0, (np.sort(_ids(geoms)), geoms))
+    del _VALID[_VALID_KEPT:]
+
+
+def _known_valid(geoms: np.ndarray) -> bool:
+    """Whether every one of ``geoms`` is among the objects of an array noted valid."""
+    if not _VALID or not len(geoms):
+        return False
+    ids = _ids(geoms)
+    for known, _held in _VALID:
+        if not len(known):
+            continue
+        at = np.minimum(np.searchsorted(known, ids), len(known) - 1)
+        if (known[at] == ids).all():
+            return True
+    return False

@@ -20,7 +20,9 @@ from geomap.analysis._common import _ids
 from geomap.analysis.areas import hazard_land
 from geomap.analysis.districts import _district_of
 from geomap.geo import equal_area_crs
+from geomap.geo import note_valid
 from geomap.geo import project
+from geomap.geo import repair
 
 from .conftest import SAMPLE
 
@@ -118,3 +120,16 @@ def test_points_go_to_the_first_district_that_covers_them():
 def test_ids_stay_text_and_missing_stays_missing():
     frame = pd.DataFrame({"id": pd.array([7, None], dtype="Int64")})
     assert _ids(frame).tolist() == ["7", None]
+
+
+def test_polygons_noted_valid_are_not_checked_again_but_others_are():
+    squares = np.array([shapely.box(0, 0, 1, 1), shapely.box(2, 2, 3, 3)])
+    note_valid(squares)
+    same = repair(squares[::-1])
+    assert same[0] is squares[1]
+    assert same[1] is squares[0]
+    bowtie = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    mixed = repair(np.array([squares[0], bowtie], dtype=object))
+    assert mixed[0] is squares[0]
+    assert mixed[1] is not bowtie
+    assert bool(shapely.is_valid(mixed[1]))
