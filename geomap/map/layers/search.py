@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from geomap.i18n import DEFAULT_LANG
 from geomap.i18n import N_
@@ -57,10 +58,14 @@ def _districts(districts: gpd.GeoDataFrame, _: Translate) -> list[SearchPlace]:
 
 def _named_districts(incidents: gpd.GeoDataFrame, _: Translate) -> list[SearchPlace]:
     """Districts named in the incidents, each as the box around its incidents."""
-    groups = incidents.groupby(incidents["district"].astype(object), sort=True)
+    b = shapely.bounds(incidents.geometry.to_numpy())  # points: their own x, y twice
+    xy = pd.DataFrame(b, columns=["minx", "miny", "maxx", "maxy"], index=incidents.index)
+    box = xy.groupby(incidents["district"].astype(object), sort=True).agg(
+        {"minx": "min", "miny": "min", "maxx": "max", "maxy": "max"}
+    )
     return [
-        {"label": str(name), "bounds": _bounds(grp.total_bounds), "kind": _("district")}
-        for name, grp in groups
+        {"label": str(name), "bounds": _bounds(row), "kind": _("district")}
+        for name, row in zip(box.index, box.to_numpy(), strict=True)
     ]
 
 
