@@ -204,8 +204,8 @@ def incident_legend(
     items: list[LegendEntry] = []
     field, palette = color_by(incidents)
     if field in incidents.columns:
-        values = incidents[field].astype(object)
-        present = set(values.dropna())
+        values = incidents[field]
+        present = {str(v) for v in values.dropna().unique()}  # a few codes, not a million
         word = _("victim category") if field == "victim_category" else _("type")
         items.append({"heading": _(heading).format(word)})
         codes = VICTIM_CATEGORY.codes if field == "victim_category" else INCIDENT_TYPE.codes
