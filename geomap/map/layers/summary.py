@@ -138,13 +138,14 @@ def _victim_rows(
 ) -> list[SummaryRow]:
     """Return a "killed / injured" row per victim category present."""
     _ = translator(lang)
-    cats = inc["victim_category"].astype(object)
+    codes, found = pd.factorize(inc["victim_category"])  # compare small integers, not text
+    where = {str(v): i for i, v in enumerate(found)}
     undated = inc["date"].isna()
     rows: list[SummaryRow] = []
     for cat in VICTIM_CATEGORY.codes:
-        sel = cats == cat
-        if not sel.any():
+        if cat not in where:
             continue
+        sel = pd.Series(codes == where[cat], index=inc.index)
         late = inc.loc[sel & undated, ["killed", "injured"]].astype(float).sum()
         dead = _running(killed, cat, axis)
         hurt = _running(casualties, cat, axis) - dead
