@@ -8,16 +8,15 @@ get two levels of detail: a coarse one for the overview and a fine one from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import shapely
-from pyproj import Transformer
 
 from geomap._parallel import each
-from geomap.geo import metric_crs
 from geomap.geo import project
 from geomap.map._encode import COMPACT_SCALE
 from geomap.map._encode import COORD_SCALE
@@ -131,10 +130,10 @@ def display_polygons(
     geoms = gdf.geometry.to_numpy()
     if len(gdf) == 0:
         return {"g": ragged_polygons(geoms)}
-    crs = metric_crs(gdf)
-    to_metric = Transformer.from_crs(DISPLAY_CRS, crs, always_xy=True)
-    minx, miny, maxx, maxy = to_metric.transform_bounds(*gdf.total_bounds)
-    extent = max(maxx - minx, maxy - miny, 1.0)
+    forward, inverse = _sinusoidal(geoms)
+    w, south, e, north = gdf.total_bounds
+    corners = forward(np.array([[w, south], [e, south], [w, north], [e, north]], dtype=float))
+    extent = max(float(np.ptp(corners[:, 0])), float(np.ptp(corners[:, 1])), 1.0)
     coarse_m = extent / 1000  # about one pixel of a 1000-pixel-wide view of everything
     two_levels = coarse_m > 4 * simplify_m and len(gdf) >= 500
     lat = float(np.radians(gdf.total_bounds[[1, 3]].mean()))
@@ -152,17 +151,24 @@ def display_polygons(
             "coarse": {"tol": round(float(tol), 3), "kx": round(float(np.cos(lat)), 6)},
             "detailZoom": detail_zoom,
         }
-    fine_chunks: list[_Ragged] = []
-    coarse_chunks: list[_Ragged] = []
-    for start in range(0, len(geoms), POLYGON_CHUNK):
-        metric = project(geoms[start : start + POLYGON_CHUNK], crs)
+
+    def levels(start: int) -> tuple[_Ragged, _Ragged | None]:
+        part = geoms[start : start + POLYGON_CHUNK]
+        metric = shapely.transform(part, forward)
         fine = _simplify_metric(metric, metric, simplify_m) if simplify_m > 0 else metric
+        coarse = None
         if two_levels:
             # A pixel-sized overview need not keep topology: much faster, and a polygon
             # that would collapse keeps its fine shape.
-            coarse = _simplify_metric(fine, fine, coarse_m, topology=False)
-            coarse_chunks.append(_ragged_arrays(project(coarse, DISPLAY_CRS, src=crs)))
-        fine_chunks.append(_ragged_arrays(project(fine, DISPLAY_CRS, src=crs)))
+            simple = _simplify_metric(fine, fine, coarse_m, topology=False)
+            coarse = _ragged_arrays(shapely.transform(simple, inverse))
+        # Unsimplified, a polygon travels exactly as given (no round trip through a projection).
+        return _ragged_arrays(shapely.transform(fine, inverse) if simplify_m > 0 else part), coarse
+
+    # Chunk by chunk, shared out over the cores (shapely and numpy release the GIL).
+    chunks = each(levels, range(0, len(geoms), POLYGON_CHUNK))
+    fine_chunks = [fine for fine, _ in chunks]
+    coarse_chunks = [coarse for _, coarse in chunks if coarse is not None]
     if not two_levels:
         return {"g": _pack_ragged(fine_chunks)}
     return {
@@ -213,18 +219,17 @@ def outline_scale(simplify_m: float, lat: float, gdf: gpd.GeoDataFrame) -> int:
     return best
 
 
-def _compact_fine(geoms: np.ndarray, simplify_m: float, scale: int = COMPACT_SCALE) -> Ragged:
-    """Return the display level of a large layer on a grid of ``1 / scale`` degree.
+Projection = Callable[[np.ndarray], np.ndarray]
 
-    Deflated byte planes (see :func:`geomap.map._encode.binary`); ``scale`` from
-    :func:`outline_scale`.
 
-    Simplified in a sinusoidal projection about the data's central
-    meridian: exact along parallels, off by under 0.2 % a few degrees from that meridian,
-    which is plenty for a display tolerance, and computed with numpy, several times
-    faster than a round trip through PROJ.
+def _sinusoidal(geoms: np.ndarray) -> tuple[Projection, Projection]:
+    """Return a sinusoidal projection about the data's central meridian and its inverse (numpy).
+
+    Exact along parallels and off by under 0.2 % a few degrees from that meridian:
+    plenty for a display tolerance, and several times faster than a round trip through
+    PROJ.
     """
-    lon0 = float(np.mean(shapely.bounds(geoms)[:, [0, 2]]))
+    lon0 = float(np.nanmean(shapely.bounds(geoms)[:, [0, 2]]))
 
     def forward(xy: np.ndarray) -> np.ndarray:
         lat = np.radians(xy[:, 1])
@@ -237,6 +242,22 @@ def _compact_fine(geoms: np.ndarray, simplify_m: float, scale: int = COMPACT_SCA
         return np.column_stack(
             [lon0 + np.degrees(xy[:, 0] / (_EARTH_M * np.cos(lat))), np.degrees(lat)]
         )
+
+    return forward, inverse
+
+
+def _compact_fine(geoms: np.ndarray, simplify_m: float, scale: int = COMPACT_SCALE) -> Ragged:
+    """Return the display level of a large layer on a grid of ``1 / scale`` degree.
+
+    Deflated byte planes (see :func:`geomap.map._encode.binary`); ``scale`` from
+    :func:`outline_scale`.
+
+    Simplified in a sinusoidal projection about the data's central
+    meridian: exact along parallels, off by under 0.2 % a few degrees from that meridian,
+    which is plenty for a display tolerance, and computed with numpy, several times
+    faster than a round trip through PROJ.
+    """
+    forward, inverse = _sinusoidal(geoms)
 
     def level(start: int) -> _Ragged:
         part = geoms[start : start + POLYGON_CHUNK]
