@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geomap._parallel import chunked
 from geomap.model import LayerSpec
 from geomap.validate.result import Collector
 
@@ -32,11 +33,16 @@ def check_geometry(gdf: gpd.GeoDataFrame, spec: LayerSpec, c: Collector) -> np.n
     c.fail(empty, "geometry", "geometry is empty")
     present = ~missing & ~empty
     _drop_z(geoms, present, c)
-    present &= _finite(geoms, present, c)
     if spec.geometry == "point":
+        present &= _finite(geoms, present, c)
         _check_points(geoms, present, c)
     else:
-        _check_polygons(geoms, present, c)
+        # A valid geometry has finite coordinates (GEOS checks them first), so only the
+        # others need theirs read; the validity is the repair's too.
+        valid = np.zeros(len(geoms), dtype=bool)
+        valid[present] = chunked(shapely.is_valid, geoms[present])
+        present &= _finite(geoms, present & ~valid, c)
+        _check_polygons(geoms, present, valid, c)
     return geoms
 
 
@@ -80,10 +86,14 @@ def _check_points(geoms: np.ndarray, present: np.ndarray, c: Collector) -> None:
     c.fail(wrong, "geometry", "expected a Point, got a " + names, fix)
 
 
-def _check_polygons(geoms: np.ndarray, present: np.ndarray, c: Collector) -> None:
+def _check_polygons(
+    geoms: np.ndarray, present: np.ndarray, valid: np.ndarray, c: Collector
+) -> None:
+    """Check polygons; ``valid`` says which geometries are valid (updated here)."""
     collection = present & (shapely.get_type_id(geoms) == 7)
     if collection.any():
         geoms[collection] = _polygonal(geoms[collection])
+        valid[collection] = shapely.is_valid(geoms[collection])
         none_left = collection & shapely.is_empty(geoms)
         c.fail(none_left, "geometry", "a GeometryCollection with no polygon in it")
         c.note(collection & ~none_left, "geometry", "kept the polygons of a GeometryCollection")
@@ -94,12 +104,11 @@ def _check_polygons(geoms: np.ndarray, present: np.ndarray, c: Collector) -> Non
     points = present & np.isin(gtype, (0, 4))
     fix = "read the file as incidents (--kind incidents)" if _mostly(points, present) else ""
     c.fail(wrong, "geometry", "expected a Polygon or MultiPolygon, got a " + names, fix)
-    _repair(geoms, present & ~wrong, c)
+    _repair(geoms, present & ~wrong & ~valid, c)
 
 
-def _repair(geoms: np.ndarray, candidates: np.ndarray, c: Collector) -> None:
-    """Repair invalid polygons with ``make_valid``; reject those with no area left."""
-    invalid = candidates & ~shapely.is_valid(geoms)
+def _repair(geoms: np.ndarray, invalid: np.ndarray, c: Collector) -> None:
+    """Repair the ``invalid`` polygons with ``make_valid``; reject those with no area left."""
     if not invalid.any():
         return
     reasons = np.array([shapely.is_valid_reason(g) for g in geoms[invalid]], dtype=object)
