@@ -26,7 +26,7 @@ _OUTLIER_MIN_ROWS = 20
 def check_geometry(gdf: gpd.GeoDataFrame, spec: LayerSpec, c: Collector) -> np.ndarray:
     """Check and repair geometries; return the (possibly repaired) geometry array."""
     geoms = gdf.geometry.to_numpy().copy()
-    missing = pd.isna(geoms)
+    missing = shapely.is_missing(geoms)
     # Rows whose coordinates the reader could not parse are already rejected for that.
     c.fail(missing & ~c.reject, "geometry", "geometry is missing")
     empty = ~missing & shapely.is_empty(geoms)
@@ -80,10 +80,11 @@ def _check_points(geoms: np.ndarray, present: np.ndarray, c: Collector) -> None:
         c.note(single_multi, "geometry", "MultiPoint of one point read as a Point")
     gtype = shapely.get_type_id(geoms)
     wrong = present & (gtype != 0)
-    names = pd.Series(gtype).map(_TYPE_NAMES).astype(str)
+    if not wrong.any():
+        return
     polygons = present & np.isin(gtype, (3, 6, 7))
     fix = "read the file as hazard areas (--kind hazards)" if _mostly(polygons, present) else ""
-    c.fail(wrong, "geometry", "expected a Point, got a " + names, fix)
+    c.fail(wrong, "geometry", lambda i: "expected a Point, got a " + _type_names(gtype[i]), fix)
 
 
 def _check_polygons(
@@ -100,10 +101,14 @@ def _check_polygons(
         present = present & ~none_left
     gtype = shapely.get_type_id(geoms)
     wrong = present & ~np.isin(gtype, (3, 6))
-    names = pd.Series(gtype).map(_TYPE_NAMES).astype(str)
     points = present & np.isin(gtype, (0, 4))
     fix = "read the file as incidents (--kind incidents)" if _mostly(points, present) else ""
-    c.fail(wrong, "geometry", "expected a Polygon or MultiPolygon, got a " + names, fix)
+    c.fail(
+        wrong,
+        "geometry",
+        lambda i: "expected a Polygon or MultiPolygon, got a " + _type_names(gtype[i]),
+        fix,
+    )
     _repair(geoms, present & ~wrong & ~valid, c)
 
 
@@ -133,6 +138,11 @@ _TYPE_NAMES = {
     6: "MultiPolygon",
     7: "GeometryCollection",
 }
+
+
+def _type_names(gtype: np.ndarray) -> pd.Series:
+    """The names of geometry type ids (e.g. ``"Polygon"`` for 3)."""
+    return pd.Series(gtype).map(_TYPE_NAMES).astype(str)
 
 
 def _polygonal(geoms: np.ndarray) -> np.ndarray:
@@ -165,7 +175,7 @@ def check_coordinates(geoms: np.ndarray, c: Collector, reference: np.ndarray | N
     ``reference`` (an ``(n, 2)`` array of longitudes and latitudes, e.g. the other
     layer's) joins the rows in saying where the data lie when the layer has few rows.
     """
-    ok = ~c.reject & ~pd.isna(geoms)
+    ok = ~c.reject & ~shapely.is_missing(geoms)
     if not ok.any():
         return
     bounds = np.full((len(geoms), 4), np.nan)
