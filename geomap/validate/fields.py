@@ -26,6 +26,9 @@ MAX_COUNT = 10_000
 #: Dates before this are rejected (a typo such as 1500 for 2015), as are dates after today.
 EARLIEST_DATE = pd.Timestamp("1900-01-01")
 
+#: Rows looked at to guess whether a text column's values repeat.
+_SAMPLE = 10_000
+
 _DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%Y%m%d", "%Y-%m", "%Y")
 
 
@@ -101,9 +104,21 @@ def check_fields(
         elif f.kind == "count":
             clean[f.name] = _check_count(f.name, raw, isna, c)
         else:  # text
-            txt = _as_text(raw).astype(object)
-            clean[f.name] = txt.where(~isna & txt.notna(), None)
+            clean[f.name] = _text(raw, isna)
     return clean
+
+
+def _text(raw: pd.Series, isna: np.ndarray) -> pd.Series:
+    """Values as Python strings (objects), ``None`` where missing or blank."""
+    txt = _as_text(raw)
+    head = txt.iloc[:_SAMPLE]
+    if head.nunique() * 4 < len(head):  # values repeat (e.g. districts): convert each once
+        codes, uniques = pd.factorize(txt)
+        values = np.append(np.asarray(uniques, dtype=object), None)[codes]
+    else:
+        values = txt.to_numpy(dtype=object, na_value=None)
+    values[isna] = None
+    return pd.Series(values, index=raw.index, name=raw.name, dtype=object)
 
 
 def _blank(raw: pd.Series) -> np.ndarray:
