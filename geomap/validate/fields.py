@@ -96,10 +96,11 @@ def check_fields(
             continue
         present = f.name in gdf.columns
         raw = gdf[f.name] if present else pd.Series([None] * n, index=gdf.index, dtype=object)
-        isna = _blank(raw)
         if f.kind == "code":
-            clean[f.name] = _check_code(f, raw, isna, present, c)
-        elif f.kind == "date":
+            clean[f.name] = _check_code(f, raw, present, c)
+            continue
+        isna = _blank(raw)
+        if f.kind == "date":
             clean[f.name] = _check_date(f.name, raw, isna, date_formats.get(f.name), c)
         elif f.kind == "count":
             clean[f.name] = _check_count(f.name, raw, isna, c)
@@ -169,15 +170,16 @@ def _check_count(name: str, raw: pd.Series, isna: np.ndarray, c: Collector) -> p
     return num.where(~(notnum | neg | frac | huge)).round().astype("Int64")
 
 
-def _check_code(
-    f: FieldSpec, raw: pd.Series, isna: np.ndarray, present: bool, c: Collector
-) -> pd.Series:
+def _check_code(f: FieldSpec, raw: pd.Series, present: bool, c: Collector) -> pd.Series:
     assert f.vocabulary is not None
     vocab = f.vocabulary
     table = vocab.lookup()
     # Fold only the distinct values (a few), then map them back onto the rows.
     codes_idx, uniques = pd.factorize(raw.astype(str), use_na_sentinel=True)
-    folded = pd.Index(uniques).str.strip().str.lower().str.replace(r"[\s_\-/]+", " ", regex=True)
+    stripped = pd.Index(uniques).str.strip()
+    # Missing or blank, as _blank says (a value's text is blank or not wherever it is).
+    isna = raw.isna().to_numpy() | np.append(stripped == "", False)[codes_idx]
+    folded = stripped.str.lower().str.replace(r"[\s_\-/]+", " ", regex=True)
     cats = list(vocab.codes)
     number = {code: i for i, code in enumerate(cats)}
     known = np.array([number.get(table.get(v, ""), -1) for v in folded] + [-1], dtype=np.int64)

@@ -48,8 +48,7 @@ def check_geometry(gdf: gpd.GeoDataFrame, spec: LayerSpec, c: Collector) -> np.n
 
 def _drop_z(geoms: np.ndarray, present: np.ndarray, c: Collector) -> None:
     """Drop Z (height) and M values in place: the maps and measures are 2D."""
-    has = present.copy()
-    has[present] = shapely.has_z(geoms[present]) | shapely.has_m(geoms[present])
+    has = present & (shapely.has_z(geoms) | shapely.has_m(geoms))
     if has.any():
         geoms[has] = shapely.force_2d(geoms[has])
         c.note(
@@ -57,12 +56,15 @@ def _drop_z(geoms: np.ndarray, present: np.ndarray, c: Collector) -> None:
         )
 
 
-def _finite(geoms: np.ndarray, present: np.ndarray, c: Collector) -> np.ndarray:
-    """Reject geometries with a NaN or infinite coordinate; return the mask of the others."""
-    xy, index = shapely.get_coordinates(geoms[present], return_index=True)
-    bad_part = ~np.isfinite(xy).all(axis=1)
+def _finite(geoms: np.ndarray, rows: np.ndarray, c: Collector) -> np.ndarray:
+    """Reject the ``rows`` with a NaN or infinite coordinate; return the mask of the others."""
     bad = np.zeros(len(geoms), dtype=bool)
-    bad[np.flatnonzero(present)[np.unique(index[bad_part])]] = True
+    points = rows & (shapely.get_type_id(geoms) == 0)  # a point's bounds are its x and y
+    bad[points] = ~np.isfinite(shapely.bounds(geoms[points])).all(axis=1)
+    others = rows & ~points
+    xy, index = shapely.get_coordinates(geoms[others], return_index=True)
+    bad_part = ~np.isfinite(xy).all(axis=1)
+    bad[np.flatnonzero(others)[np.unique(index[bad_part])]] = True
     c.fail(bad, "geometry", "a coordinate is not a finite number (NaN or infinity)")
     return ~bad
 
@@ -73,12 +75,13 @@ def _mostly(mask: np.ndarray, present: np.ndarray) -> bool:
 
 
 def _check_points(geoms: np.ndarray, present: np.ndarray, c: Collector) -> None:
-    multi = present & (shapely.get_type_id(geoms) == 4)
-    single_multi = multi & (shapely.get_num_geometries(geoms) == 1)
+    gtype = shapely.get_type_id(geoms)
+    single_multi = present & (gtype == 4)
+    single_multi[single_multi] = shapely.get_num_geometries(geoms[single_multi]) == 1
     if single_multi.any():
         geoms[single_multi] = shapely.get_geometry(geoms[single_multi], 0)
         c.note(single_multi, "geometry", "MultiPoint of one point read as a Point")
-    gtype = shapely.get_type_id(geoms)
+        gtype = shapely.get_type_id(geoms)
     wrong = present & (gtype != 0)
     if not wrong.any():
         return
@@ -178,8 +181,8 @@ def check_coordinates(geoms: np.ndarray, c: Collector, reference: np.ndarray | N
     ok = ~c.reject & ~shapely.is_missing(geoms)
     if not ok.any():
         return
-    bounds = np.full((len(geoms), 4), np.nan)
-    bounds[ok] = shapely.bounds(geoms[ok])
+    bounds = shapely.bounds(geoms)
+    bounds[~ok] = np.nan
     minx, miny, maxx, maxy = bounds.T
     with np.errstate(invalid="ignore"):
         lon_bad = ok & ((minx < -180) | (maxx > 180))
