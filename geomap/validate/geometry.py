@@ -19,6 +19,9 @@ from geomap.validate.result import Collector
 
 __all__ = ["LATITUDE_RANGE", "check_coordinates", "check_geometry", "reference_points"]
 
+#: Polygons worked on in threads from this many (each takes far longer than a point).
+MIN_CHUNKED_POLYGONS = 2_000
+
 #: Minimum number of points before the "far from the rest" check runs.
 _OUTLIER_MIN_ROWS = 20
 
@@ -40,7 +43,7 @@ def check_geometry(gdf: gpd.GeoDataFrame, spec: LayerSpec, c: Collector) -> np.n
         # A valid geometry has finite coordinates (GEOS checks them first), so only the
         # others need theirs read; the validity is the repair's too.
         valid = np.zeros(len(geoms), dtype=bool)
-        valid[present] = chunked(shapely.is_valid, geoms[present])
+        valid[present] = chunked(shapely.is_valid, geoms[present], min_size=MIN_CHUNKED_POLYGONS)
         present &= _finite(geoms, present & ~valid, c)
         _check_polygons(geoms, present, valid, c)
     return geoms
@@ -144,7 +147,7 @@ _TYPE_NAMES = {
 
 
 def _type_names(gtype: np.ndarray) -> pd.Series:
-    """The names of geometry type ids (e.g. ``"Polygon"`` for 3)."""
+    """Return the names of geometry type ids (e.g. ``"Polygon"`` for 3)."""
     return pd.Series(gtype).map(_TYPE_NAMES).astype(str)
 
 

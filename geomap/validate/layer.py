@@ -27,6 +27,7 @@ from geomap.model import INCIDENTS
 from geomap.model import LayerSpec
 from geomap.validate.fields import check_fields
 from geomap.validate.fields import check_ids
+from geomap.validate.geometry import MIN_CHUNKED_POLYGONS
 from geomap.validate.geometry import check_coordinates
 from geomap.validate.geometry import check_geometry
 from geomap.validate.geometry import reference_points
@@ -141,7 +142,11 @@ def _areas(layer: gpd.GeoDataFrame) -> pd.Series:
     if not len(layer):
         return pd.Series(dtype=float)
     crs = equal_area_crs(layer)
-    area = chunked(lambda part: shapely.area(project(part, crs)), layer.geometry.to_numpy())
+    area = chunked(
+        lambda part: shapely.area(project(part, crs)),
+        layer.geometry.to_numpy(),
+        min_size=MIN_CHUNKED_POLYGONS,
+    )
     return pd.Series(area, index=layer.index).round(1)
 
 

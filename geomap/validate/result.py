@@ -294,14 +294,9 @@ def files_table(
 ) -> pd.DataFrame:
     """Return per file, in reading order, the rows read, kept, rejected, filtered, repaired."""
     filtered = pd.DataFrame(columns=_FILTERED) if filtered is None else filtered
-    # The distinct files of each part first: the same order, without a million-row concat.
-    file_order = list(
-        pd.unique(
-            pd.concat(
-                [pd.Series(pd.unique(df["source_file"])) for df in (gdf, filtered)]
-            ).astype(object)
-        )
-    )
+    # Each part's distinct files first: the same order, without a million-row concat.
+    parts = [pd.Series(pd.unique(df["source_file"]), dtype=object) for df in (gdf, filtered)]
+    file_order = list(pd.unique(pd.concat(parts)))
     for fdesc in gdf.attrs.get("geomap_files", []):
         if fdesc["path"] not in file_order:
             file_order.append(fdesc["path"])
