@@ -233,10 +233,20 @@ def check_ids(gdf: pd.DataFrame, c: Collector) -> tuple[pd.Series, bool]:
     dup = _duplicated(ids) & ~c.reject
     ids = ids.astype(object)
     if dup.any():
-        first_row = (
-            (files + " row " + gdf["source_row"].astype(str)).groupby(ids).transform("first")
-        )
-        c.fail(dup, "id", "duplicate id " + _quote(ids) + "; first seen at " + first_row)
+        codes = pd.factorize(ids)[0]
+        first_of = np.unique(codes, return_index=True)[1]  # each id's first row, by code
+
+        def said(idx: np.ndarray) -> np.ndarray:  # texts for the duplicates only
+            first = first_of[codes[idx]]
+            rows = gdf["source_row"].iloc[first].astype(str).to_numpy(dtype=object)
+            seen = files.iloc[first].to_numpy(dtype=object) + " row " + rows
+            return (
+                "duplicate id "
+                + _quote(ids.iloc[idx]).to_numpy(dtype=object)
+                + ("; first seen at " + seen)
+            )
+
+        c.fail(dup, "id", said)
     return ids, generated
 
 

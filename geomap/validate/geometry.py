@@ -308,16 +308,25 @@ def _check_outliers(bounds: np.ndarray, c: Collector, reference: np.ndarray | No
     ):
         hit = remaining & inside(fx, fy)
         if hit.any():
-            where = pd.Series(x).round(6).astype(str) + ", " + pd.Series(y).round(6).astype(str)
-            to = pd.Series(fx).round(6).astype(str) + ", " + pd.Series(fy).round(6).astype(str)
-            c.fail(
-                hit,
-                "geometry",
-                "point (" + where + ") lies far from the rest of the data: " + fix,
-                "use (" + to + ")",
-            )
+            _fail_far(c, hit, _pairs(x, y, ", "), _pairs(fx, fy, ", "), fix)
             remaining &= ~hit
     c.note(remaining, "geometry", "lies far from the rest of the data; check its coordinates")
+
+
+def _fail_far(
+    c: Collector,
+    hit: np.ndarray,
+    where: Callable[[np.ndarray], pd.Series],
+    to: Callable[[np.ndarray], pd.Series],
+    fix: str,
+) -> None:
+    """Reject the points far from the rest that ``fix`` brings home (texts for those only)."""
+    c.fail(
+        hit,
+        "geometry",
+        lambda i: "point (" + where(i) + ") lies far from the rest of the data: " + fix,
+        lambda i: "use (" + to(i) + ")",
+    )
 
 
 def reference_points(geoms: np.ndarray) -> np.ndarray:
