@@ -115,9 +115,9 @@ def _text(raw: pd.Series, isna: np.ndarray) -> pd.Series:
     head = txt.iloc[:_SAMPLE]
     if head.nunique() * 4 < len(head):  # values repeat (e.g. districts): convert each once
         codes, uniques = pd.factorize(txt)
-        values = np.append(np.asarray(uniques, dtype=object), None)[codes]
+        values = np.concatenate([np.asarray(uniques, dtype=object), [None]])[codes]
     else:
-        values = txt.to_numpy(dtype=object, na_value=None)
+        values = txt.array.to_numpy(dtype=object, na_value=None)
     values[isna] = None
     return pd.Series(values, index=raw.index, name=raw.name, dtype=object)
 
@@ -219,7 +219,7 @@ def check_ids(gdf: pd.DataFrame, c: Collector) -> tuple[pd.Series, bool]:
         return stems + "-" + gdf["source_row"][rows.index].astype(str)
 
     if "id" in gdf.columns:
-        ids = _as_text(gdf["id"]).str.strip()
+        ids: pd.Series = _as_text(gdf["id"]).str.strip()
         blank = (ids.isna() | (ids == "")).to_numpy(dtype=bool)
         if blank.any():
             ids = ids.astype(object)
