@@ -381,3 +381,48 @@ def test_unvalidated_non_finite_rows_are_left_off_the_map(incidents_gdf, caplog)
     shown = clean_layer(raw, "incidents")
     assert shown["id"].tolist() == ["I1", "I3", "I4", "I5"]
     assert "left out 1 rows with a NaN or infinite coordinate" in caplog.text
+
+
+def test_a_row_with_several_problems_lists_each_once_with_its_fix():
+    raw = cluster(25)
+    raw.loc[3, "geometry"] = Point(-47.0, 39.7)
+    raw.loc[[3, 4], "incident_type"] = "picnic"
+    raw["killed"] = raw["killed"].astype(object)
+    raw.loc[4, "killed"] = "-1"
+    result = geomap.validate_incidents(raw)
+    rej = result.rejected.set_index("source_row")
+    assert rej.loc[4, "field"] == "geometry; incident_type"
+    assert rej.loc[4, "problem"].startswith(
+        "point (-47.0, 39.7) lies far from the rest of the data: longitude has the wrong sign; "
+        "'picnic' is not a known incident type"
+    )
+    assert rej.loc[4, "likely_fix"] == "use (47.0, 39.7)"  # the code's empty fix is left out
+    assert rej.loc[5, "field"] == "incident_type; killed"
+    assert rej.loc[5, "problem"].endswith("; '-1' is not a whole number ≥ 0")
+    assert rej.loc[5, "likely_fix"] == ""
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_hazards_checked_in_threads_as_in_one(monkeypatch, threads):
+    rng = np.random.default_rng(3)
+    n = 2_500
+    xy = np.column_stack([46.5 + rng.uniform(0, 1, n), 39.5 + rng.uniform(0, 0.5, n)])
+    geoms = shapely.buffer(shapely.points(xy), 0.002)
+    bowtie = Polygon([(46.9, 39.9), (46.91, 39.91), (46.91, 39.9), (46.9, 39.91)])
+    geoms[[10, 1_500, 2_400]] = bowtie
+    geoms[7] = Polygon([(46.9, 39.9), (46.95, 39.9), (47.0, 39.9)])  # no area
+    raw = gpd.GeoDataFrame(
+        {"id": [f"H{i}" for i in range(n)], "hazard_class": "CHA", "status": "active"},
+        geometry=geoms,
+        crs=4326,
+    )
+    monkeypatch.setenv("GEOMAP_THREADS", threads)
+    result = geomap.validate_hazards(raw)
+    monkeypatch.setenv("GEOMAP_THREADS", "1")
+    alone = geomap.validate_hazards(raw)
+    pd.testing.assert_frame_equal(result.kept, alone.kept)
+    pd.testing.assert_frame_equal(result.rejected, alone.rejected)
+    pd.testing.assert_frame_equal(result.notes, alone.notes)
+    assert result.rejected["id"].tolist() == ["H7"]
+    assert result.notes["id"].tolist() == ["H10", "H1500", "H2400"]
+    assert (result.kept["area_m2"] > 0).all()

@@ -26,6 +26,9 @@ MAX_COUNT = 10_000
 #: Dates before this are rejected (a typo such as 1500 for 2015), as are dates after today.
 EARLIEST_DATE = pd.Timestamp("1900-01-01")
 
+#: Rows looked at to guess whether a text column's values repeat.
+_SAMPLE = 10_000
+
 _DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%Y%m%d", "%Y-%m", "%Y")
 
 
@@ -59,7 +62,17 @@ def _parse_dates(values: pd.Series, fmt: str | None) -> pd.Series:
         if getattr(out.dt, "tz", None) is not None:
             out = out.dt.tz_localize(None)
         return out.dt.normalize()
-    text = _as_text(values).str.strip()
+    # Parse each distinct text once (dates repeat), then map them back onto the rows.
+    codes, uniques = pd.factorize(_as_text(values))
+    parsed = _parse_texts(pd.Series(uniques, dtype="string"), fmt)
+    return pd.Series(
+        parsed.array.take(codes, allow_fill=True), index=values.index, name=values.name
+    )
+
+
+def _parse_texts(text: pd.Series, fmt: str | None) -> pd.Series:
+    """Parse texts as dates (see :func:`_parse_dates`); missing and blank ones as NaT."""
+    text = text.str.strip()
     text = text.where(text != "").astype(object).where(text.notna() & (text != ""), None)
     if fmt:
         return pd.to_datetime(text, format=fmt, errors="coerce")
@@ -83,17 +96,30 @@ def check_fields(
             continue
         present = f.name in gdf.columns
         raw = gdf[f.name] if present else pd.Series([None] * n, index=gdf.index, dtype=object)
-        isna = _blank(raw)
         if f.kind == "code":
-            clean[f.name] = _check_code(f, raw, isna, present, c)
-        elif f.kind == "date":
+            clean[f.name] = _check_code(f, raw, present, c)
+            continue
+        isna = _blank(raw)
+        if f.kind == "date":
             clean[f.name] = _check_date(f.name, raw, isna, date_formats.get(f.name), c)
         elif f.kind == "count":
             clean[f.name] = _check_count(f.name, raw, isna, c)
         else:  # text
-            txt = _as_text(raw).astype(object)
-            clean[f.name] = txt.where(~isna & txt.notna(), None)
+            clean[f.name] = _text(raw, isna)
     return clean
+
+
+def _text(raw: pd.Series, isna: np.ndarray) -> pd.Series:
+    """Values as Python strings (objects), ``None`` where missing or blank."""
+    txt = _as_text(raw)
+    head = txt.iloc[:_SAMPLE]
+    if head.nunique() * 4 < len(head):  # values repeat (e.g. districts): convert each once
+        codes, uniques = pd.factorize(txt)
+        values = np.concatenate([np.asarray(uniques, dtype=object), [None]])[codes]
+    else:
+        values = txt.array.to_numpy(dtype=object, na_value=None)
+    values[isna] = None
+    return pd.Series(values, index=raw.index, name=raw.name, dtype=object)
 
 
 def _blank(raw: pd.Series) -> np.ndarray:
@@ -144,15 +170,16 @@ def _check_count(name: str, raw: pd.Series, isna: np.ndarray, c: Collector) -> p
     return num.where(~(notnum | neg | frac | huge)).round().astype("Int64")
 
 
-def _check_code(
-    f: FieldSpec, raw: pd.Series, isna: np.ndarray, present: bool, c: Collector
-) -> pd.Series:
+def _check_code(f: FieldSpec, raw: pd.Series, present: bool, c: Collector) -> pd.Series:
     assert f.vocabulary is not None
     vocab = f.vocabulary
     table = vocab.lookup()
     # Fold only the distinct values (a few), then map them back onto the rows.
     codes_idx, uniques = pd.factorize(raw.astype(str), use_na_sentinel=True)
-    folded = pd.Index(uniques).str.strip().str.lower().str.replace(r"[\s_\-/]+", " ", regex=True)
+    stripped = pd.Index(uniques).str.strip()
+    # Missing or blank, as _blank says (a value's text is blank or not wherever it is).
+    isna = raw.isna().to_numpy() | np.append(stripped == "", False)[codes_idx]
+    folded = stripped.str.lower().str.replace(r"[\s_\-/]+", " ", regex=True)
     cats = list(vocab.codes)
     number = {code: i for i, code in enumerate(cats)}
     known = np.array([number.get(table.get(v, ""), -1) for v in folded] + [-1], dtype=np.int64)
@@ -192,9 +219,10 @@ def check_ids(gdf: pd.DataFrame, c: Collector) -> tuple[pd.Series, bool]:
         return stems + "-" + gdf["source_row"][rows.index].astype(str)
 
     if "id" in gdf.columns:
-        ids = _as_text(gdf["id"]).str.strip().astype(object)
-        blank = (ids.isna() | (ids == "")).to_numpy()
+        ids: pd.Series = _as_text(gdf["id"]).str.strip()
+        blank = (ids.isna() | (ids == "")).to_numpy(dtype=bool)
         if blank.any():
+            ids = ids.astype(object)
             text = "no id; made one from the file name and row: "
             c.note(blank, "id", lambda idx: text + made(ids.iloc[idx]))
             ids[blank] = made(ids[blank])
@@ -202,10 +230,30 @@ def check_ids(gdf: pd.DataFrame, c: Collector) -> tuple[pd.Series, bool]:
     else:
         ids = made(gdf["source_row"])
         generated = True
-    dup = ids.duplicated(keep="first").to_numpy() & ~c.reject
+    dup = _duplicated(ids) & ~c.reject
+    ids = ids.astype(object)
     if dup.any():
-        first_row = (
-            (files + " row " + gdf["source_row"].astype(str)).groupby(ids).transform("first")
-        )
-        c.fail(dup, "id", "duplicate id " + _quote(ids) + "; first seen at " + first_row)
-    return ids.astype(object), generated
+        codes = pd.factorize(ids)[0]
+        first_of = np.unique(codes, return_index=True)[1]  # each id's first row, by code
+
+        def said(idx: np.ndarray) -> np.ndarray:  # texts for the duplicates only
+            first = first_of[codes[idx]]
+            rows = gdf["source_row"].iloc[first].astype(str).to_numpy(dtype=object)
+            seen = files.iloc[first].to_numpy(dtype=object) + " row " + rows
+            return (
+                "duplicate id "
+                + _quote(ids.iloc[idx]).to_numpy(dtype=object)
+                + ("; first seen at " + seen)
+            )
+
+        c.fail(dup, "id", said)
+    return ids, generated
+
+
+def _duplicated(ids: pd.Series) -> np.ndarray:
+    """``ids.duplicated(keep="first")``; quick for ids in strictly increasing order (no repeats)."""
+    if len(ids) > 1 and ids.dtype != object and pd.api.types.is_string_dtype(ids):
+        later = ids.iloc[1:].reset_index(drop=True) > ids.iloc[:-1].reset_index(drop=True)
+        if bool(later.fillna(False).all()):
+            return np.zeros(len(ids), dtype=bool)
+    return ids.duplicated(keep="first").to_numpy(dtype=bool)

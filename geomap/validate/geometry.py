@@ -13,10 +13,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geomap._parallel import chunked
 from geomap.model import LayerSpec
 from geomap.validate.result import Collector
 
 __all__ = ["LATITUDE_RANGE", "check_coordinates", "check_geometry", "reference_points"]
+
+#: Polygons worked on in threads from this many (each takes far longer than a point).
+MIN_CHUNKED_POLYGONS = 2_000
 
 #: Minimum number of points before the "far from the rest" check runs.
 _OUTLIER_MIN_ROWS = 20
@@ -25,25 +29,29 @@ _OUTLIER_MIN_ROWS = 20
 def check_geometry(gdf: gpd.GeoDataFrame, spec: LayerSpec, c: Collector) -> np.ndarray:
     """Check and repair geometries; return the (possibly repaired) geometry array."""
     geoms = gdf.geometry.to_numpy().copy()
-    missing = pd.isna(geoms)
+    missing = shapely.is_missing(geoms)
     # Rows whose coordinates the reader could not parse are already rejected for that.
     c.fail(missing & ~c.reject, "geometry", "geometry is missing")
     empty = ~missing & shapely.is_empty(geoms)
     c.fail(empty, "geometry", "geometry is empty")
     present = ~missing & ~empty
     _drop_z(geoms, present, c)
-    present &= _finite(geoms, present, c)
     if spec.geometry == "point":
+        present &= _finite(geoms, present, c)
         _check_points(geoms, present, c)
     else:
-        _check_polygons(geoms, present, c)
+        # A valid geometry has finite coordinates (GEOS checks them first), so only the
+        # others need theirs read; the validity is the repair's too.
+        valid = np.zeros(len(geoms), dtype=bool)
+        valid[present] = chunked(shapely.is_valid, geoms[present], min_size=MIN_CHUNKED_POLYGONS)
+        present &= _finite(geoms, present & ~valid, c)
+        _check_polygons(geoms, present, valid, c)
     return geoms
 
 
 def _drop_z(geoms: np.ndarray, present: np.ndarray, c: Collector) -> None:
     """Drop Z (height) and M values in place: the maps and measures are 2D."""
-    has = present.copy()
-    has[present] = shapely.has_z(geoms[present]) | shapely.has_m(geoms[present])
+    has = present & (shapely.has_z(geoms) | shapely.has_m(geoms))
     if has.any():
         geoms[has] = shapely.force_2d(geoms[has])
         c.note(
@@ -51,12 +59,15 @@ def _drop_z(geoms: np.ndarray, present: np.ndarray, c: Collector) -> None:
         )
 
 
-def _finite(geoms: np.ndarray, present: np.ndarray, c: Collector) -> np.ndarray:
-    """Reject geometries with a NaN or infinite coordinate; return the mask of the others."""
-    xy, index = shapely.get_coordinates(geoms[present], return_index=True)
-    bad_part = ~np.isfinite(xy).all(axis=1)
+def _finite(geoms: np.ndarray, rows: np.ndarray, c: Collector) -> np.ndarray:
+    """Reject the ``rows`` with a NaN or infinite coordinate; return the mask of the others."""
     bad = np.zeros(len(geoms), dtype=bool)
-    bad[np.flatnonzero(present)[np.unique(index[bad_part])]] = True
+    points = rows & (shapely.get_type_id(geoms) == 0)  # a point's bounds are its x and y
+    bad[points] = ~np.isfinite(shapely.bounds(geoms[points])).all(axis=1)
+    others = rows & ~points
+    xy, index = shapely.get_coordinates(geoms[others], return_index=True)
+    bad_part = ~np.isfinite(xy).all(axis=1)
+    bad[np.flatnonzero(others)[np.unique(index[bad_part])]] = True
     c.fail(bad, "geometry", "a coordinate is not a finite number (NaN or infinity)")
     return ~bad
 
@@ -67,39 +78,48 @@ def _mostly(mask: np.ndarray, present: np.ndarray) -> bool:
 
 
 def _check_points(geoms: np.ndarray, present: np.ndarray, c: Collector) -> None:
-    multi = present & (shapely.get_type_id(geoms) == 4)
-    single_multi = multi & (shapely.get_num_geometries(geoms) == 1)
+    gtype = shapely.get_type_id(geoms)
+    single_multi = present & (gtype == 4)
+    single_multi[single_multi] = shapely.get_num_geometries(geoms[single_multi]) == 1
     if single_multi.any():
         geoms[single_multi] = shapely.get_geometry(geoms[single_multi], 0)
         c.note(single_multi, "geometry", "MultiPoint of one point read as a Point")
-    gtype = shapely.get_type_id(geoms)
+        gtype = shapely.get_type_id(geoms)
     wrong = present & (gtype != 0)
-    names = pd.Series(gtype).map(_TYPE_NAMES).astype(str)
+    if not wrong.any():
+        return
     polygons = present & np.isin(gtype, (3, 6, 7))
     fix = "read the file as hazard areas (--kind hazards)" if _mostly(polygons, present) else ""
-    c.fail(wrong, "geometry", "expected a Point, got a " + names, fix)
+    c.fail(wrong, "geometry", lambda i: "expected a Point, got a " + _type_names(gtype[i]), fix)
 
 
-def _check_polygons(geoms: np.ndarray, present: np.ndarray, c: Collector) -> None:
+def _check_polygons(
+    geoms: np.ndarray, present: np.ndarray, valid: np.ndarray, c: Collector
+) -> None:
+    """Check polygons; ``valid`` says which geometries are valid (updated here)."""
     collection = present & (shapely.get_type_id(geoms) == 7)
     if collection.any():
         geoms[collection] = _polygonal(geoms[collection])
+        valid[collection] = shapely.is_valid(geoms[collection])
         none_left = collection & shapely.is_empty(geoms)
         c.fail(none_left, "geometry", "a GeometryCollection with no polygon in it")
         c.note(collection & ~none_left, "geometry", "kept the polygons of a GeometryCollection")
         present = present & ~none_left
     gtype = shapely.get_type_id(geoms)
     wrong = present & ~np.isin(gtype, (3, 6))
-    names = pd.Series(gtype).map(_TYPE_NAMES).astype(str)
     points = present & np.isin(gtype, (0, 4))
     fix = "read the file as incidents (--kind incidents)" if _mostly(points, present) else ""
-    c.fail(wrong, "geometry", "expected a Polygon or MultiPolygon, got a " + names, fix)
-    _repair(geoms, present & ~wrong, c)
+    c.fail(
+        wrong,
+        "geometry",
+        lambda i: "expected a Polygon or MultiPolygon, got a " + _type_names(gtype[i]),
+        fix,
+    )
+    _repair(geoms, present & ~wrong & ~valid, c)
 
 
-def _repair(geoms: np.ndarray, candidates: np.ndarray, c: Collector) -> None:
-    """Repair invalid polygons with ``make_valid``; reject those with no area left."""
-    invalid = candidates & ~shapely.is_valid(geoms)
+def _repair(geoms: np.ndarray, invalid: np.ndarray, c: Collector) -> None:
+    """Repair the ``invalid`` polygons with ``make_valid``; reject those with no area left."""
     if not invalid.any():
         return
     reasons = np.array([shapely.is_valid_reason(g) for g in geoms[invalid]], dtype=object)
@@ -124,6 +144,11 @@ _TYPE_NAMES = {
     6: "MultiPolygon",
     7: "GeometryCollection",
 }
+
+
+def _type_names(gtype: np.ndarray) -> pd.Series:
+    """Return the names of geometry type ids (e.g. ``"Polygon"`` for 3)."""
+    return pd.Series(gtype).map(_TYPE_NAMES).astype(str)
 
 
 def _polygonal(geoms: np.ndarray) -> np.ndarray:
@@ -156,11 +181,11 @@ def check_coordinates(geoms: np.ndarray, c: Collector, reference: np.ndarray | N
     ``reference`` (an ``(n, 2)`` array of longitudes and latitudes, e.g. the other
     layer's) joins the rows in saying where the data lie when the layer has few rows.
     """
-    ok = ~c.reject & ~pd.isna(geoms)
+    ok = ~c.reject & ~shapely.is_missing(geoms)
     if not ok.any():
         return
-    bounds = np.full((len(geoms), 4), np.nan)
-    bounds[ok] = shapely.bounds(geoms[ok])
+    bounds = shapely.bounds(geoms)
+    bounds[~ok] = np.nan
     minx, miny, maxx, maxy = bounds.T
     with np.errstate(invalid="ignore"):
         lon_bad = ok & ((minx < -180) | (maxx > 180))
@@ -283,16 +308,25 @@ def _check_outliers(bounds: np.ndarray, c: Collector, reference: np.ndarray | No
     ):
         hit = remaining & inside(fx, fy)
         if hit.any():
-            where = pd.Series(x).round(6).astype(str) + ", " + pd.Series(y).round(6).astype(str)
-            to = pd.Series(fx).round(6).astype(str) + ", " + pd.Series(fy).round(6).astype(str)
-            c.fail(
-                hit,
-                "geometry",
-                "point (" + where + ") lies far from the rest of the data: " + fix,
-                "use (" + to + ")",
-            )
+            _fail_far(c, hit, _pairs(x, y, ", "), _pairs(fx, fy, ", "), fix)
             remaining &= ~hit
     c.note(remaining, "geometry", "lies far from the rest of the data; check its coordinates")
+
+
+def _fail_far(
+    c: Collector,
+    hit: np.ndarray,
+    where: Callable[[np.ndarray], pd.Series],
+    to: Callable[[np.ndarray], pd.Series],
+    fix: str,
+) -> None:
+    """Reject the points far from the rest that ``fix`` brings home (texts for those only)."""
+    c.fail(
+        hit,
+        "geometry",
+        lambda i: "point (" + where(i) + ") lies far from the rest of the data: " + fix,
+        lambda i: "use (" + to(i) + ")",
+    )
 
 
 def reference_points(geoms: np.ndarray) -> np.ndarray:

@@ -17,7 +17,9 @@ import pandas as pd
 import shapely
 
 from geomap._errors import GeomapError
+from geomap._parallel import chunked
 from geomap.geo import equal_area_crs
+from geomap.geo import project
 from geomap.io import PROBLEM_COLUMNS
 from geomap.model import DISPLAY_CRS
 from geomap.model import HAZARDS
@@ -25,6 +27,7 @@ from geomap.model import INCIDENTS
 from geomap.model import LayerSpec
 from geomap.validate.fields import check_fields
 from geomap.validate.fields import check_ids
+from geomap.validate.geometry import MIN_CHUNKED_POLYGONS
 from geomap.validate.geometry import check_coordinates
 from geomap.validate.geometry import check_geometry
 from geomap.validate.geometry import reference_points
@@ -113,25 +116,38 @@ def _kept(
     keep_cols = [
         k for k in gdf.attrs.get("geomap_keep", []) if k in gdf.columns and k not in model_cols
     ]
+    columns = {
+        **{k: data[k] for k in model_cols},
+        **{k: gdf[k] for k in keep_cols},
+        "source_file": gdf["source_file"],
+        "source_row": gdf["source_row"],
+    }
+    every = bool(keep_mask.all())  # nothing to leave out: no copies of a million rows
+    if not every:
+        columns = {k: v[keep_mask] for k, v in columns.items()}
+        geoms = geoms[keep_mask]
+    index = pd.RangeIndex(len(geoms))
     kept = gpd.GeoDataFrame(
-        {
-            **{k: data[k] for k in model_cols},
-            **{k: gdf[k] for k in keep_cols},
-            "source_file": gdf["source_file"],
-            "source_row": gdf["source_row"],
-        },
-        geometry=gpd.GeoSeries(geoms, index=gdf.index, crs=DISPLAY_CRS),
+        {k: v.set_axis(index) for k, v in columns.items()},
+        geometry=gpd.GeoSeries(geoms, index=index, crs=DISPLAY_CRS),
         crs=DISPLAY_CRS,
     )
-    kept = kept[keep_mask].copy()
     if spec.geometry == "polygon":
-        if len(kept):
-            kept.insert(
-                len(model_cols), "area_m2", kept.geometry.to_crs(equal_area_crs(kept)).area.round(1)
-            )
-        else:
-            kept.insert(len(model_cols), "area_m2", pd.Series(dtype=float))
-    return kept.reset_index(drop=True)
+        kept.insert(len(model_cols), "area_m2", _areas(kept))
+    return kept
+
+
+def _areas(layer: gpd.GeoDataFrame) -> pd.Series:
+    """Each polygon's area in m² (to 0.1), measured in an equal-area CRS centred on them."""
+    if not len(layer):
+        return pd.Series(dtype=float)
+    crs = equal_area_crs(layer)
+    area = chunked(
+        lambda part: shapely.area(project(part, crs)),
+        layer.geometry.to_numpy(),
+        min_size=MIN_CHUNKED_POLYGONS,
+    )
+    return pd.Series(area, index=layer.index).round(1)
 
 
 def validate_layer(

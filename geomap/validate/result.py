@@ -212,12 +212,7 @@ def rejected_table(gdf: gpd.GeoDataFrame, ids: pd.Series, c: Collector) -> pd.Da
         pd.DataFrame({"_i": idx, "field": fld, "problem": msg, "likely_fix": fix})
         for idx, fld, msg, fix in c.problems
     ]
-    probs = pd.concat(parts, ignore_index=True)
-    agg = probs.groupby("_i", sort=True).agg(
-        field=("field", lambda s: "; ".join(dict.fromkeys(s))),
-        problem=("problem", lambda s: "; ".join(f for f in dict.fromkeys(s) if f)),
-        likely_fix=("likely_fix", lambda s: "; ".join(f for f in dict.fromkeys(s) if f)),
-    )
+    agg = _joined(pd.concat(parts, ignore_index=True), c.n)
     rows = agg.index.to_numpy()
     originals = gdf.iloc[rows].drop(
         columns=[gdf.geometry.name, *SOURCE_COLUMNS, *PROBLEM_COLUMNS], errors="ignore"
@@ -238,6 +233,54 @@ def rejected_table(gdf: gpd.GeoDataFrame, ids: pd.Series, c: Collector) -> pd.Da
         name = col if col not in out.columns else f"value_{col}"
         out[name] = originals[col].astype(object).to_numpy()
     out["geometry_wkt"] = shapely.to_wkt(geom, rounding_precision=7)
+    return out
+
+
+def _joined(probs: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Each rejected row's fields, problems and fixes, each joined with "; ", by row.
+
+    Each text once, in the order found; empty problems and fixes left out. Rows with a
+    text that is not a string (none should have) are joined one by one.
+    """
+    cols = ["field", "problem", "likely_fix"]
+    i = probs["_i"].to_numpy()
+    values = {k: probs[k].to_numpy(dtype=object) for k in cols}
+    odd = np.zeros(len(i), dtype=bool)
+    for v in values.values():
+        odd |= ~np.fromiter((type(x) is str for x in v), dtype=bool, count=len(v))
+    odd = np.isin(i, i[odd])
+    order = np.flatnonzero(~odd)[np.argsort(i[~odd], kind="stable")]
+    rows = np.unique(i[order])
+    joined = pd.DataFrame(
+        {k: _join(i[order], v[order], rows, skip_empty=k != "field") for k, v in values.items()},
+        index=pd.Index(rows, name="_i"),
+    )
+    if not odd.any():
+        return joined
+    others = (
+        probs[odd]
+        .groupby("_i", sort=True)
+        .agg(
+            field=("field", lambda s: "; ".join(dict.fromkeys(s))),
+            problem=("problem", lambda s: "; ".join(f for f in dict.fromkeys(s) if f)),
+            likely_fix=("likely_fix", lambda s: "; ".join(f for f in dict.fromkeys(s) if f)),
+        )
+    )
+    return pd.concat([joined, others]).sort_index()
+
+
+def _join(i: np.ndarray, texts: np.ndarray, rows: np.ndarray, skip_empty: bool) -> np.ndarray:
+    """``"; ".join(dict.fromkeys(...))`` of each row's ``texts`` (``i``: their rows, sorted)."""
+    keep = ~pd.DataFrame({"i": i, "t": texts}).duplicated().to_numpy()
+    if skip_empty:
+        keep &= texts != ""
+    i, texts = i[keep], texts[keep]
+    slot = np.searchsorted(rows, i)
+    rank = np.arange(len(i)) - np.searchsorted(i, i)  # each text's place in its row
+    out = np.full(len(rows), "", dtype=object)
+    for k in range(int(rank.max()) + 1 if len(rank) else 0):
+        at = rank == k
+        out[slot[at]] = texts[at] if k == 0 else out[slot[at]] + "; " + texts[at]
     return out
 
 
@@ -294,9 +337,9 @@ def files_table(
 ) -> pd.DataFrame:
     """Return per file, in reading order, the rows read, kept, rejected, filtered, repaired."""
     filtered = pd.DataFrame(columns=_FILTERED) if filtered is None else filtered
-    file_order = list(
-        pd.unique(pd.concat([gdf["source_file"], filtered["source_file"]]).astype(object))
-    )
+    # Each part's distinct files first: the same order, without a million-row concat.
+    parts = [pd.Series(pd.unique(df["source_file"]), dtype=object) for df in (gdf, filtered)]
+    file_order = list(pd.unique(pd.concat(parts)))
     for fdesc in gdf.attrs.get("geomap_files", []):
         if fdesc["path"] not in file_order:
             file_order.append(fdesc["path"])
