@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 
 from geomap._parallel import chunked
+from geomap.geo import note_valid
 from geomap.model import LayerSpec
 from geomap.validate.result import Collector
 
@@ -46,6 +47,7 @@ def check_geometry(gdf: gpd.GeoDataFrame, spec: LayerSpec, c: Collector) -> np.n
         valid[present] = chunked(shapely.is_valid, geoms[present], min_size=MIN_CHUNKED_POLYGONS)
         present &= _finite(geoms, present & ~valid, c)
         _check_polygons(geoms, present, valid, c)
+        note_valid(geoms[valid])  # the analyses and the map repair these for free
     return geoms
 
 
@@ -115,7 +117,9 @@ def _check_polygons(
         lambda i: "expected a Polygon or MultiPolygon, got a " + _type_names(gtype[i]),
         fix,
     )
-    _repair(geoms, present & ~wrong & ~valid, c)
+    fixed = present & ~wrong & ~valid
+    _repair(geoms, fixed, c)
+    valid[fixed] = shapely.is_valid(geoms[fixed])  # make_valid's polygons, checked (a few)
 
 
 def _repair(geoms: np.ndarray, invalid: np.ndarray, c: Collector) -> None:
