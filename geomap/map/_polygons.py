@@ -17,6 +17,7 @@ import numpy as np
 import shapely
 
 from geomap._parallel import each
+from geomap._parallel import threads
 from geomap.geo import project
 from geomap.map._encode import COMPACT_SCALE
 from geomap.map._encode import COORD_SCALE
@@ -153,7 +154,7 @@ def display_polygons(
         }
 
     def levels(start: int) -> tuple[_Ragged, _Ragged | None]:
-        part = geoms[start : start + POLYGON_CHUNK]
+        part = geoms[start : start + size]
         metric = shapely.transform(part, forward)
         fine = _simplify_metric(metric, metric, simplify_m) if simplify_m > 0 else metric
         coarse = None
@@ -166,7 +167,8 @@ def display_polygons(
         return _ragged_arrays(shapely.transform(fine, inverse) if simplify_m > 0 else part), coarse
 
     # Chunk by chunk, shared out over the cores (shapely and numpy release the GIL).
-    chunks = each(levels, range(0, len(geoms), POLYGON_CHUNK))
+    size = _chunk_size(len(geoms))
+    chunks = each(levels, range(0, len(geoms), size))
     fine_chunks = [fine for fine, _ in chunks]
     coarse_chunks = [coarse for _, coarse in chunks if coarse is not None]
     if not two_levels:
@@ -176,6 +178,11 @@ def display_polygons(
         "gFine": _pack_ragged(fine_chunks),
         "detailZoom": detail_zoom,
     }
+
+
+def _chunk_size(n: int) -> int:
+    """Polygons per chunk: at most :data:`POLYGON_CHUNK`, and a chunk for every core."""
+    return max(1, min(POLYGON_CHUNK, -(-n // threads())))
 
 
 #: The mean Earth radius (m) of the local projection of :func:`_compact_fine`.
@@ -260,7 +267,7 @@ def _compact_fine(geoms: np.ndarray, simplify_m: float, scale: int = COMPACT_SCA
     forward, inverse = _sinusoidal(geoms)
 
     def level(start: int) -> _Ragged:
-        part = geoms[start : start + POLYGON_CHUNK]
+        part = geoms[start : start + size]
         if simplify_m > 0:
             local = shapely.transform(part, forward)
             # Without topology checks (several times faster): at a display tolerance of a
@@ -270,5 +277,6 @@ def _compact_fine(geoms: np.ndarray, simplify_m: float, scale: int = COMPACT_SCA
         return _ragged_arrays(part, scale)
 
     # Chunk by chunk, shared out over the cores (shapely and numpy release the GIL).
-    chunks = each(level, range(0, len(geoms), POLYGON_CHUNK))
+    size = _chunk_size(len(geoms))
+    chunks = each(level, range(0, len(geoms), size))
     return _pack_ragged(chunks, scale, deflate=True)
