@@ -83,7 +83,9 @@ def equal_area_crs(gdf: gpd.GeoDataFrame) -> CRS:
     )
 
 
-def project(geoms: np.ndarray, dst: Any, src: Any = DISPLAY_CRS) -> np.ndarray:
+def project(
+    geoms: np.ndarray, dst: Any, src: Any = DISPLAY_CRS, *, reuse: bool = False
+) -> np.ndarray:
     """Project an array of shapely geometries from ``src`` to ``dst`` (vectorised).
 
     Missing and empty geometries stay so.
@@ -95,6 +97,10 @@ def project(geoms: np.ndarray, dst: Any, src: Any = DISPLAY_CRS) -> np.ndarray:
     dst, src : CRS-like
         Target and source CRS (anything :class:`pyproj.CRS` accepts); the source
         defaults to EPSG:4326.
+    reuse : bool, default False
+        Keep the result, and hand it back when the same geometry objects are projected
+        the same way again with ``reuse`` (the hazard polygons: validation measures
+        their areas, the area summary then dissolves them, in the same projection).
 
     Returns
     -------
@@ -109,12 +115,30 @@ def project(geoms: np.ndarray, dst: Any, src: Any = DISPLAY_CRS) -> np.ndarray:
     >>> round(p.x), round(p.y)
     (500000, 0)
     """
+    geoms = np.asarray(geoms, dtype=object)
+    key = (_ids(geoms), CRS(dst).srs, CRS(src).srs) if reuse else None
+    if key is not None:
+        for ids, dst_srs, src_srs, _held, out in _PROJECTED:
+            if (dst_srs, src_srs) == key[1:] and np.array_equal(ids, key[0]):
+                return out.copy()
     tr = Transformer.from_crs(src, dst, always_xy=True)  # thread-safe (pyproj >= 3.1)
 
     def one(part: np.ndarray) -> np.ndarray:
         return shapely.transform(part, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
-    return chunked(one, np.asarray(geoms, dtype=object))
+    # Threads pay off from a few hundred thousand vertices (a few thousand polygons).
+    many = int(shapely.get_num_coordinates(geoms).sum()) >= 200_000
+    out = chunked(one, geoms, min_size=2 if many else len(geoms) + 1)
+    if key is not None:
+        _PROJECTED.insert(0, (*key, geoms, out))
+        del _PROJECTED[_PROJECTED_KEPT:]
+        return out.copy()
+    return out
+
+
+#: The last projections made with ``reuse``: input ids, target and source, input, output.
+_PROJECTED: list[tuple[np.ndarray, str, str, np.ndarray, np.ndarray]] = []
+_PROJECTED_KEPT = 2
 
 
 def project_xy(

@@ -133,3 +133,17 @@ def test_polygons_noted_valid_are_not_checked_again_but_others_are():
     assert mixed[0] is squares[0]
     assert mixed[1] is not bowtie
     assert bool(shapely.is_valid(mixed[1]))
+
+
+def test_projections_kept_with_reuse_come_back_for_the_same_polygons_only():
+    squares = np.array([shapely.box(46, 40, 46.01, 40.01), shapely.box(47, 40, 47.01, 40.01)])
+    first = project(squares, "EPSG:32638", reuse=True)
+    again = project(squares, "EPSG:32638", reuse=True)
+    assert again[0] is first[0]  # the same projected shapes, not projected anew
+    again[0] = None  # a copy of the array: the kept result is not changed
+    assert project(squares, "EPSG:32638", reuse=True)[0] is first[0]
+    other = project(squares, "EPSG:32639", reuse=True)
+    assert other[0] is not first[0]
+    assert shapely.area(other[0]) == pytest.approx(shapely.area(first[0]), rel=0.01)
+    copy = np.array([shapely.box(46, 40, 46.01, 40.01), squares[1]])
+    assert project(copy, "EPSG:32638", reuse=True)[0] is not first[0]

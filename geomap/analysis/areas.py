@@ -78,7 +78,7 @@ class HazardLand:
             if self.ok.any()
             else None
         )
-        self.geoms = project(fixed, self.crs) if self.crs is not None else fixed
+        self.geoms = project(fixed, self.crs, reuse=True) if self.crs is not None else fixed
         self._pairs: tuple[np.ndarray, np.ndarray] | None = None
         self._pieces: dict[bytes, np.ndarray] = {}
 

@@ -142,11 +142,9 @@ def _areas(layer: gpd.GeoDataFrame) -> pd.Series:
     if not len(layer):
         return pd.Series(dtype=float)
     crs = equal_area_crs(layer)
-    area = chunked(
-        lambda part: shapely.area(project(part, crs)),
-        layer.geometry.to_numpy(),
-        min_size=MIN_CHUNKED_POLYGONS,
-    )
+    # Kept (reuse): the area summary and the map dissolve the same polygons in this CRS.
+    metric = project(layer.geometry.to_numpy(), crs, reuse=True)
+    area = chunked(shapely.area, metric, min_size=MIN_CHUNKED_POLYGONS)
     return pd.Series(area, index=layer.index).round(1)
 
 
