@@ -19,6 +19,7 @@ from typing import TypeAlias
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from geomap._errors import GeomapError
@@ -47,12 +48,17 @@ def clean_layer(data: Layer | None, what: str) -> gpd.GeoDataFrame | None:
     if data is None:
         return None
     gdf = as_layer(data, what)
-    gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
-    xy, row = shapely.get_coordinates(gdf.geometry.to_numpy(), return_index=True)
+    geoms = gdf.geometry.to_numpy()
+    drawn = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    xy, row = shapely.get_coordinates(geoms, return_index=True)
     bad = np.unique(row[~np.isfinite(xy).all(axis=1)])
     if len(bad):  # unvalidated data: never drawn at a wrapped-round longitude
         log.warning("%s: left out %d rows with a NaN or infinite coordinate", what, len(bad))
-        gdf = gdf.drop(index=gdf.index[bad])
+        drawn[bad] = False
+    if not drawn.all():  # a validated layer keeps all its rows: no copy of it then
+        gdf = gdf[drawn]
+    if isinstance(gdf.index, pd.RangeIndex) and gdf.index.start == 0 and gdf.index.step == 1:
+        return gdf.copy(deep=False)  # a frame of its own, sharing the (never changed) columns
     return gdf.reset_index(drop=True)
 
 
