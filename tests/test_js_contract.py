@@ -155,7 +155,7 @@ def _tiny_layers(
 
 
 #: The keys of a layer spec that carry encoded data (style and labels are not decoded).
-WIRE_KEYS = ("n", "x", "y", "scale", "cols", "g", "gFine", "detailZoom", "time", "released")
+WIRE_KEYS = ("n", "x", "y", "scale", "cols", "g", "coarse", "detailZoom", "time", "released")
 
 
 def _days(values: pd.Series) -> list[int | None]:

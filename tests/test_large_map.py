@@ -206,3 +206,55 @@ def test_large_map_table_lists_the_incidents_in_view(browser, large):
         page.get_by_role("button", name="Table").click()
         caption = page.locator("caption", has_text="Incidents in view").inner_text()
         assert f"Incidents in view: {in_view:,}" in caption
+
+
+@pytest.fixture(scope="module")
+def mid(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """1,000 hazard areas, not in the compact format: one level travels, the page makes the rest."""
+    hazards = geomap.validate_hazards(make_hazards(1000)).kept
+    incidents = geomap.validate_incidents(make_incidents(2000, near=hazards)).kept
+    path = tmp_path_factory.mktemp("mid") / "mid-map.html"
+    geomap.save_map(geomap.render_map(incidents, hazards, canvas=True), path)
+    return {"path": path, "hazards": hazards}
+
+
+#: Vertices of polygon i as drawn now (outer ring of its first part), and the map's zoom.
+DRAWN_VERTICES = f"""i => {{
+    const h = {STATE}.layers.hazards;
+    let ll = h.shapes[i].getLatLngs();
+    while (Array.isArray(ll[0])) ll = ll[0];
+    return {{ n: ll.length, zoom: {STATE}.map.getZoom(), detail: h.spec.detailZoom }};
+}}"""
+
+
+def test_mid_size_layer_sends_one_level_and_the_page_refines_it(browser, mid):
+    haz: gpd.GeoDataFrame = mid["hazards"]
+    config = app_config(mid["path"].read_text(encoding="utf-8"))
+    spec = next(s for s in config["layers"] if s["key"] == "hazards")
+    assert spec["g"]["scale"] == 1_000_000  # not the compact format
+    assert "gFine" not in spec
+    assert spec["coarse"]["tol"] > 0
+    big = int(np.argmax(haz["area_m2"].to_numpy()))
+    area = haz.iloc[big]
+    with browser.page(mid["path"], axe=False) as (page, _report):
+        assert page.evaluate(HAZARDS_DRAWN)["polygons"] == len(haz)
+        overview = page.evaluate(DRAWN_VERTICES, big)
+        assert overview["zoom"] < overview["detail"]
+        box = page.locator(".geomap-search input")
+        box.fill(area["id"])
+        box.press("Enter")
+        _popup(page, area["id"])
+        page.evaluate(
+            f"z => {{ {STATE}.map.setView({STATE}.map.getCenter(), z, {{ animate: false }}); }}",
+            overview["detail"] + 1,
+        )
+        page.wait_for_function(
+            f"i => {{ let ll = {STATE}.layers.hazards.shapes[i].getLatLngs();"
+            " while (Array.isArray(ll[0])) ll = ll[0]; return ll.length > "
+            f"{overview['n']}; }}",
+            arg=big,
+            timeout=60_000,
+        )
+        detailed = page.evaluate(DRAWN_VERTICES, big)
+        # The overview drops vertices; zoomed in, the area has its simplified-to-3 m outline.
+        assert overview["n"] < detailed["n"] <= len(area.geometry.exterior.coords) - 1

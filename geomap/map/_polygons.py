@@ -119,14 +119,17 @@ def simplify(geoms: np.ndarray, crs: Any, tolerance_m: float) -> np.ndarray:
 def display_polygons(
     gdf: gpd.GeoDataFrame, simplify_m: float, *, compact: bool = False
 ) -> dict[str, Any]:
-    """Display geometry at two levels: coarse for the overview, fine from ``detailZoom`` on.
+    """Display geometry: one level, from which the page makes the overview of large layers.
 
-    The coarse level is simplified to about a pixel at the zoom that shows all the
-    data, so the first draw of thousands of polygons stays fast; the fine level
-    (``simplify_m``, topology kept) replaces it polygon by polygon when the user
-    zooms in. Polygons go through in chunks, each projected to the metric CRS and
-    back once, so memory stays bounded on large layers. ``compact``: coordinates to
-    1e-5 degree, arrays deflated (the compact format of large layers).
+    The level (``g``) is simplified to ``simplify_m`` (topology kept, except in the
+    compact format). A layer of 500 polygons or more whose extent makes a pixel of the
+    overview worth more than four times that also gets ``coarse`` (``tol`` in the level's
+    integer units, ``kx`` the cosine of its latitude): the page simplifies the level to
+    about a pixel of the view of everything for the first draw (js/src/simplify.js) and
+    gives the polygons in view their full detail from ``detailZoom`` on. Polygons go
+    through in chunks on the cores, each projected to a local metric projection and back
+    once. ``compact``: coordinates on a grid of 1e-5 degree or coarser
+    (:func:`outline_scale`), arrays deflated (the compact format of large layers).
     """
     geoms = gdf.geometry.to_numpy()
     if len(gdf) == 0:
@@ -138,46 +141,37 @@ def display_polygons(
     coarse_m = extent / 1000  # about one pixel of a 1000-pixel-wide view of everything
     two_levels = coarse_m > 4 * simplify_m and len(gdf) >= 500
     lat = float(np.radians(gdf.total_bounds[[1, 3]].mean()))
-    # Ground resolution is 156543 m/px * cos(lat) / 2**zoom; go fine from the zoom at
-    # which the coarse level's error would exceed a pixel.
-    detail_zoom = int(np.ceil(np.log2(156543.03 * np.cos(lat) / coarse_m)))
     if compact:
         level = _compact_fine(geoms, simplify_m, outline_scale(simplify_m, lat, gdf))
-        if not two_levels:
-            return {"g": level}
-        # One level travels; the page simplifies it into the overview (js/src/simplify.js).
-        tol = coarse_m / (np.radians(1) * _EARTH_M / level["scale"])
-        return {
-            "g": level,
-            "coarse": {"tol": round(float(tol), 3), "kx": round(float(np.cos(lat)), 6)},
-            "detailZoom": detail_zoom,
-        }
+    else:
+        level = _fine(geoms, simplify_m, forward, inverse)
+    if not two_levels:
+        return {"g": level}
+    # Ground resolution is 156543 m/px * cos(lat) / 2**zoom; go fine from the zoom at
+    # which the overview's error would exceed a pixel.
+    detail_zoom = int(np.ceil(np.log2(156543.03 * np.cos(lat) / coarse_m)))
+    tol = coarse_m / (np.radians(1) * _EARTH_M / level["scale"])
+    return {
+        "g": level,
+        "coarse": {"tol": round(float(tol), 3), "kx": round(float(np.cos(lat)), 6)},
+        "detailZoom": detail_zoom,
+    }
 
-    def levels(start: int) -> tuple[_Ragged, _Ragged | None]:
+
+def _fine(geoms: np.ndarray, simplify_m: float, forward: Projection, inverse: Projection) -> Ragged:
+    """Return the display level of a layer below the compact format (1e-6 degree steps)."""
+
+    def level(start: int) -> _Ragged:
         part = geoms[start : start + size]
+        if simplify_m <= 0:  # unsimplified, a polygon travels exactly as given
+            return _ragged_arrays(part)
         metric = shapely.transform(part, forward)
-        fine = _simplify_metric(metric, metric, simplify_m) if simplify_m > 0 else metric
-        coarse = None
-        if two_levels:
-            # A pixel-sized overview need not keep topology: much faster, and a polygon
-            # that would collapse keeps its fine shape.
-            simple = _simplify_metric(fine, fine, coarse_m, topology=False)
-            coarse = _ragged_arrays(shapely.transform(simple, inverse))
-        # Unsimplified, a polygon travels exactly as given (no round trip through a projection).
-        return _ragged_arrays(shapely.transform(fine, inverse) if simplify_m > 0 else part), coarse
+        fine = _simplify_metric(metric, metric, simplify_m)
+        return _ragged_arrays(shapely.transform(fine, inverse))
 
     # Chunk by chunk, shared out over the cores (shapely and numpy release the GIL).
     size = _chunk_size(len(geoms))
-    chunks = each(levels, range(0, len(geoms), size))
-    fine_chunks = [fine for fine, _ in chunks]
-    coarse_chunks = [coarse for _, coarse in chunks if coarse is not None]
-    if not two_levels:
-        return {"g": _pack_ragged(fine_chunks)}
-    return {
-        "g": _pack_ragged(coarse_chunks),
-        "gFine": _pack_ragged(fine_chunks),
-        "detailZoom": detail_zoom,
-    }
+    return _pack_ragged(each(level, range(0, len(geoms), size)))
 
 
 def _chunk_size(n: int) -> int:

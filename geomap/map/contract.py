@@ -252,17 +252,17 @@ class _HazardsRequired(_Attributes):
 class HazardsSpec(_HazardsRequired, total=False):
     """Hazard areas (``kind: "hazards"``), drawn as active and released layers.
 
-    With ``gFine`` the page swaps ``g`` for it from ``detailZoom`` on; ``time.t0``
-    and ``time.t1`` (recorded, status changed) date them for the slider.
+    With ``coarse`` the page simplifies ``g`` into the overview and gives the polygons in
+    view ``g`` itself from ``detailZoom`` on; ``time.t0`` and ``time.t1`` (recorded,
+    status changed) date them for the slider.
     """
 
-    gFine: Ragged
     detailZoom: int
     time: dict[str, Encoded]
     symbols: HazardSymbols
     #: Per coded field, the label shown for each code (the map's language; absent in English).
     valueLabels: dict[str, dict[str, str]]
-    #: Compact format: ``g`` is the fine level; the page simplifies it by ``tol``
+    #: Large layers: ``g`` is the fine level; the page simplifies it by ``tol``
     #: (units of ``1 / scale`` degree of latitude; x times ``kx``) into the overview.
     coarse: CoarseLevel
 
@@ -363,12 +363,10 @@ class _RiskRequired(_Attributes):
 class RiskSpec(_RiskRequired, total=False):
     """A risk layer (``kind: "risk"``), each feature filled by its class.
 
-    Polygons (``g``, maybe ``gFine`` and ``detailZoom``) or points (``x``, ``y``, ``scale``).
+    Polygons (``g``, one level drawn at every zoom) or points (``x``, ``y``, ``scale``).
     """
 
     g: Ragged
-    gFine: Ragged
-    detailZoom: int
     x: Encoded
     y: Encoded
     scale: int

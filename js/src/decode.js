@@ -322,8 +322,8 @@ export function polygons(g) {
 
 /**
  * A polygon layer's levels of detail: `coarse` lat-lngs to draw first, and `fine()` (or
- * null) for from `detailZoom` on. The fine level travels as `gFine`, or (compact format)
- * as `g` itself with `coarse: {tol, kx}` saying how to simplify it into the overview here.
+ * null) for from `detailZoom` on. One level travels, `g`; with `coarse: {tol, kx}` (large
+ * layers) the page simplifies it into the overview here and `g` itself is the fine level.
  * `point(lat, lng)` makes each vertex of the compact format's levels (default [lat, lng]).
  */
 export function polygonLevels(spec, simplifyRings, point = pair) {
@@ -332,6 +332,5 @@ export function polygonLevels(spec, simplifyRings, point = pair) {
     const { xy, ring } = simplifyRings(fine.xy, fine.ring, spec.coarse.tol, spec.coarse.kx);
     return { coarse: latLngs({ ...fine, xy, ring }, point), fine: () => latLngs(fine, point) };
   }
-  const fine = spec.gFine ? () => polygons(spec.gFine) : null;
-  return { coarse: polygons(spec.g), fine };
+  return { coarse: latLngs(raggedInts(spec.g), point), fine: null };
 }

@@ -170,7 +170,8 @@ def _geometry(gdf: gpd.GeoDataFrame, build: Build) -> dict[str, object]:
         xs, ys = gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy()
         return {"x": coords(xs), "y": coords(ys), "scale": COORD_SCALE}
     shown = _cells(gdf, side) if points and side is not None else gdf
-    return display_polygons(shown, 0.0 if points else build.options.simplify_m)
+    # Risk polygons are drawn at their one level at every zoom: no overview from the page.
+    return {"g": display_polygons(shown, 0.0 if points else build.options.simplify_m)["g"]}
 
 
 def risk_layer(risk: gpd.GeoDataFrame, build: Build) -> RiskSpec:

@@ -26,7 +26,7 @@ export class RiskLayer {
     this.get = getters(spec.cols);
     const cls = typed(spec.classes);
     const renderer = spec.canvas ? L.canvas({ padding: 0.5, pane: "geomap-below" }) : null;
-    const shapes = spec.g ? polygons(spec.gFine || spec.g) : null;
+    const shapes = spec.g ? polygons(spec.g) : null;
     const at = shapes ? null : points(spec);
     this.group = L.featureGroup();
     for (let i = 0; i < spec.n; i++) {
