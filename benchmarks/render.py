@@ -227,6 +227,7 @@ def repeat_build(
     best["peak_mb"] = max(r["peak_mb"] for r in samples)
     best["build_samples_s"] = [r["build_s"] for r in samples]
     best["validate_samples_s"] = [r["validate_s"] for r in samples]
+    best["load_samples_s"] = [r.get("load_s", 0.0) for r in samples]
     best["peak_samples_mb"] = [r["peak_mb"] for r in samples]
     return best
 
