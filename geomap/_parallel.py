@@ -8,7 +8,8 @@ few independent items (e.g. the columns to deflate).
 
 The number of threads is the number of cores this process may run on
 (``os.sched_getaffinity``), or ``GEOMAP_THREADS`` when set (``1``: no threads).
-Small inputs (fewer than ``min_size`` items) run in the calling thread.
+Small inputs (fewer than ``min_size`` items) run in the calling thread, and so does
+work asked for from inside one of these threads (no pools within pools).
 
 Examples
 --------
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from collections.abc import Callable
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +41,27 @@ R = TypeVar("R")
 MIN_CHUNKED = 20_000
 #: At most this many threads, whatever the machine.
 MAX_THREADS = 16
+
+
+#: Set in the threads of :func:`chunked` and :func:`each` while they work.
+_INSIDE = threading.local()
+
+
+def _inside() -> bool:
+    return bool(getattr(_INSIDE, "busy", False))
+
+
+def _marked(func: Callable[[T], R]) -> Callable[[T], R]:
+    """``func``, run with this thread marked as one of ours (so it starts no pool itself)."""
+
+    def run(item: T) -> R:
+        _INSIDE.busy = True
+        try:
+            return func(item)
+        finally:
+            _INSIDE.busy = False
+
+    return run
 
 
 def threads() -> int:
@@ -62,18 +85,18 @@ def chunked(
     result) and return an array as long as its input.
     """
     n = threads()
-    if n == 1 or len(values) < max(min_size, 2):
+    if n == 1 or len(values) < max(min_size, 2) or _inside():
         return func(values)
     bounds = np.linspace(0, len(values), min(n, len(values)) + 1).astype(int)
     parts = [values[a:b] for a, b in itertools.pairwise(bounds)]
     with ThreadPoolExecutor(len(parts)) as pool:
-        return np.concatenate(list(pool.map(func, parts)))
+        return np.concatenate(list(pool.map(_marked(func), parts)))
 
 
 def each(func: Callable[[T], R], items: Sequence[T]) -> list[R]:
     """Return ``[func(item) for item in items]``, the items shared out over the threads."""
     n = min(threads(), len(items))
-    if n <= 1:
+    if n <= 1 or _inside():
         return [func(item) for item in items]
     with ThreadPoolExecutor(n) as pool:
-        return list(pool.map(func, items))
+        return list(pool.map(_marked(func), items))

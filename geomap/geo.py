@@ -130,7 +130,9 @@ def project(
     many = int(shapely.get_num_coordinates(geoms).sum()) >= 200_000
     out = chunked(one, geoms, min_size=2 if many else len(geoms) + 1)
     if key is not None:
-        _PROJECTED.insert(0, (*key, geoms, out))
+        # A copy of the input: it keeps the objects alive, so that their ids stay theirs
+        # even if the caller's own array is changed in place.
+        _PROJECTED.insert(0, (*key, geoms.copy(), out))
         del _PROJECTED[_PROJECTED_KEPT:]
         return out.copy()
     return out
@@ -189,7 +191,7 @@ def repair(geoms: np.ndarray) -> np.ndarray:
 #: their objects, sorted; each array is held so that its objects' ids stay theirs
 #: (shapely geometries are immutable). The last few, most recent first.
 _VALID: list[tuple[np.ndarray, np.ndarray]] = []
-_VALID_KEPT = 4
+_VALID_KEPT = 2
 
 
 def _ids(geoms: np.ndarray) -> np.ndarray:
@@ -212,7 +214,9 @@ def note_valid(geoms: np.ndarray) -> None:
     >>> repair(squares[1:])[0] is squares[1]
     True
     """
-    geoms = np.asarray(geoms, dtype=object)
+    geoms = np.array(geoms, dtype=object)  # a copy: its objects, and so their ids, stay alive
+    if not len(geoms):
+        return
     _VALID.insert(0, (np.sort(_ids(geoms)), geoms))
     del _VALID[_VALID_KEPT:]
 

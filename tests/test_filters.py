@@ -348,3 +348,17 @@ def test_date_range_without_a_slider(browser, tmp_path, sample):
         assert 0 < expected < len(inc)
         assert page.locator("path.geomap-incident").count() == expected
         assert panel_count(page, "incidents") == expected
+
+
+def test_filters_offer_only_the_values_the_data_have(tmp_path, sample):
+    """Validated codes are categoricals of the whole vocabulary: absent codes stay out."""
+    inc, haz = sample
+    civilians = inc[inc["victim_category"] == "civilian"]
+    assert isinstance(civilians["incident_type"].dtype, pd.CategoricalDtype)
+    config = app_config(saved(tmp_path / "m.html", civilians, haz).read_text(encoding="utf-8"))
+    fields = {f["field"]: f for f in config["filters"]["fields"]}
+    offered = [v["value"] for v in fields["victim_category"]["values"]]
+    assert offered == ["civilian"]
+    types = {v["value"]: v["counts"]["incidents"] for v in fields["incident_type"]["values"]}
+    assert types == civilians["incident_type"].astype(str).value_counts().to_dict()
+    assert all(n > 0 for n in types.values())

@@ -147,3 +147,17 @@ def test_projections_kept_with_reuse_come_back_for_the_same_polygons_only():
     assert shapely.area(other[0]) == pytest.approx(shapely.area(first[0]), rel=0.01)
     copy = np.array([shapely.box(46, 40, 46.01, 40.01), squares[1]])
     assert project(copy, "EPSG:32638", reuse=True)[0] is not first[0]
+
+
+def test_a_layer_changed_in_place_is_never_given_an_old_projection():
+    """The cache keeps its own copy of the objects, so their ids cannot pass to new shapes."""
+    layer = np.array([shapely.box(46, 40, 46.01, 40.01), shapely.box(47, 40, 47.01, 40.01)])
+    for k in range(200):
+        before = project(layer, "EPSG:32638", reuse=True)
+        side = 0.01 + 0.0001 * (k % 7 + 1)
+        layer[0] = shapely.box(46, 40, 46 + side, 40 + side)  # the old shape is freed here
+        after = project(layer, "EPSG:32638", reuse=True)
+        assert after[0] is not before[0]
+        assert shapely.area(after[0]) == pytest.approx(
+            shapely.area(project(layer[:1], "EPSG:32638")[0])
+        )

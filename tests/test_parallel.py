@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 import shapely
@@ -34,3 +36,20 @@ def test_threads_follow_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
 def test_each_keeps_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GEOMAP_THREADS", "4")
     assert each(lambda s: s * 2, ["a", "b", "c", "d", "e"]) == ["aa", "bb", "cc", "dd", "ee"]
+
+
+def test_work_asked_for_inside_a_worker_runs_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GEOMAP_THREADS", "4")
+    seen: set[int] = set()
+
+    def inner(x: int) -> int:
+        seen.add(threading.get_ident())
+        return x * 10
+
+    def outer(xs: list[int]) -> list[int]:
+        return each(inner, xs)  # no pool of its own: runs in this worker thread
+
+    got = each(outer, [[1, 2], [3, 4], [5, 6], [7, 8]])
+    assert got == [[10, 20], [30, 40], [50, 60], [70, 80]]
+    assert len(seen) <= 4
+    assert each(inner, [1, 2]) == [10, 20]  # the mark does not outlive the workers

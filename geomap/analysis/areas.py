@@ -70,7 +70,7 @@ class HazardLand:
 
     def __init__(self, geoms: np.ndarray) -> None:
         raw = np.asarray(geoms, dtype=object)
-        self._objects = raw  # holds the polygons, so their ids stay theirs (hazard_land)
+        self._objects = raw.copy()  # holds the polygons, so their ids stay theirs (hazard_land)
         fixed = repair(raw)
         self.ok = usable(fixed)
         self.crs = (
@@ -285,9 +285,9 @@ def area_over_time(
         overlaps count for each polygon.
     by : str, optional
         A column to measure each group of on its own (overlaps dissolved within a
-        group): one row per group and date, the group first. Missing values form
-        the group ``"(missing)"``. The polygons are repaired and projected once for
-        all groups (:func:`hazard_land`).
+        group): one row per group and date, the group first, groups as text in
+        sorted order. Missing values form the group ``"(missing)"``. The polygons
+        are repaired and projected once for all groups (:func:`hazard_land`).
 
     Returns
     -------

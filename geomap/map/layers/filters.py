@@ -96,8 +96,11 @@ def _counts(values: pd.Series) -> pd.Series:
     --------
     >>> _counts(pd.Series(["AP mine", None, "unknown", "AP mine"])).to_dict()
     {'AP mine': 2, 'unknown': 2}
+    >>> _counts(pd.Series(pd.Categorical(["UXO", None], categories=["AP mine", "UXO"]))).to_dict()
+    {'UXO': 1, 'unknown': 1}
     """
     counts = values.value_counts(dropna=False, sort=False)
+    counts = counts[counts.to_numpy() > 0]  # a categorical column lists its absent codes too
     names = [UNKNOWN if pd.isna(v) else str(v) for v in counts.index]
     return pd.Series(counts.to_numpy(), index=names).groupby(level=0, sort=False).sum()
 
