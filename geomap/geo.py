@@ -7,6 +7,7 @@ and distances in the data's UTM zone (:func:`metric_crs`), never in degrees.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import geopandas as gpd
@@ -19,6 +20,7 @@ from geomap._parallel import chunked
 from geomap.model import DISPLAY_CRS
 
 __all__ = [
+    "ObjectCache",
     "equal_area_crs",
     "metric_crs",
     "note_valid",
@@ -116,11 +118,10 @@ def project(
     (500000, 0)
     """
     geoms = np.asarray(geoms, dtype=object)
-    key = (_ids(geoms), CRS(dst).srs, CRS(src).srs) if reuse else None
-    if key is not None:
-        for ids, dst_srs, src_srs, _held, out in _PROJECTED:
-            if (dst_srs, src_srs) == key[1:] and np.array_equal(ids, key[0]):
-                return out.copy()
+    way = (CRS(dst).srs, CRS(src).srs)
+    kept = _PROJECTED.get(geoms, way) if reuse else None
+    if kept is not None:
+        return kept.copy()
     tr = Transformer.from_crs(src, dst, always_xy=True)  # thread-safe (pyproj >= 3.1)
 
     def one(part: np.ndarray) -> np.ndarray:
@@ -129,18 +130,51 @@ def project(
     # Threads pay off from a few hundred thousand vertices (a few thousand polygons).
     many = int(shapely.get_num_coordinates(geoms).sum()) >= 200_000
     out = chunked(one, geoms, min_size=2 if many else len(geoms) + 1)
-    if key is not None:
-        # A copy of the input: it keeps the objects alive, so that their ids stay theirs
-        # even if the caller's own array is changed in place.
-        _PROJECTED.insert(0, (*key, geoms.copy(), out))
-        del _PROJECTED[_PROJECTED_KEPT:]
+    if reuse:
+        _PROJECTED.put(geoms, out, way)
         return out.copy()
     return out
 
 
-#: The last projections made with ``reuse``: input ids, target and source, input, output.
-_PROJECTED: list[tuple[np.ndarray, str, str, np.ndarray, np.ndarray]] = []
-_PROJECTED_KEPT = 2
+class ObjectCache:
+    """Results kept for arrays of geometry objects, found again from the same objects.
+
+    Shapely geometries are immutable, so the same objects (the same ids, in the same
+    order) are the same shapes. Each entry holds a copy of its array: its objects stay
+    alive, so their ids cannot pass to new shapes even if the caller changes its own
+    array in place. The last ``size`` entries are kept, newest first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shapely.geometry import box
+    >>> cache, squares = ObjectCache(2), np.array([box(0, 0, 1, 1)])
+    >>> cache.put(squares, "measured", tag="m")
+    >>> cache.get(squares, tag="m"), cache.get(squares.copy(), tag="m"), cache.get(squares)
+    ('measured', 'measured', None)
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: list[tuple[np.ndarray, Hashable, np.ndarray, Any]] = []
+
+    def get(self, geoms: np.ndarray, tag: Hashable = None) -> Any:
+        """Return what was kept for these objects with this ``tag``, or None."""
+        ids = _ids(geoms)
+        for known, kept_tag, _held, value in self._entries:
+            if kept_tag == tag and np.array_equal(known, ids):
+                return value
+        return None
+
+    def put(self, geoms: np.ndarray, value: Any, tag: Hashable = None) -> None:
+        """Keep ``value`` for these objects and ``tag``."""
+        held = np.array(geoms, dtype=object)
+        self._entries.insert(0, (_ids(held), tag, held, value))
+        del self._entries[self.size :]
+
+
+#: The last projections made with ``reuse`` (by the source and target CRS).
+_PROJECTED = ObjectCache(2)
 
 
 def project_xy(

@@ -17,7 +17,8 @@ from geomap.map._encode import base85
 from geomap.map._encode import binary
 from geomap.map._encode import safe_json
 from geomap.map._encode import varying
-from geomap.map._polygons import _compact_fine
+from geomap.map._polygons import _level
+from geomap.map._polygons import _sinusoidal
 from geomap.map._polygons import display_polygons
 from geomap.map._polygons import outline_scale
 
@@ -129,7 +130,8 @@ def test_large_layers_outlines_snap_to_a_grid_within_the_tolerance():
     drawn = _outlines(level)
     assert len(drawn) == len(gdf)
     # The same simplified outlines on the 1e-5 degree grid, vertex for vertex.
-    finer = _outlines(_compact_fine(gdf.geometry.to_numpy(), 3.0, 100_000))
+    geoms = gdf.geometry.to_numpy()
+    finer = _outlines(_level(geoms, 3.0, _sinusoidal(geoms), 100_000, compact=True))
     geod = Geod(ellps="WGS84")
     for original, fine, shown in zip(gdf.geometry, finer, drawn, strict=True):
         assert shown.is_valid

@@ -21,6 +21,7 @@ from geomap.analysis._common import _frame
 from geomap.analysis._common import _kept
 from geomap.analysis._common import _require_columns
 from geomap.analysis._common import _status
+from geomap.geo import ObjectCache
 from geomap.geo import equal_area_crs
 from geomap.geo import project
 from geomap.geo import repair
@@ -70,7 +71,6 @@ class HazardLand:
 
     def __init__(self, geoms: np.ndarray) -> None:
         raw = np.asarray(geoms, dtype=object)
-        self._objects = raw.copy()  # holds the polygons, so their ids stay theirs (hazard_land)
         fixed = repair(raw)
         self.ok = usable(fixed)
         self.crs = (
@@ -113,9 +113,8 @@ class HazardLand:
         return self._pieces[key]
 
 
-#: The last layers measured (their geometry objects' ids, their land): a few, reused.
-_LANDS: list[tuple[np.ndarray, HazardLand]] = []
-_LANDS_KEPT = 2
+#: The land of the last layers measured, found again from their polygon objects.
+_LANDS = ObjectCache(2)
 
 
 def hazard_land(hazards: Layer) -> HazardLand:
@@ -136,13 +135,10 @@ def hazard_land(hazards: Layer) -> HazardLand:
     HazardLand
     """
     geoms = _frame(hazards, "hazards").geometry.to_numpy()
-    ids = np.fromiter(map(id, geoms), dtype=np.int64, count=len(geoms))
-    for known, land in _LANDS:
-        if len(known) == len(ids) and np.array_equal(known, ids):
-            return land
-    land = HazardLand(geoms)
-    _LANDS.insert(0, (ids, land))
-    del _LANDS[_LANDS_KEPT:]
+    land = _LANDS.get(geoms)
+    if land is None:
+        land = HazardLand(geoms)
+        _LANDS.put(geoms, land)
     return land
 
 

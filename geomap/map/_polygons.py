@@ -1,9 +1,9 @@
 """Polygons for the page: simplified for display, packed into one binary ragged array.
 
-Coordinates travel as integer microdegrees; within a ring each vertex after the
-first as an int16 step from the one before when every step fits. Large layers
-get two levels of detail: a coarse one for the overview and a fine one from
-``detailZoom`` on (see :func:`display_polygons`).
+Coordinates travel as integer microdegrees (or on the compact format's coarser grid);
+within a ring each vertex after the first as an int16 step from the one before when
+every step fits. One level of detail travels; for large layers the page makes the
+overview from it (see :func:`display_polygons`).
 """
 
 from __future__ import annotations
@@ -141,10 +141,8 @@ def display_polygons(
     coarse_m = extent / 1000  # about one pixel of a 1000-pixel-wide view of everything
     two_levels = coarse_m > 4 * simplify_m and len(gdf) >= 500
     lat = float(np.radians(gdf.total_bounds[[1, 3]].mean()))
-    if compact:
-        level = _compact_fine(geoms, simplify_m, outline_scale(simplify_m, lat, gdf))
-    else:
-        level = _fine(geoms, simplify_m, forward, inverse)
+    scale = outline_scale(simplify_m, lat, gdf) if compact else COORD_SCALE
+    level = _level(geoms, simplify_m, (forward, inverse), scale, compact=compact)
     if not two_levels:
         return {"g": level}
     # Ground resolution is 156543 m/px * cos(lat) / 2**zoom; go fine from the zoom at
@@ -158,28 +156,12 @@ def display_polygons(
     }
 
 
-def _fine(geoms: np.ndarray, simplify_m: float, forward: Projection, inverse: Projection) -> Ragged:
-    """Return the display level of a layer below the compact format (1e-6 degree steps)."""
-
-    def level(start: int) -> _Ragged:
-        part = geoms[start : start + size]
-        if simplify_m <= 0:  # unsimplified, a polygon travels exactly as given
-            return _ragged_arrays(part)
-        metric = shapely.transform(part, forward)
-        fine = _simplify_metric(metric, metric, simplify_m)
-        return _ragged_arrays(shapely.transform(fine, inverse))
-
-    # Chunk by chunk, shared out over the cores (shapely and numpy release the GIL).
-    size = _chunk_size(len(geoms))
-    return _pack_ragged(each(level, range(0, len(geoms), size)))
-
-
 def _chunk_size(n: int) -> int:
     """Polygons per chunk: at most :data:`POLYGON_CHUNK`, and a chunk for every core."""
     return max(1, min(POLYGON_CHUNK, -(-n // threads())))
 
 
-#: The mean Earth radius (m) of the local projection of :func:`_compact_fine`.
+#: The mean Earth radius (m) of the local projection of :func:`_sinusoidal`.
 _EARTH_M = 6_371_008.8
 
 
@@ -247,30 +229,32 @@ def _sinusoidal(geoms: np.ndarray) -> tuple[Projection, Projection]:
     return forward, inverse
 
 
-def _compact_fine(geoms: np.ndarray, simplify_m: float, scale: int = COMPACT_SCALE) -> Ragged:
-    """Return the display level of a large layer on a grid of ``1 / scale`` degree.
+def _level(
+    geoms: np.ndarray,
+    simplify_m: float,
+    local: tuple[Projection, Projection],
+    scale: int,
+    *,
+    compact: bool,
+) -> Ragged:
+    """Return the display level: polygons simplified to ``simplify_m`` on a ``1 / scale`` grid.
 
-    Deflated byte planes (see :func:`geomap.map._encode.binary`); ``scale`` from
-    :func:`outline_scale`.
-
-    Simplified in a sinusoidal projection about the data's central
-    meridian: exact along parallels, off by under 0.2 % a few degrees from that meridian,
-    which is plenty for a display tolerance, and computed with numpy, several times
-    faster than a round trip through PROJ.
+    Simplified in ``local`` (:func:`_sinusoidal`, forward and back), topology kept; in
+    the compact format without topology checks (several times faster: at a display
+    tolerance of a few metres only parts narrower than that could cross, and Leaflet
+    draws them) and deflated (see :func:`geomap.map._encode.binary`). Unsimplified
+    (``simplify_m`` 0), a polygon travels exactly as given.
     """
-    forward, inverse = _sinusoidal(geoms)
+    forward, inverse = local
 
     def level(start: int) -> _Ragged:
         part = geoms[start : start + size]
         if simplify_m > 0:
-            local = shapely.transform(part, forward)
-            # Without topology checks (several times faster): at a display tolerance of a
-            # few metres only parts narrower than that could cross, and Leaflet draws them.
-            simple = _simplify_metric(local, local, simplify_m, topology=False)
+            metric = shapely.transform(part, forward)
+            simple = _simplify_metric(metric, metric, simplify_m, topology=not compact)
             part = shapely.transform(simple, inverse)
         return _ragged_arrays(part, scale)
 
     # Chunk by chunk, shared out over the cores (shapely and numpy release the GIL).
     size = _chunk_size(len(geoms))
-    chunks = each(level, range(0, len(geoms), size))
-    return _pack_ragged(chunks, scale, deflate=True)
+    return _pack_ragged(each(level, range(0, len(geoms), size)), scale, deflate=compact)
