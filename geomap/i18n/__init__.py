@@ -173,7 +173,8 @@ def _group_symbol(lang: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _format_number(value: float, lang: str, digits: int) -> str:
-    # Cached: a summary writes the same counts month after month, and Babel takes ~0.2 ms.
+    # Cached: figures that are not counts (km², shares) come back month after month, and
+    # Babel takes ~0.2 ms a number.
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
     return format_decimal(value, format=pattern, locale=lang)
 
