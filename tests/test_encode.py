@@ -112,6 +112,52 @@ def _outlines(level: dict) -> list[shapely.Polygon]:
     return out
 
 
+def _shapes(level: dict) -> list[shapely.Geometry]:
+    """Polygons and multipolygons of a display level (either format), as the page reads them."""
+    ring, part, geom = (_decode(level[k]) for k in ("ring", "part", "geom"))
+    xy, starts = _decode(level["steps"]).reshape(-1, 2), _decode(level["starts"]).reshape(-1, 2)
+    rings = [
+        (np.cumsum(xy[ring[r] : ring[r + 1]], axis=0) + starts[r]) / level["scale"]
+        for r in range(len(ring) - 1)
+    ]
+    polys = [
+        shapely.Polygon(rings[part[p]], rings[part[p] + 1 : part[p + 1]])
+        for p in range(len(part) - 1)
+    ]
+    return [
+        polys[geom[g]]
+        if geom[g + 1] - geom[g] == 1
+        else shapely.MultiPolygon(polys[geom[g] : geom[g + 1]])
+        for g in range(len(geom) - 1)
+    ]
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_simplified_outlines_keep_every_part_and_hole_within_the_tolerance(compact):
+    """Display simplification (3 m) drops vertices, never a part or a hole, however small."""
+    # A field of 800 x 600 m whose edge wobbles by 1 m (vertices to drop), with a hole
+    # of 3 x 3 m and a second part 2.5 m wide: both narrower than twice the tolerance.
+    lon0, lat0, m = 46.9, 39.9, 1 / 111_195  # about a metre in degrees of latitude
+    t = np.linspace(0, 1, 200)
+    edge = [(lon0 + 800 * m * x, lat0 + m * np.sin(40 * x)) for x in t]
+    shell = [*edge, (lon0 + 800 * m, lat0 + 600 * m), (lon0, lat0 + 600 * m)]
+    hole = shapely.box(lon0 + 100 * m, lat0 + 100 * m, lon0 + 103 * m, lat0 + 103 * m)
+    field = shapely.Polygon(shell, [hole.exterior.coords])
+    strip = shapely.box(lon0, lat0 + 700 * m, lon0 + 300 * m, lat0 + 702.5 * m)
+    given = shapely.MultiPolygon([field, strip])
+    gdf = gpd.GeoDataFrame(geometry=[given] * 3, crs=4326)
+    got = _shapes(display_polygons(gdf, 3.0, compact=compact)["g"])
+    assert len(got) == 3
+    for shown in got:
+        assert shapely.get_num_geometries(shown) == 2
+        assert [len(p.interiors) for p in shown.geoms] == [1, 0]
+        assert shapely.get_num_coordinates(shown) < shapely.get_num_coordinates(given) / 10
+        assert shown.is_valid
+        # Within the tolerance and the grid's rounding (1e-6 or 1e-5 degree), in metres.
+        utm = gpd.GeoSeries([shown, given], crs=4326).to_crs(32638)
+        assert utm[0].hausdorff_distance(utm[1]) < (3.2 if not compact else 3.9)
+
+
 def _local_m(geom: shapely.Geometry) -> shapely.Geometry:
     """The geometry in metres east and north (equirectangular about 33.4 N)."""
     return shapely.transform(geom, lambda xy: xy * [111_195 * np.cos(np.radians(33.4)), 111_195])

@@ -26,7 +26,14 @@ from geomap.map._encode import varying
 from geomap.map.contract import Ragged
 from geomap.model import DISPLAY_CRS
 
-__all__ = ["POLYGON_CHUNK", "display_polygons", "outline_scale", "ragged_polygons", "simplify"]
+__all__ = [
+    "POLYGON_CHUNK",
+    "display_polygons",
+    "outline_scale",
+    "ragged_polygons",
+    "simplify",
+    "simplify_rings",
+]
 
 #: Polygons are simplified and encoded this many at a time, to bound memory.
 POLYGON_CHUNK = 5000
@@ -34,12 +41,12 @@ POLYGON_CHUNK = 5000
 _Ragged = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _ragged_arrays(geoms: np.ndarray, scale: int = COORD_SCALE) -> _Ragged:
-    """Integer coordinates (``1 / scale`` degree) and ring, part and geometry offsets."""
+def _ragged_xy(geoms: np.ndarray) -> _Ragged:
+    """2D coordinates (degrees, float) and ring, part and geometry offsets of polygons."""
     geoms = np.asarray(geoms, dtype=object)
     if len(geoms) == 0:
         zero = np.zeros(1, dtype=np.int64)
-        return np.zeros((0, 2), dtype=np.int32), zero, zero, zero
+        return np.zeros((0, 2), dtype=float), zero, zero, zero
     if (shapely.get_type_id(geoms) == 3).all():  # plain polygons: one part each
         _, xy, (ring, part) = shapely.to_ragged_array(geoms, include_z=False)
         geom = np.arange(len(part), dtype=np.int64)
@@ -47,8 +54,62 @@ def _ragged_arrays(geoms: np.ndarray, scale: int = COORD_SCALE) -> _Ragged:
         parts, index = shapely.get_parts(geoms, return_index=True)
         multi = shapely.multipolygons(parts, indices=index)
         _, xy, (ring, part, geom) = shapely.to_ragged_array(multi, include_z=False)
-    ints = np.round(xy * scale).astype(np.int32)  # 180 degrees at 1e-6: well inside int32
-    return ints, ring.astype(np.int64), part.astype(np.int64), geom.astype(np.int64)
+    return xy, ring.astype(np.int64), part.astype(np.int64), geom.astype(np.int64)
+
+
+def _on_grid(xy: np.ndarray, scale: int) -> np.ndarray:
+    """Coordinates as integers on a ``1 / scale`` degree grid."""
+    return np.round(xy * scale).astype(np.int32)  # 180 degrees at 1e-6: well inside int32
+
+
+def _ragged_arrays(geoms: np.ndarray, scale: int = COORD_SCALE) -> _Ragged:
+    """Integer coordinates (``1 / scale`` degree) and ring, part and geometry offsets."""
+    xy, ring, part, geom = _ragged_xy(geoms)
+    return _on_grid(xy, scale), ring, part, geom
+
+
+def simplify_rings(
+    xy: np.ndarray, ring: np.ndarray, tolerance: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Simplify every ring on its own (Douglas-Peucker); a ring that would collapse stays.
+
+    ``xy`` are metric coordinates and ``ring`` the offsets of the rings in them (as
+    :func:`shapely.to_ragged_array` gives). Each ring is simplified as a closed line,
+    so no part and no hole is ever dropped, and the offsets of parts and geometries do
+    not change; a ring left with fewer than 4 vertices keeps its own. Unlike GEOS's
+    polygon simplifiers this does not re-check validity (a third to a sixth of their
+    cost): within the tolerance a ring may touch or cross itself or a neighbour, which
+    on a map of a few metres' tolerance is a hairline that Leaflet draws as it comes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> square = [[0, 0], [5, 0.1], [10, 0], [10, 10], [0, 10], [0, 0]]
+    >>> sliver = [[0, 20], [1, 20], [1, 20.5], [0, 20]]
+    >>> xy, ring = simplify_rings(np.array(square + sliver, float), np.array([0, 6, 10]), 1.0)
+    >>> ring.tolist(), xy[:5].tolist()
+    ([0, 5, 9], [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0], [0.0, 0.0]])
+    """
+    n = len(ring) - 1
+    if n == 0 or tolerance <= 0:
+        return xy, ring
+    counts = np.diff(ring)
+    rings_of_xy = np.repeat(np.arange(n), counts)
+    lines = shapely.simplify(
+        shapely.linestrings(xy, indices=rings_of_xy), tolerance, preserve_topology=False
+    )
+    simple, rings_of_simple = shapely.get_coordinates(lines, return_index=True)
+    kept = np.bincount(rings_of_simple, minlength=n)
+    simplified = kept >= 4
+    if simplified.all():
+        return simple, np.concatenate([[0], np.cumsum(kept)])
+    take_simple = simplified[rings_of_simple]
+    take_own = ~simplified[rings_of_xy]
+    order = np.argsort(
+        np.concatenate([rings_of_simple[take_simple], rings_of_xy[take_own]]), kind="stable"
+    )
+    out = np.concatenate([simple[take_simple], xy[take_own]])[order]
+    return out, np.concatenate([[0], np.cumsum(np.where(simplified, kept, counts))])
 
 
 def _pack_ragged(
@@ -121,12 +182,13 @@ def display_polygons(
 ) -> dict[str, Any]:
     """Display geometry: one level, from which the page makes the overview of large layers.
 
-    The level (``g``) is simplified to ``simplify_m`` (topology kept, except in the
-    compact format). A layer of 500 polygons or more whose extent makes a pixel of the
-    overview worth more than four times that also gets ``coarse`` (``tol`` in the level's
-    integer units, ``kx`` the cosine of its latitude): the page simplifies the level to
-    about a pixel of the view of everything for the first draw (js/src/simplify.js) and
-    gives the polygons in view their full detail from ``detailZoom`` on. Polygons go
+    The level (``g``) is simplified to ``simplify_m``, ring by ring, every part and
+    hole kept (:func:`simplify_rings`). A layer of 500 polygons or more whose extent
+    makes a pixel of the overview worth more than four times that also gets ``coarse``
+    (``tol`` in the level's integer units, ``kx`` the cosine of its latitude): the page
+    simplifies the level to about a pixel of the view of everything for the first draw
+    (js/src/simplify.js) and gives the polygons in view their full detail from
+    ``detailZoom`` on. Polygons go
     through in chunks on the cores, each projected to a local metric projection and back
     once. ``compact``: coordinates on a grid of 1e-5 degree or coarser
     (:func:`outline_scale`), arrays deflated (the compact format of large layers).
@@ -239,21 +301,19 @@ def _level(
 ) -> Ragged:
     """Return the display level: polygons simplified to ``simplify_m`` on a ``1 / scale`` grid.
 
-    Simplified in ``local`` (:func:`_sinusoidal`, forward and back), topology kept; in
-    the compact format without topology checks (several times faster: at a display
-    tolerance of a few metres only parts narrower than that could cross, and Leaflet
-    draws them) and deflated (see :func:`geomap.map._encode.binary`). Unsimplified
-    (``simplify_m`` 0), a polygon travels exactly as given.
+    Simplified ring by ring (:func:`simplify_rings`) in ``local`` (:func:`_sinusoidal`,
+    forward and back), so every part and hole travels; in the compact format deflated
+    too (see :func:`geomap.map._encode.binary`). Unsimplified (``simplify_m`` 0), a
+    polygon travels exactly as given.
     """
     forward, inverse = local
 
     def level(start: int) -> _Ragged:
-        part = geoms[start : start + size]
-        if simplify_m > 0:
-            metric = shapely.transform(part, forward)
-            simple = _simplify_metric(metric, metric, simplify_m, topology=not compact)
-            part = shapely.transform(simple, inverse)
-        return _ragged_arrays(part, scale)
+        xy, ring, part, geom = _ragged_xy(geoms[start : start + size])
+        if simplify_m > 0 and len(xy):
+            simple, ring = simplify_rings(forward(xy), ring, simplify_m)
+            xy = inverse(simple)
+        return _on_grid(xy, scale), ring, part, geom
 
     # Chunk by chunk, shared out over the cores (shapely and numpy release the GIL).
     size = _chunk_size(len(geoms))

@@ -210,8 +210,8 @@ class MapOptions:
     )
     simplify_m: float = _option(
         3.0,
-        "polygons are simplified for display to this tolerance in metres (topology kept, "
-        "except in layers of the compact format, see compact_above)",
+        "polygons are simplified for display to this tolerance in metres, ring by ring "
+        "(every part and hole kept)",
     )
     cdn: bool = _option(False, "link scripts from CDNs instead of inlining them")
     canvas: bool | None = _option(
