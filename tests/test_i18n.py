@@ -67,6 +67,14 @@ def test_translations_keep_every_placeholder(lang, domain):
     assert not wrong, wrong[:5]
 
 
+@pytest.mark.parametrize("domain", catalogues.SOURCES)
+def test_the_english_catalogue_is_a_template(domain):
+    """English maps show the message ids and never read their catalogue: it must hold none."""
+    with catalogues.po_path("en", domain).open("rb") as f:
+        changed = [m.id for m in read_po(f, locale="en", domain=domain) if m.id and m.string]
+    assert not changed, f"English msgstr would be ignored (ids are English): {changed[:5]}"
+
+
 def test_azerbaijani_as_the_issue_asks():
     assert i18n.format_number(1234567.891, "az", 3) == "1.234.567,891"
     assert i18n.format_date(dt.date(2023, 11, 5), "az") == "5 noyabr 2023"

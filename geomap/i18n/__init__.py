@@ -89,7 +89,13 @@ def check_lang(lang: str) -> str:
 
 @functools.cache
 def _catalogue(lang: str, domain: str) -> dict[str, str]:
-    """Read one catalogue: msgid -> msgstr (fuzzy and empty translations left out)."""
+    """Read one catalogue: msgid -> msgstr (fuzzy and empty translations left out).
+
+    English, the language of the message ids, has none to read (its catalogue is
+    the translators' template), which spares every English map parsing it.
+    """
+    if lang == DEFAULT_LANG:
+        return {}
     path = LOCALE_DIR / check_lang(lang) / "LC_MESSAGES" / f"{domain}.po"
     if not path.exists():
         return {}
@@ -168,7 +174,8 @@ def format_number(value: float, lang: str = DEFAULT_LANG, digits: int = 0) -> st
 
 @functools.cache
 def _group_symbol(lang: str) -> str:
-    return str(get_group_symbol(locale=lang))
+    # English's is known (tested equal to Babel's): it spares loading its locale data.
+    return "," if lang == DEFAULT_LANG else str(get_group_symbol(locale=lang))
 
 
 @functools.lru_cache(maxsize=8192)
