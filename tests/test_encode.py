@@ -8,6 +8,7 @@ import zlib
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from pyproj import Geod
@@ -15,6 +16,7 @@ from pyproj import Geod
 from geomap.map._encode import BASE85
 from geomap.map._encode import base85
 from geomap.map._encode import binary
+from geomap.map._encode import numbered
 from geomap.map._encode import safe_json
 from geomap.map._encode import varying
 from geomap.map._polygons import _level
@@ -84,6 +86,40 @@ def test_small_integers_take_a_byte_or_two_and_read_back():
     assert len(col["z85"]) < len(binary(steps, "i2", deflate=True)["z85"])
     wide = np.array([0, -1, 1, 123, -124, 1147, -1148, 2000, -32768, 32767, 2**31 - 1, -(2**31)])
     assert _decode(varying(wide, "i4")).tolist() == wide.tolist()
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["HA-007", "HA-008", "HA-1000", "HA-010"],
+        ["0007", "0003", "12345"],
+        ["INC-1", "INC-2", "INC-30"],
+        ["ÄÖ-01", "ÄÖ-02"],
+    ],
+)
+def test_numbered_ids_read_back_exactly(ids):
+    spec = numbered(pd.Series(ids, dtype=object))
+    assert spec is not None
+    nums = np.cumsum(_decode(spec["num"]))
+    assert [spec["pre"] + str(n).zfill(spec["w"]) for n in nums] == ids
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["HA-007", "HA-0100"],  # a longer number with a zero that is not padding
+        ["HA-7", "HA-08"],
+        ["HA-1", "HB-2"],
+        ["HA-1", "HA-1b"],
+        ["HA-1", None],
+        ["HA-1", 2],
+        ["HA-1234567890", "HA-1"],  # beyond 9 digits
+        ["A١٢", "A3"],  # digits other than 0-9
+        ["HA-", "HA-1"],
+    ],
+)
+def test_text_that_is_not_numbered_ids_is_not_taken_for_them(ids):
+    assert numbered(pd.Series(ids, dtype=object)) is None
 
 
 def _stars(n: int, radius_m: float, seed: int = 5) -> gpd.GeoDataFrame:
