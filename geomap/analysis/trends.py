@@ -191,19 +191,32 @@ def _casualty_parts(
     whether they are a vocabulary (categorical), and the undated incidents.
     """
     periods = _periods(inc["date"], freq)
-    cats, group = _groups(inc, by)
-    frame = pd.DataFrame(
+    cats, codes, names = _groups(inc, by)
+    dated = periods.notna().to_numpy()
+    # Sum per (period, group) over integer keys: a period's ordinal and a group's code.
+    codes = codes[dated]
+    ordinals = periods.array.asi8[dated]
+    start = int(ordinals.min()) if len(ordinals) else 0
+    keys, pairs = pd.factorize((ordinals - start) * max(len(names), 1) + codes)
+    ordinal, code = np.divmod(pairs, max(len(names), 1))
+    n = len(pairs)
+
+    def total(column: str) -> np.ndarray:
+        if column not in inc:
+            return np.zeros(n)
+        return np.bincount(keys, weights=_counts(inc[column])[dated], minlength=n)
+
+    sums = pd.DataFrame(
         {
-            "period": periods.array,
-            "group": group.to_numpy(),
-            "n": np.ones(len(inc), dtype=np.int64),
-            "killed": _counts(inc["killed"]) if "killed" in inc else np.zeros(len(inc)),
-            "injured": _counts(inc["injured"]) if "injured" in inc else np.zeros(len(inc)),
+            "period": pd.arrays.PeriodArray(ordinal + start, dtype=pd.PeriodDtype(freq)),
+            "group": np.asarray(names, dtype=object)[code],
+            "n": np.bincount(keys, minlength=n),
+            "killed": total("killed"),
+            "injured": total("injured"),
         }
-    )[periods.notna().to_numpy()]
-    sums = frame.groupby(["period", "group"], sort=False, observed=True).sum().reset_index()
+    )
     categorical = by in inc.columns and isinstance(inc[by].dtype, pd.CategoricalDtype)
-    return sums, cats, categorical, int(periods.isna().sum())
+    return sums, cats, categorical, int((~dated).sum())
 
 
 def _merged_groups(parts: list[tuple[pd.DataFrame, list[str], bool, int]]) -> list[str]:
@@ -216,20 +229,27 @@ def _merged_groups(parts: list[tuple[pd.DataFrame, list[str], bool, int]]) -> li
 _MISSING = "(missing)"
 
 
-def _groups(inc: pd.DataFrame, by: str) -> tuple[list[str], pd.Series]:
-    """Return the categories of ``by`` (in vocabulary order) and each incident's group."""
+def _groups(inc: pd.DataFrame, by: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Return the categories of ``by`` (vocabulary order), each incident's group, the groups.
+
+    Each incident's group is a code into the groups' values; missing values are the
+    group :data:`_MISSING`.
+    """
     if by not in inc.columns:
-        return [], pd.Series(_MISSING, index=inc.index)
+        return [], np.zeros(len(inc), dtype=np.intp), np.array([_MISSING], dtype=object)
     values = inc[by]
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    names = np.asarray(uniques, dtype=object)
     cats = (
         list(values.cat.categories)
         if isinstance(values.dtype, pd.CategoricalDtype)
-        else sorted(str(v) for v in values.dropna().unique())
+        else sorted(str(v) for v in names)
     )
-    group = values.astype(object).where(values.notna(), _MISSING)
-    if (group == _MISSING).any():
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(names), codes)
+        names = np.append(names, np.array([_MISSING], dtype=object))
         cats.append(_MISSING)
-    return cats, group
+    return cats, codes, names
 
 
 def _casualty_table(frame: pd.DataFrame, cats: list[str], freq: str) -> pd.DataFrame:
@@ -243,16 +263,18 @@ def _casualty_table(frame: pd.DataFrame, cats: list[str], freq: str) -> pd.DataF
         return pd.DataFrame(columns=["period", "start", *base, *cats, *(f"{c}_cum" for c in base)])
     frame["casualties"] = frame["killed"] + frame["injured"]
     full = pd.period_range(frame["period"].min(), frame["period"].max(), freq=freq)
-    g = frame.groupby("period")
+    at = frame["period"].array.asi8 - full[0].ordinal  # each row's place on the axis
+
+    def per_period(values: Any) -> np.ndarray:
+        return np.bincount(at, weights=np.asarray(values, dtype=float), minlength=len(full))
+
     out = _period_frame(full)
-    out["incidents"] = g["n"].sum().reindex(full, fill_value=0)
+    out["incidents"] = per_period(frame["n"])
     for c in ("killed", "injured", "casualties"):
-        out[c] = g[c].sum().reindex(full, fill_value=0)
-    per = frame.pivot_table(
-        index="period", columns="group", values="casualties", aggfunc="sum", fill_value=0
-    )
+        out[c] = per_period(frame[c])
+    group = frame["group"].to_numpy()
     for c in cats:
-        out[c] = per[c].reindex(full, fill_value=0) if c in per.columns else 0
+        out[c] = per_period(frame["casualties"].where(group == c, 0))
     for c in base:
         out[f"{c}_cum"] = out[c].cumsum()
     num = [c for c in out.columns if c not in ("period", "start")]
