@@ -25,7 +25,6 @@ from geomap._errors import GeomapError
 from geomap.io import PathLike
 from geomap.io import write_layer
 from geomap.map import PublicPolicy
-from geomap.map._inputs import MapInputs
 
 __all__ = ["HXL_COLUMNS", "check_hxl_path", "hxl_table", "write_hxl"]
 
@@ -81,7 +80,7 @@ def hxl_table(
     if not len(incidents):
         raise GeomapError("no incidents to publish: the HXL file would be empty")
     policy = policy or PublicPolicy()
-    public = policy.apply(MapInputs(incidents=incidents, districts=districts)).incidents
+    public = policy.generalised(incidents, districts)
     cells = gpd.GeoDataFrame(public).reset_index(drop=True)
     withheld = cells["suppressed"].astype(bool)
     first = pd.to_datetime(cells["first_date"])

@@ -495,14 +495,7 @@ class PublicPolicy:
         """
         inc, haz = data.incidents, data.hazards
         if inc is not None and len(inc):
-            inc = public_incidents(
-                inc,
-                generalise=self.generalise,
-                cell_m=self.cell_m,
-                k=self.k,
-                districts=data.districts,
-                allow_unsafe=self.allow_unsafe,
-            )
+            inc = self.generalised(inc, data.districts)
         if haz is not None and len(haz):
             haz = public_hazards(haz)
         if data.proposed is not None:
@@ -510,6 +503,33 @@ class PublicPolicy:
                 "proposed suspected areas are left out of a public map (they trace incidents)"
             )
         return dataclasses.replace(data, incidents=inc, hazards=haz, proposed=None)
+
+    def generalised(
+        self, incidents: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None = None
+    ) -> gpd.GeoDataFrame:
+        """Return the incidents as this policy publishes them (see :func:`public_incidents`).
+
+        Parameters
+        ----------
+        incidents : geopandas.GeoDataFrame
+            Validated incidents (not changed).
+        districts : geopandas.GeoDataFrame, optional
+            District polygons (``name``), for ``generalise="district"``.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            One point per cell or district, with its counts and most common
+            categories; the true locations, ids and free text are gone.
+        """
+        return public_incidents(
+            incidents,
+            generalise=self.generalise,
+            cell_m=self.cell_m,
+            k=self.k,
+            districts=districts,
+            allow_unsafe=self.allow_unsafe,
+        )
 
     def view(self, lang: str = DEFAULT_LANG) -> MapView:
         """Return what a public map's layers show: public fields and labels, counts suppressed.
