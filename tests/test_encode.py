@@ -194,6 +194,26 @@ def test_simplified_outlines_keep_every_part_and_hole_within_the_tolerance(compa
         assert utm[0].hausdorff_distance(utm[1]) < (3.2 if not compact else 3.9)
 
 
+@pytest.mark.parametrize("compact", [False, True])
+def test_a_ring_smaller_than_the_tolerance_shrinks_to_a_small_ring(compact):
+    """A 2 m circle (64 vertices) at 3 m: a ring of 4 vertices, not its 65 nor nothing."""
+    centres = gpd.GeoSeries(gpd.points_from_xy([500_000, 500_100], [4_400_000] * 2), crs=32638)
+    circles = gpd.GeoDataFrame(geometry=centres.buffer(2.0).to_crs(4326))
+    got = _shapes(display_polygons(circles, 3.0, compact=compact)["g"])
+    assert [shapely.get_num_coordinates(g) for g in got] == [4, 4]
+
+
+def test_a_hole_near_the_shell_stays_inside_it():
+    """Rings simplified one by one could cross; polygons of several rings are checked."""
+    shell = [(0, 0), (20, -2.5), (40, 0), (40, 40), (0, 40)]  # metres: a shallow notch
+    hole = [(19, -1.8), (21, -1.8), (20, -1.0)]  # inside the notch, 0.7 m from its tip
+    given = shapely.affinity.translate(shapely.Polygon(shell, [hole]), 500_000, 4_400_000)
+    gdf = gpd.GeoDataFrame(geometry=gpd.GeoSeries([given] * 2, crs=32638).to_crs(4326))
+    for shown in _shapes(display_polygons(gdf, 3.0)["g"]):
+        assert shapely.is_valid(shown), shapely.is_valid_reason(shown)
+        assert len(shown.interiors) == 1
+
+
 def _local_m(geom: shapely.Geometry) -> shapely.Geometry:
     """The geometry in metres east and north (equirectangular about 33.4 N)."""
     return shapely.transform(geom, lambda xy: xy * [111_195 * np.cos(np.radians(33.4)), 111_195])

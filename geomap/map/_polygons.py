@@ -68,48 +68,90 @@ def _ragged_arrays(geoms: np.ndarray, scale: int = COORD_SCALE) -> _Ragged:
     return _on_grid(xy, scale), ring, part, geom
 
 
+def _ring_ids(ring: np.ndarray) -> np.ndarray:
+    """Return the ring of each vertex, from the rings' offsets."""
+    return np.repeat(np.arange(len(ring) - 1), np.diff(ring))
+
+
+def _swap_rings(
+    xy: np.ndarray, ring: np.ndarray, other_xy: np.ndarray, other_ring: np.ndarray, swap: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rings in order, each from ``xy``, or from ``other_xy`` where ``swap`` says.
+
+    ``other_xy`` and ``other_ring`` hold only the swapped rings, in order.
+    """
+    if len(other_ring) - 1 != swap.sum():  # not the same rings: keep what we have
+        return xy, ring
+    ids = _ring_ids(ring)
+    keep = ~swap[ids]
+    other_ids = np.flatnonzero(swap)[_ring_ids(other_ring)]
+    order = np.argsort(np.concatenate([ids[keep], other_ids]), kind="stable")
+    counts = np.diff(ring)
+    counts[swap] = np.diff(other_ring)
+    return (
+        np.concatenate([xy[keep], other_xy])[order],
+        np.concatenate([[0], np.cumsum(counts)]),
+    )
+
+
 def simplify_rings(
     xy: np.ndarray, ring: np.ndarray, tolerance: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Simplify every ring on its own (Douglas-Peucker); a ring that would collapse stays.
+    """Simplify every ring on its own (Douglas-Peucker), never to less than a ring.
 
     ``xy`` are metric coordinates and ``ring`` the offsets of the rings in them (as
     :func:`shapely.to_ragged_array` gives). Each ring is simplified as a closed line,
     so no part and no hole is ever dropped, and the offsets of parts and geometries do
-    not change; a ring left with fewer than 4 vertices keeps its own. Unlike GEOS's
-    polygon simplifiers this does not re-check validity (a third to a sixth of their
-    cost): within the tolerance a ring may touch or cross itself or a neighbour, which
-    on a map of a few metres' tolerance is a hairline that Leaflet draws as it comes.
+    not change. A ring that would collapse (smaller than about twice the tolerance) is
+    simplified as a ring instead, which GEOS keeps at 4 vertices at least. This does
+    not check how rings lie against each other (:func:`_level` does, for polygons of
+    several rings), which makes it a third to a sixth of the cost of GEOS's polygon
+    simplifiers.
 
     Examples
     --------
     >>> import numpy as np
     >>> square = [[0, 0], [5, 0.1], [10, 0], [10, 10], [0, 10], [0, 0]]
-    >>> sliver = [[0, 20], [1, 20], [1, 20.5], [0, 20]]
-    >>> xy, ring = simplify_rings(np.array(square + sliver, float), np.array([0, 6, 10]), 1.0)
+    >>> dot = [[0, 20], [1, 20], [1, 20.5], [0.5, 20.6], [0, 20.5], [0, 20]]
+    >>> xy, ring = simplify_rings(np.array(square + dot, float), np.array([0, 6, 12]), 1.0)
     >>> ring.tolist(), xy[:5].tolist()
     ([0, 5, 9], [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0], [0.0, 0.0]])
     """
     n = len(ring) - 1
     if n == 0 or tolerance <= 0:
         return xy, ring
-    counts = np.diff(ring)
-    rings_of_xy = np.repeat(np.arange(n), counts)
+    ids = _ring_ids(ring)
     lines = shapely.simplify(
-        shapely.linestrings(xy, indices=rings_of_xy), tolerance, preserve_topology=False
+        shapely.linestrings(xy, indices=ids), tolerance, preserve_topology=False
     )
-    simple, rings_of_simple = shapely.get_coordinates(lines, return_index=True)
-    kept = np.bincount(rings_of_simple, minlength=n)
-    simplified = kept >= 4
-    if simplified.all():
-        return simple, np.concatenate([[0], np.cumsum(kept)])
-    take_simple = simplified[rings_of_simple]
-    take_own = ~simplified[rings_of_xy]
-    order = np.argsort(
-        np.concatenate([rings_of_simple[take_simple], rings_of_xy[take_own]]), kind="stable"
+    simple, simple_ids = shapely.get_coordinates(lines, return_index=True)
+    simple_ring = np.concatenate([[0], np.cumsum(np.bincount(simple_ids, minlength=n))])
+    collapsed = np.diff(simple_ring) < 4
+    if not collapsed.any():
+        return simple, simple_ring
+    small = collapsed[ids]
+    rings = shapely.linearrings(
+        xy[small], indices=_ring_ids(np.cumsum([0, *np.diff(ring)[collapsed]]))
     )
-    out = np.concatenate([simple[take_simple], xy[take_own]])[order]
-    return out, np.concatenate([[0], np.cumsum(np.where(simplified, kept, counts))])
+    kept, kept_ids = shapely.get_coordinates(
+        shapely.simplify(rings, tolerance, preserve_topology=True), return_index=True
+    )
+    kept_ring = np.concatenate([[0], np.cumsum(np.bincount(kept_ids, minlength=len(rings)))])
+    if (np.diff(kept_ring) < 4).any():  # not expected of GEOS: then those rings stay whole
+        kept, kept_ring = xy[small], np.concatenate([[0], np.cumsum(np.diff(ring)[collapsed])])
+    return _swap_rings(simple, simple_ring, kept, kept_ring, collapsed)
+
+
+def _crossed(xy: np.ndarray, ring: np.ndarray, part: np.ndarray, geom: np.ndarray) -> np.ndarray:
+    """Which polygons of several rings are not valid (a part or hole moved across another)."""
+    several = np.diff(part[geom]) > 1  # rings per geometry
+    out = np.zeros(len(geom) - 1, dtype=bool)
+    if several.any():
+        polygons = shapely.from_ragged_array(
+            shapely.GeometryType.MULTIPOLYGON, xy, (ring, part, geom)
+        )
+        out[several] = ~shapely.is_valid(polygons[several])
+    return out
 
 
 def _pack_ragged(
@@ -302,16 +344,25 @@ def _level(
     """Return the display level: polygons simplified to ``simplify_m`` on a ``1 / scale`` grid.
 
     Simplified ring by ring (:func:`simplify_rings`) in ``local`` (:func:`_sinusoidal`,
-    forward and back), so every part and hole travels; in the compact format deflated
-    too (see :func:`geomap.map._encode.binary`). Unsimplified (``simplify_m`` 0), a
+    forward and back), so every part and hole travels; a polygon of several rings that
+    this leaves invalid (a hole moved across its shell) is simplified by GEOS keeping
+    its topology instead. In the compact format deflated too (see
+    :func:`geomap.map._encode.binary`). Unsimplified (``simplify_m`` 0), a
     polygon travels exactly as given.
     """
     forward, inverse = local
 
     def level(start: int) -> _Ragged:
-        xy, ring, part, geom = _ragged_xy(geoms[start : start + size])
+        chunk = geoms[start : start + size]
+        xy, ring, part, geom = _ragged_xy(chunk)
         if simplify_m > 0 and len(xy):
             simple, ring = simplify_rings(forward(xy), ring, simplify_m)
+            crossed = _crossed(simple, ring, part, geom)
+            if crossed.any():  # those polygons as GEOS simplifies them, topology kept
+                metric = shapely.transform(chunk[crossed], forward)
+                kept = _ragged_xy(shapely.simplify(metric, simplify_m, preserve_topology=True))
+                in_crossed = np.repeat(crossed, np.diff(part[geom]))  # per ring
+                simple, ring = _swap_rings(simple, ring, kept[0], kept[1], in_crossed)
             xy = inverse(simple)
         return _on_grid(xy, scale), ring, part, geom
 
