@@ -300,6 +300,19 @@ def test_casualty_trend_sample_totals(sample):
         analysis.casualty_trend(inc, "W")
 
 
+def test_casualty_trend_by_a_numeric_column_counts_each_value(sample):
+    """Groups of a non-text column are named as text and hold their casualties."""
+    inc = sample["incidents"].copy()
+    inc["zone"] = np.where(inc["killed"] > 0, 1, 2)  # a numeric column, e.g. a zone code
+    inc.loc[inc.index[:3], "zone"] = None
+    inc["zone"] = inc["zone"].astype("Int64")
+    monthly = analysis.casualty_trend(inc, "M", by="zone")
+    assert [c for c in monthly.columns if c in ("1", "2", "(missing)")] == ["1", "2", "(missing)"]
+    assert (monthly[["1", "2", "(missing)"]].sum(axis=1) == monthly["casualties"]).all()
+    with_deaths = inc[inc["zone"] == 1]
+    assert monthly["1"].sum() == int((with_deaths["killed"] + with_deaths["injured"]).sum()) > 0
+
+
 def test_timeline_is_json_ready(sample):
     import json
 

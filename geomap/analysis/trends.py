@@ -232,19 +232,19 @@ _MISSING = "(missing)"
 def _groups(inc: pd.DataFrame, by: str) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Return the categories of ``by`` (vocabulary order), each incident's group, the groups.
 
-    Each incident's group is a code into the groups' values; missing values are the
-    group :data:`_MISSING`.
+    Each incident's group is a code into the groups' values (as text unless ``by`` is
+    categorical); missing values are the group :data:`_MISSING`.
     """
     if by not in inc.columns:
         return [], np.zeros(len(inc), dtype=np.intp), np.array([_MISSING], dtype=object)
     values = inc[by]
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     names = np.asarray(uniques, dtype=object)
-    cats = (
-        list(values.cat.categories)
-        if isinstance(values.dtype, pd.CategoricalDtype)
-        else sorted(str(v) for v in names)
-    )
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = list(values.cat.categories)
+    else:  # named as text, like the table's columns, whatever the values' type
+        names = np.array([str(v) for v in names], dtype=object)
+        cats = sorted(set(names))
     if (codes < 0).any():
         codes = np.where(codes < 0, len(names), codes)
         names = np.append(names, np.array([_MISSING], dtype=object))
