@@ -260,9 +260,7 @@ def _known_valid(geoms: np.ndarray) -> bool:
     if not _VALID or not len(geoms):
         return False
     ids = _ids(geoms)
-    for known, _held in _VALID:
-        if not len(known):
-            continue
+    for known, _held in _VALID:  # never empty (note_valid skips empty arrays)
         at = np.minimum(np.searchsorted(known, ids), len(known) - 1)
         if (known[at] == ids).all():
             return True

@@ -129,16 +129,14 @@ def simplify_rings(
     collapsed = np.diff(simple_ring) < 4
     if not collapsed.any():
         return simple, simple_ring
-    small = collapsed[ids]
-    rings = shapely.linearrings(
-        xy[small], indices=_ring_ids(np.cumsum([0, *np.diff(ring)[collapsed]]))
-    )
+    own, own_ring = xy[collapsed[ids]], np.cumsum([0, *np.diff(ring)[collapsed]])
+    rings = shapely.linearrings(own, indices=_ring_ids(own_ring))
     kept, kept_ids = shapely.get_coordinates(
         shapely.simplify(rings, tolerance, preserve_topology=True), return_index=True
     )
     kept_ring = np.concatenate([[0], np.cumsum(np.bincount(kept_ids, minlength=len(rings)))])
     if (np.diff(kept_ring) < 4).any():  # not expected of GEOS: then those rings stay whole
-        kept, kept_ring = xy[small], np.concatenate([[0], np.cumsum(np.diff(ring)[collapsed])])
+        kept, kept_ring = own, own_ring
     return _swap_rings(simple, simple_ring, kept, kept_ring, collapsed)
 
 
@@ -200,23 +198,16 @@ def ragged_polygons(geoms: np.ndarray) -> Ragged:
     return _pack_ragged([_ragged_arrays(geoms)])
 
 
-def _simplify_metric(
-    metric: np.ndarray, original: np.ndarray, tolerance_m: float, *, topology: bool = True
-) -> np.ndarray:
-    """Simplify geometries already in a metric CRS; where one would vanish, keep ``original``."""
-    out = shapely.simplify(metric, tolerance_m, preserve_topology=topology)
-    lost = shapely.is_empty(out) | ~np.isin(shapely.get_type_id(out), (3, 6))
-    out[lost] = original[lost]
-    return out
-
-
 def simplify(geoms: np.ndarray, crs: Any, tolerance_m: float) -> np.ndarray:
     """Simplify polygons for display in a metric CRS, keeping topology; never to nothing."""
     geoms = np.asarray(geoms, dtype=object)
     if tolerance_m <= 0 or len(geoms) == 0:
         return geoms
     metric = project(geoms, crs)
-    return project(_simplify_metric(metric, metric, tolerance_m), DISPLAY_CRS, src=crs)
+    out = shapely.simplify(metric, tolerance_m, preserve_topology=True)
+    lost = shapely.is_empty(out) | ~np.isin(shapely.get_type_id(out), (3, 6))
+    out[lost] = metric[lost]  # one that would vanish stays as it was
+    return project(out, DISPLAY_CRS, src=crs)
 
 
 def display_polygons(
@@ -230,10 +221,10 @@ def display_polygons(
     (``tol`` in the level's integer units, ``kx`` the cosine of its latitude): the page
     simplifies the level to about a pixel of the view of everything for the first draw
     (js/src/simplify.js) and gives the polygons in view their full detail from
-    ``detailZoom`` on. Polygons go
-    through in chunks on the cores, each projected to a local metric projection and back
-    once. ``compact``: coordinates on a grid of 1e-5 degree or coarser
-    (:func:`outline_scale`), arrays deflated (the compact format of large layers).
+    ``detailZoom`` on. Polygons go through in chunks on the cores, each projected to a
+    local metric projection and back once. ``compact``: coordinates on a grid of 1e-5
+    degree or coarser (:func:`outline_scale`), arrays deflated (the compact format of
+    large layers).
     """
     geoms = gdf.geometry.to_numpy()
     if len(gdf) == 0:

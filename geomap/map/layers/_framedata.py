@@ -239,8 +239,7 @@ def _savez(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
         for key, arr in arrays.items():
-            info = zipfile.ZipInfo(f"{key}.npy", date_time=(2026, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_STORED
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(2026, 1, 1, 0, 0, 0))  # stored
             with zf.open(info, "w", force_zip64=True) as f:
                 np.lib.format.write_array(f, np.asanyarray(arr), allow_pickle=False)
 

@@ -101,8 +101,8 @@ def _counts(values: pd.Series) -> pd.Series:
     """
     counts = values.value_counts(dropna=False, sort=False)
     counts = counts[counts.to_numpy() > 0]  # a categorical column lists its absent codes too
-    names = [UNKNOWN if pd.isna(v) else str(v) for v in counts.index]
-    return pd.Series(counts.to_numpy(), index=names).groupby(level=0, sort=False).sum()
+    names = filter_values(pd.Series(counts.index))  # the few distinct values, as filters see them
+    return pd.Series(counts.to_numpy(), index=names.to_numpy()).groupby(level=0, sort=False).sum()
 
 
 def _field(
